@@ -1,0 +1,45 @@
+/**
+ * Parses the command line and runs one command. Returns the exit code; never throws for user
+ * errors (an exception escaping here is a bug, reported by main as an internal error).
+ */
+import { parseArgs } from 'node:util'
+import { capsCommand } from './caps-command.js'
+import { type CliArgs, ExitCode, failInput } from './exit.js'
+import type { CliIo } from './io.js'
+import { MAIN_USAGE } from './usage.js'
+
+const COMMANDS: Readonly<Record<string, (io: CliIo, args: CliArgs) => Promise<ExitCode>>> = {
+  caps: capsCommand,
+}
+
+export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode> => {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(MAIN_USAGE)
+    return command === undefined ? ExitCode.badInput : ExitCode.ok
+  }
+  const handler = COMMANDS[command]
+  if (handler === undefined) return failInput(io, `unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}`)
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        device: { type: 'string' },
+      },
+    })
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split('\n')[0]! : String(e)
+    return failInput(io, `${command}: ${message}; see "vpci ${command} --help"`)
+  }
+  return handler(io, {
+    positionals: parsed.positionals,
+    json: parsed.values.json === true,
+    help: parsed.values.help === true,
+    device: parsed.values.device,
+  })
+}
