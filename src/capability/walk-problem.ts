@@ -102,6 +102,6 @@ export const renderWalkProblem = (p: WalkProblem): string => {
     case 'CAP_PAST_END':
       return `${p.space} capability at ${hex(p.offset)} is ${p.length} bytes long and runs past ${hex(p.end - 1)}, the end of ${p.space} space`
     case 'LENGTH_INVALID':
-      return `${p.space} capability at ${hex(p.offset)} states a length of ${p.length} bytes, shorter than its ${p.minimum}-byte header`
+      return `${p.space} capability at ${hex(p.offset)} states a length of ${p.length} byte${p.length === 1 ? "" : "s"}, shorter than its ${p.minimum}-byte header`
   }
 }

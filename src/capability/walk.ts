@@ -58,8 +58,16 @@ const capabilityPointerRegister = (layout: number): number | null =>
       ? CARDBUS_CAPABILITY_POINTER
       : null
 
+/**
+ * True when `found` already holds a capability of `space` at `offset`. A linear scan: chains are
+ * short (a dozen entries), and even the longest possible (480) costs less than allocating a set.
+ */
+const visited = (found: readonly Found[], space: Space, offset: number): boolean => {
+  for (let i = 0; i < found.length; i++) if (found[i]!.offset === offset && found[i]!.space === space) return true
+  return false
+}
+
 const walkStandard = (space: ConfigSpace, pointerRegister: number, found: Found[], problems: WalkProblem[]): void => {
-  const visited = new Uint8Array(0x100)
   let from = pointerRegister
   let raw = readU8(space, pointerRegister)
   for (;;) {
@@ -74,11 +82,10 @@ const walkStandard = (space: ConfigSpace, pointerRegister: number, found: Found[
       problems.push({ code: 'POINTER_BEYOND_IMAGE', space: 'standard', offset: from, pointer: at, imageSize: space.size })
       return
     }
-    if (visited[at]) {
+    if (visited(found, 'standard', at)) {
       problems.push({ code: 'CHAIN_LOOP', space: 'standard', offset: at, from })
       return
     }
-    visited[at] = 1
     const id = readU8(space, at)
     if (id === 0xff) {
       problems.push({ code: 'CHAIN_BROKEN', space: 'standard', offset: at, from, header: id })
@@ -91,7 +98,6 @@ const walkStandard = (space: ConfigSpace, pointerRegister: number, found: Found[
 }
 
 const walkExtended = (space: ConfigSpace, found: Found[], problems: WalkProblem[]): void => {
-  const visited = new Uint8Array(0x1000)
   let at = EXTENDED_SPACE_START
   let from = -1
   for (let hops = 0; ; hops++) {
@@ -108,7 +114,6 @@ const walkExtended = (space: ConfigSpace, found: Found[], problems: WalkProblem[
       problems.push({ code: 'TOO_MANY_CAPABILITIES', space: 'extended', offset: at, limit: EXTENDED_HOP_LIMIT })
       return
     }
-    visited[at] = 1
     const rawNext = header >>> 20
     found.push({ space: 'extended', offset: at, id: header & 0xffff, version: (header >>> 16) & 0xf, next: rawNext })
     if (rawNext & 0x3) problems.push({ code: 'POINTER_MISALIGNED', space: 'extended', offset: at + 2, pointer: rawNext })
@@ -118,7 +123,7 @@ const walkExtended = (space: ConfigSpace, found: Found[], problems: WalkProblem[
       problems.push({ code: 'POINTER_OUT_OF_RANGE', space: 'extended', offset: at + 2, pointer: next })
       return
     }
-    if (visited[next]) {
+    if (visited(found, 'extended', next)) {
       problems.push({ code: 'CHAIN_LOOP', space: 'extended', offset: next, from: at + 2 })
       return
     }
@@ -127,13 +132,22 @@ const walkExtended = (space: ConfigSpace, found: Found[], problems: WalkProblem[
   }
 }
 
+/** Indices of `found` in address order (chains are usually in address order already). */
+const addressOrder = (found: readonly Found[]): number[] => {
+  const order = found.map((_, i) => i)
+  for (let i = 1; i < found.length; i++) {
+    if (found[i]!.offset < found[i - 1]!.offset) return order.sort((a, b) => found[a]!.offset - found[b]!.offset)
+  }
+  return order
+}
+
 /** Lengths from the registry, bounds of inferred lengths, and overlap / past-the-end problems. */
 const measure = (space: ConfigSpace, found: readonly Found[], facts: FunctionFacts, problems: WalkProblem[]): Capability[] => {
-  const byAddress = found.map((_, i) => i).sort((a, b) => found[a]!.offset - found[b]!.offset)
+  const byAddress = addressOrder(found)
   const nextStart = new Array<number>(found.length)
   for (let k = 0; k < byAddress.length; k++) {
     const here = found[byAddress[k]!]!
-    const after = found[byAddress[k + 1] ?? -1]
+    const after = k + 1 < byAddress.length ? found[byAddress[k + 1]!]! : undefined
     nextStart[byAddress[k]!] = after !== undefined && after.space === here.space ? after.offset : spaceEnd(here.space)
   }
   const capabilities = found.map((f, i): Capability => {

@@ -31,11 +31,30 @@ export interface ConfigSpace {
 export const isConfigSpaceSize = (n: number): n is ConfigSpaceSize => n === 64 || n === 256 || n === 4096
 
 /**
+ * Copies are carved from a shared slab: allocating an ArrayBuffer per image costs more than
+ * reading and walking it. A slab lives as long as any image carved from it (64 KiB at most).
+ */
+const SLAB_BYTES = 64 * 1024
+let slab = new ArrayBuffer(SLAB_BYTES)
+let slabUsed = 0
+
+const copyOf = (bytes: Uint8Array): Uint8Array => {
+  if (slabUsed + bytes.length > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES)
+    slabUsed = 0
+  }
+  const copy = new Uint8Array(slab, slabUsed, bytes.length)
+  copy.set(bytes)
+  slabUsed += bytes.length
+  return copy
+}
+
+/**
  * A config space image holding a copy of `bytes` (later changes to `bytes` do not reach it).
  * Returns `undefined` when the length is not 64, 256 or 4096; readers turn that into a typed error.
  */
 export const configSpace = (bytes: Uint8Array): ConfigSpace | undefined =>
-  isConfigSpaceSize(bytes.length) ? { _tag: 'ConfigSpace', size: bytes.length, bytes: bytes.slice() } : undefined
+  isConfigSpaceSize(bytes.length) ? { _tag: 'ConfigSpace', size: bytes.length, bytes: copyOf(bytes) } : undefined
 
 /** True when `offset .. offset + width - 1` lies inside the image. */
 export const inImage = (space: ConfigSpace, offset: number, width = 1): boolean =>

@@ -24,13 +24,17 @@ interface Block {
 
 /** `[DDDD:]BB:DD.F` then the device's description. */
 const DEVICE_LINE = /^((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])(?:\s+(.*))?$/
-/** `OO:` or `OOO:` then the bytes. */
-const HEX_LINE = /^([0-9a-fA-F]{2,3}):(.*)$/
-const HEX_BYTE = /^[0-9a-fA-F]{2}$/
+/** `OO:` or `OOO:` then the bytes (four digits only in a dump running past 4096 bytes). */
+const HEX_LINE = /^([0-9a-fA-F]{2,4}):(.*)$/
 const ROW = 16
 const MAX_BYTES = 4096
 
-const hexValue = (c: number): number => (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57)
+/** The value of one hex digit's character code, or -1 when it is not one. */
+const hexDigit = (c: number): number => {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30
+  const lower = c | 0x20
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1
+}
 
 const newBlock = (line: number, device: string | null, description: string | null): Block => ({
   device,
@@ -62,18 +66,27 @@ const readHexLine = (file: string, block: Block, lineNo: number, offset: number,
   block.rowLine.set(offset, lineNo)
   if (offset !== block.count) block.errors.push({ ...e, code: 'OFFSET_OUT_OF_ORDER', expected: block.count })
   let count = 0
-  let bad = false
-  for (const token of rest.matchAll(/\S+/g)) {
+  let i = 0
+  while (i < rest.length) {
+    const c = rest.charCodeAt(i)
+    if (c === 0x20 || c === 0x09) {
+      i++
+      continue
+    }
+    let end = i + 1
+    while (end < rest.length && rest.charCodeAt(end) !== 0x20 && rest.charCodeAt(end) !== 0x09) end++
     const at = offset + count
-    if (!HEX_BYTE.test(token[0])) {
-      bad = true
-      block.errors.push({ ...e, offset: at, code: 'NON_HEX_BYTE', column: restColumn + token.index + 1, text: token[0] })
+    const high = hexDigit(c)
+    const low = end - i === 2 ? hexDigit(rest.charCodeAt(i + 1)) : -1
+    if (high < 0 || low < 0) {
+      block.errors.push({ ...e, offset: at, code: 'NON_HEX_BYTE', column: restColumn + i + 1, text: rest.slice(i, end) })
     } else if (at < MAX_BYTES) {
-      block.bytes[at] = (hexValue(token[0].charCodeAt(0)) << 4) | hexValue(token[0].charCodeAt(1))
+      block.bytes[at] = (high << 4) | low
     }
     count++
+    i = end
   }
-  if (count !== ROW && !bad) block.errors.push({ ...e, code: 'LINE_LENGTH', count })
+  if (count !== ROW) block.errors.push({ ...e, code: 'LINE_LENGTH', count })
   block.count = Math.max(block.count, offset + ROW)
 }
 
@@ -101,7 +114,7 @@ const scan = (text: string, file: string): { blocks: Block[]; stray: ReadError[]
       continue
     }
     const hex = HEX_LINE.exec(trimmed)
-    if (hex !== null && (!indented || /^[0-9a-fA-F]{2,3}:(\s+[0-9a-fA-F]{2})+$/.test(trimmed))) {
+    if (hex !== null && (!indented || /^[0-9a-fA-F]{2,4}:(\s+[0-9a-fA-F]{2})+$/.test(trimmed))) {
       if (current === null) {
         current = newBlock(lineNo, null, null)
         blocks.push(current)

@@ -1,0 +1,21 @@
+/**
+ * The repository's own fixtures in corpus/ (written by corpus/make-fixtures.mjs).
+ */
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import * as E from 'fp-ts/lib/Either.js'
+import type { FunctionDump } from '../../src/dump/function-dump.js'
+import { readDump } from '../../src/dump/read-dump.js'
+
+export const REPO_CORPUS = fileURLToPath(new URL('../../corpus/', import.meta.url))
+
+export const corpusPath = (name: string): string => `${REPO_CORPUS}${name}`
+export const readCorpusBytes = (name: string): Uint8Array => new Uint8Array(readFileSync(corpusPath(name)))
+export const readCorpusText = (name: string): string => readFileSync(corpusPath(name), 'utf8')
+
+/** A corpus dump that must read cleanly. */
+export const corpusDump = (name: string): FunctionDump => {
+  const dump = readDump(readCorpusBytes(name), name)
+  if (E.isLeft(dump)) throw new Error(`${name} did not read: ${JSON.stringify(dump.left)}`)
+  return dump.right
+}
