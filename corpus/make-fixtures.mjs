@@ -4,7 +4,7 @@
 // expected walk of each is in corpus/README.md and test/corpus/fixtures.test.ts.
 // Run: node corpus/make-fixtures.mjs   (output is committed; rerun after editing)
 import * as fs from 'node:fs'
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 
 const here = new URL('.', import.meta.url)
 
@@ -225,4 +225,35 @@ function readFileSyncText(path) {
 }
 function require_fs() {
   return fs
+}
+
+// --- families/accelerator: one device model across hosts and hardware versions ------------------
+// The same fictional accelerator as functions/pasid-ats-pri-endpoint plus a Device Serial
+// Number, built by one function so the versions differ only where the parameters say.
+const accelerator = ({ revision, pasidWidth, priCapacity, serial, host }) => {
+  const f = endpointHeader(image(4096), 0x5a01, 0x120000)
+  f.u8(0x08, revision)
+  f.u32(0x10, host.bar0).u32(0x14, 0) // BAR0: 64-bit prefetchable, address assigned per host
+  f.u8(0x34, 0x40).u8(0x3c, host.irq).u8(0x3d, 0x01)
+  f.u16(0x04, host.command)
+  f.cap(0x40, 0x10, 0x80).u16(0x42, 0x0002).u32(0x44, 0x10008002).u16(0x48, host.devctl)
+  f.u16(0x4a, host.devsta) // Device Status: error bits are write-1-to-clear
+  f.u32(0x4c, 0x00400104).u16(0x52, 0x1044)
+  f.cap(0x80, 0x11, 0x90).u16(0x82, 0x000f | host.msixControl).u32(0x84, 0x00002000).u32(0x88, 0x00003000)
+  f.cap(0x90, 0x01, 0x00).u16(0x92, 0x0003).u16(0x94, 0x0008)
+  f.ecap(0x100, 0x0001, 2, 0x148).u32(0x104, host.aerUncorrectable).u32(0x10c, 0x00462030)
+  f.ecap(0x148, 0x000f, 1, 0x150).u16(0x14c, 0x0020).u16(0x14e, 0x8000)
+  f.ecap(0x150, 0x001b, 1, 0x158).u16(0x154, 0x0006 | (pasidWidth << 8)).u16(0x156, host.pasidControl)
+  f.ecap(0x158, 0x0013, 1, 0x168).u16(0x15c, 0x0001).u32(0x160, priCapacity).u32(0x164, host.priAllocation)
+  f.ecap(0x168, 0x0003, 1, 0x000).u32(0x16c, Number(serial & 0xffffffffn)).u32(0x170, Number(serial >> 32n))
+  return f.bytes
+}
+{
+  mkdirSync(new URL('families/accelerator/', here), { recursive: true })
+  const hostA = { bar0: 0xfe00000c, irq: 11, command: 0x0406, devctl: 0x2010, devsta: 0x0000, msixControl: 0x8000, aerUncorrectable: 0, pasidControl: 0x0001, priAllocation: 512 }
+  const hostB = { bar0: 0xc800000c, irq: 5, command: 0x0006, devctl: 0x2810, devsta: 0x0001, msixControl: 0xc000, aerUncorrectable: 0x00004000, pasidControl: 0x0007, priAllocation: 128 }
+  const line = (bdf, rev) => `${bdf} Processing accelerators [1200]: vpci example accelerator [1234:5a01] (rev 0${rev})`
+  write('families/accelerator/v1-host-a.lspci', lspci(line('5a:00.0', 1), accelerator({ revision: 1, pasidWidth: 20, priCapacity: 512, serial: 0x00a1b2c3d4e50001n, host: hostA })))
+  write('families/accelerator/v1-host-b.lspci', lspci(line('3b:00.0', 1), accelerator({ revision: 1, pasidWidth: 20, priCapacity: 512, serial: 0x00a1b2c3d4e50002n, host: hostB })))
+  write('families/accelerator/v2-host-c.lspci', lspci(line('17:00.0', 2), accelerator({ revision: 2, pasidWidth: 16, priCapacity: 256, serial: 0x00a1b2c3d4e60003n, host: hostA })))
 }

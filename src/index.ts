@@ -39,3 +39,20 @@ export type { ReadDumpOptions, SysfsFunctionFiles } from './dump/read-dump.js'
 export { MAX_DUMP_BYTES, readBinaryConfig, readDump, readSysfsFunction } from './dump/read-dump.js'
 export type { Resource, Resources } from './dump/sysfs-resource.js'
 export { ROM_RESOURCE, readSysfsResource } from './dump/sysfs-resource.js'
+
+// Fields and semantic images
+export type { Access, FieldSpec, Rule } from './capability/field.js'
+export { fieldMask, fieldValue, showValue } from './capability/field.js'
+export type { FieldContext, FieldTable } from './capability/fields/field-context.js'
+export { headerFields } from './capability/registry.js'
+export type { FieldInstance, SemanticImage } from './semantic/semantic-image.js'
+export { readOnlyBytes, semanticImage, writeMask, writeOneToClearMask } from './semantic/semantic-image.js'
+export type { BarLayout, PreparedFunction } from './semantic/prepared-function.js'
+export { prepareFunction } from './semantic/prepared-function.js'
+
+// Equivalence
+export type { Reason, ReasonCode, ReasonValue, Severity } from './proof/reason.js'
+export type { EquivalenceOptions } from './proof/equivalence-reasons.js'
+export type { Certificate, CertificateMismatch, Obligation, ObligationResult } from './proof/certificate.js'
+export type { Verdict } from './proof/prove-equivalence.js'
+export { decideEquivalence, proveEquivalence, verifyCertificate } from './proof/prove-equivalence.js'

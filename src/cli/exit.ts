@@ -22,6 +22,10 @@ export interface CliArgs {
   readonly json: boolean
   readonly help: boolean
   readonly device: string | undefined
+  /** `--certificate FILE` of `vpci check`. */
+  readonly certificate: string | undefined
+  /** `--instance warn|refuse` of `vpci check`. */
+  readonly instance: string | undefined
 }
 
 /** Prints one line on stderr for a usage message or the first read error (counting the rest). */

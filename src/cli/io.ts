@@ -1,7 +1,7 @@
 /**
  * The CLI's only contact with the outside: files, output streams. Tests pass their own.
  */
-import { readFile, readdir, stat } from 'node:fs/promises'
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises'
 
 export interface CliIo {
   readonly out: (text: string) => void
@@ -10,6 +10,8 @@ export interface CliIo {
   readonly stat: (path: string) => Promise<{ readonly isDirectory: boolean; readonly size: number } | null>
   readonly readFile: (path: string) => Promise<Uint8Array>
   readonly readDir: (path: string) => Promise<readonly string[]>
+  /** Writes a whole file; rejects with the system's reason. */
+  readonly writeFile: (path: string, data: string | Uint8Array) => Promise<void>
   /** True when standard error is a terminal (progress output). */
   readonly errIsTty: boolean
 }
@@ -28,5 +30,6 @@ export const processIo: CliIo = {
   },
   readFile: async (path) => new Uint8Array(await readFile(path)),
   readDir: async (path) => readdir(path),
+  writeFile: async (path, data) => writeFile(path, data),
   errIsTty: process.stderr.isTTY === true,
 }

@@ -4,12 +4,14 @@
  */
 import { parseArgs } from 'node:util'
 import { capsCommand } from './caps-command.js'
+import { checkCommand } from './check-command.js'
 import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { MAIN_USAGE } from './usage.js'
 
 const COMMANDS: Readonly<Record<string, (io: CliIo, args: CliArgs) => Promise<ExitCode>>> = {
   caps: capsCommand,
+  check: checkCommand,
 }
 
 export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode> => {
@@ -30,6 +32,8 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         device: { type: 'string' },
+        certificate: { type: 'string' },
+        instance: { type: 'string' },
       },
     })
   } catch (e) {
@@ -41,5 +45,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
     json: parsed.values.json === true,
     help: parsed.values.help === true,
     device: parsed.values.device,
+    certificate: parsed.values.certificate,
+    instance: parsed.values.instance,
   })
 }

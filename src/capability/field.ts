@@ -1,0 +1,110 @@
+/**
+ * Fields of a register: a bit range with an access type and a compatibility rule. The registry
+ * carries one table of these per capability (and per header layout); everything that compares
+ * two functions reads the rules from here.
+ */
+
+/**
+ * Access as the spec defines it. `RO` read-only, `HwInit` read-only once firmware set it,
+ * `RW` guest-writable, `RW1C` write-1-to-clear status.
+ */
+export type Access = 'RO' | 'HwInit' | 'RW' | 'RW1C'
+
+/**
+ * How a field constrains a migration (shared/DESIGN.md §3):
+ * `identity` must be equal; `capacity` destination ≥ source; `features` destination bits ⊇
+ * source bits; `state` a writable, migrated value; `volatile` run-time status and logs;
+ * `instance` a per-physical-device value (serial numbers) a layout should virtualize.
+ */
+export type Rule = 'identity' | 'capacity' | 'features' | 'state' | 'volatile' | 'instance'
+
+export interface FieldSpec {
+  /** camelCase key, unique within its capability: used in layout files and JSON. */
+  readonly key: string
+  /** The spec's name for the field. */
+  readonly name: string
+  /** The spec's name for the register holding it. */
+  readonly register: string
+  /** Offset of the register from the capability's start (from 0 for header fields). */
+  readonly at: number
+  /** Register width in bytes. */
+  readonly width: 1 | 2 | 4
+  /** Highest and lowest bit of the field within the register. */
+  readonly hi: number
+  readonly lo: number
+  readonly access: Access
+  readonly rule: Rule
+  /** How a value reads for people ("8 vectors", "x16"); the hex value when absent. */
+  readonly show?: (raw: number) => string
+  /** Why a difference matters, when the rule's general sentence would be vague. */
+  readonly why?: string
+}
+
+/** The field's bits within its register, as an unsigned mask. */
+export const fieldMask = (f: Pick<FieldSpec, 'hi' | 'lo'>): number =>
+  f.hi - f.lo === 31 ? 0xffffffff : (((1 << (f.hi - f.lo + 1)) - 1) << f.lo) >>> 0
+
+/** The field's value from its register's value. */
+export const fieldValue = (f: Pick<FieldSpec, 'hi' | 'lo'>, register: number): number => ((register & fieldMask(f)) >>> 0) >>> f.lo
+
+/** True when the guest can write the field (RW), so its value is migrated state. */
+export const isWritable = (f: Pick<FieldSpec, 'access'>): boolean => f.access === 'RW'
+
+/** How a field's value reads for people. */
+export const showValue = (f: FieldSpec, raw: number): string => (f.show ? f.show(raw) : `0x${raw.toString(16)}`)
+
+export interface FieldOptions {
+  readonly show?: (raw: number) => string
+  readonly why?: string
+}
+
+/**
+ * One field. `bits` is `[hi, lo]`, or a single bit number. Keeps field tables one line each:
+ * `field('PASID Capability', 0x04, 2, [12, 8], 'RO', 'capacity', 'maxPasidWidth', 'Max PASID Width')`.
+ */
+export const field = (
+  register: string,
+  at: number,
+  width: 1 | 2 | 4,
+  bits: readonly [number, number] | number,
+  access: Access,
+  rule: Rule,
+  key: string,
+  name: string,
+  options: FieldOptions = {},
+): FieldSpec => {
+  const [hi, lo] = typeof bits === 'number' ? [bits, bits] : bits
+  return { key, name, register, at, width, hi, lo, access, rule, ...options }
+}
+
+/** Renderers shared by several field tables. */
+export const show = {
+  flag: (raw: number): string => (raw ? 'yes' : 'no'),
+  count: (raw: number): string => `${raw}`,
+  plusOne: (unit: string) => (raw: number): string => `${raw + 1} ${unit}`,
+  bits: (raw: number): string => `${raw} bits`,
+  lanes: (raw: number): string => `x${raw}`,
+  bytesLog2From128: (raw: number): string => `${128 << raw} bytes`,
+  powerOfTwo: (unit: string) => (raw: number): string => `${2 ** raw} ${unit}`,
+  zeroMeans: (zero: number, unit: string) => (raw: number): string => `${raw === 0 ? zero : raw} ${unit}`,
+} as const
+
+/**
+ * A register, to declare its fields one line each:
+ * `const cap = register('PASID Capability', 0x04, 2)` then `cap([12, 8], 'RO', 'capacity', 'maxPasidWidth', 'Max PASID Width')`.
+ */
+export const register =
+  (name: string, at: number, width: 1 | 2 | 4) =>
+  (
+    bits: readonly [number, number] | number,
+    access: Access,
+    rule: Rule,
+    key: string,
+    fieldName: string,
+    options: FieldOptions = {},
+  ): FieldSpec =>
+    field(name, at, width, bits, access, rule, key, fieldName, options)
+
+/** A whole register as one field. */
+export const whole = (name: string, at: number, width: 1 | 2 | 4, access: Access, rule: Rule, key: string, options: FieldOptions = {}): FieldSpec =>
+  field(name, at, width, [width * 8 - 1, 0], access, rule, key, name, options)

@@ -1,0 +1,87 @@
+/**
+ * `vpci check SOURCE DESTINATION [--json] [--certificate FILE] [--instance warn|refuse]`:
+ * exact layout equivalence of two physical functions (today's VMMs show the guest each
+ * function's own layout). Exit 0 compatible, 1 incompatible, 2 bad input.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { Verdict } from '../proof/prove-equivalence.js'
+import { proveEquivalence } from '../proof/prove-equivalence.js'
+import { hex, type Reason } from '../proof/reason.js'
+import { prepareFunction } from '../semantic/prepared-function.js'
+import { type CliArgs, ExitCode, failInput } from './exit.js'
+import type { CliIo } from './io.js'
+import { loadFunction } from './load-function.js'
+import { CHECK_USAGE } from './usage.js'
+
+/** The JSON shape `vpci check --json` promises. */
+export const verdictJson = (v: Verdict): unknown => ({
+  compatible: v.compatible,
+  reasons: v.reasons.map((r) => ({
+    code: r.code,
+    severity: r.severity,
+    capability: r.capability,
+    field: r.field,
+    offset: r.offset,
+    length: r.length,
+    source: r.source,
+    destination: r.destination,
+    message: r.message,
+  })),
+  certificate: v.certificate,
+})
+
+const group = (r: Reason): string =>
+  r.code.startsWith('BAR_') ? 'BARs' : (r.capability ?? (r.offset !== null && r.offset < 0x40 ? 'Header' : 'Function'))
+
+const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
+
+/** The verdict first, then reasons grouped by capability. */
+export const verdictText = (v: Verdict, source: string, destination: string): string => {
+  const errors = v.reasons.filter((r) => r.severity === 'error').length
+  const warnings = v.reasons.length - errors
+  const lines = [
+    `${v.compatible ? 'COMPATIBLE' : 'INCOMPATIBLE'}: ${source} → ${destination} (${count(errors, 'error')}, ${count(warnings, 'warning')})`,
+  ]
+  const groups = new Map<string, Reason[]>()
+  for (const r of v.reasons) groups.set(group(r), [...(groups.get(group(r)) ?? []), r])
+  for (const [name, reasons] of groups) {
+    lines.push(`  ${name}:`)
+    for (const r of reasons) {
+      const where = r.offset === null ? '' : ` [${hex(r.offset)}${r.length !== null && r.length > 1 ? `+${r.length}` : ''}]`
+      lines.push(`    ${r.severity} ${r.code}${where}: ${r.message}`)
+    }
+  }
+  if (v.certificate !== null) {
+    const c = v.certificate
+    lines.push(`certificate: ${c.obligations.length} obligations; source ${c.source.digest.slice(0, 16)}…, destination ${c.destination.digest.slice(0, 16)}…`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+export const checkCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
+  if (args.help) {
+    io.out(CHECK_USAGE)
+    return ExitCode.ok
+  }
+  if (args.positionals.length !== 2) return failInput(io, 'check takes SOURCE and DESTINATION; see "vpci check --help"')
+  if (args.instance !== undefined && args.instance !== 'warn' && args.instance !== 'refuse') {
+    return failInput(io, `check: --instance takes warn or refuse, not "${args.instance}"`)
+  }
+  const [sourcePath, destinationPath] = args.positionals as [string, string]
+  const source = await loadFunction(io, sourcePath, args.device)
+  const destination = await loadFunction(io, destinationPath, args.device)
+  const errors = [...(E.isLeft(source) ? source.left : []), ...(E.isLeft(destination) ? destination.left : [])]
+  if (E.isLeft(source) || E.isLeft(destination)) return failInput(io, errors)
+  const verdict = proveEquivalence(prepareFunction(source.right), prepareFunction(destination.right), {
+    instance: args.instance === 'refuse' ? 'refuse' : 'warn',
+  })
+  if (args.certificate !== undefined) {
+    try {
+      await io.writeFile(args.certificate, `${JSON.stringify(verdict.certificate, null, 2)}\n`)
+    } catch (e) {
+      return failInput(io, `cannot write the certificate to ${args.certificate}: ${e instanceof Error ? e.message : String(e)}`)
+    }
+  }
+  io.out(args.json ? `${JSON.stringify(verdictJson(verdict))}\n` : verdictText(verdict, sourcePath, destinationPath))
+  return verdict.compatible ? ExitCode.ok : ExitCode.incompatible
+}

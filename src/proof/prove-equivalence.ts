@@ -1,0 +1,66 @@
+/**
+ * Layout equivalence of two functions: the complete decision whether a guest could tell the
+ * destination from the source. `proveEquivalence` gives every reason and a certificate;
+ * `decideEquivalence` gives the same answer fast when nothing differs.
+ */
+import { Buffer } from 'node:buffer'
+import * as E from 'fp-ts/lib/Either.js'
+import type { PreparedFunction } from '../semantic/prepared-function.js'
+import { type Certificate, type CertificateMismatch, certificate, compareCertificates } from './certificate.js'
+import { type EquivalenceOptions, equivalenceReasons } from './equivalence-reasons.js'
+import type { Reason } from './reason.js'
+
+export interface Verdict {
+  /** True when no reason is an error. */
+  readonly compatible: boolean
+  /** Every reason, errors and warnings, structural first then by offset. */
+  readonly reasons: readonly Reason[]
+  readonly certificate: Certificate | null
+}
+
+/**
+ * Proves or refutes that `destination` presents the same config space as `source`: same
+ * capability chains, same read-only bytes, same write and write-1-to-clear masks over every
+ * offset, same BAR sizes where known. Total: never throws.
+ */
+export const proveEquivalence = (source: PreparedFunction, destination: PreparedFunction, options: EquivalenceOptions = {}): Verdict => {
+  const reasons = equivalenceReasons(source, destination, options)
+  return {
+    compatible: !reasons.some((r) => r.severity === 'error'),
+    reasons,
+    certificate: certificate(source, destination, reasons, options),
+  }
+}
+
+/**
+ * The same answer as `proveEquivalence(...).compatible`, without building reasons when the two
+ * semantic images are byte-identical (the common case when filtering many candidates).
+ */
+export const decideEquivalence = (source: PreparedFunction, destination: PreparedFunction, options: EquivalenceOptions = {}): boolean => {
+  const a = source.semantic
+  const b = destination.semantic
+  if (
+    a.size === b.size &&
+    a.size !== 64 &&
+    (!source.bars.known || !destination.bars.known || source.bars.canonical === destination.bars.canonical) &&
+    Buffer.compare(a.packed, b.packed) === 0
+  ) {
+    return true
+  }
+  return proveEquivalence(source, destination, options).compatible
+}
+
+/**
+ * Re-derives the certificate for `source` and `destination` with the options it records and
+ * compares it with `given`: Left lists every mismatch (a side changed, or the certificate did).
+ */
+export const verifyCertificate = (
+  given: Certificate,
+  source: PreparedFunction,
+  destination: PreparedFunction,
+): E.Either<readonly CertificateMismatch[], Certificate> => {
+  const derived = proveEquivalence(source, destination, given.options).certificate
+  return derived === null
+    ? E.left([{ what: 'certificate', expected: 'a certificate', actual: 'none could be derived' }])
+    : compareCertificates(given, derived)
+}
