@@ -9,7 +9,7 @@ import { EXPRESS_FIELDS } from './fields/express-fields.js'
 import * as X from './fields/extended-fields.js'
 import type { FieldTable } from './fields/field-context.js'
 import { TYPE0_HEADER_FIELDS, TYPE1_HEADER_FIELDS } from './fields/header-fields.js'
-import { MSI_FIELDS, MSIX_FIELDS, POWER_MANAGEMENT_FIELDS, VENDOR_SPECIFIC_FIELDS, VPD_FIELDS } from './fields/standard-fields.js'
+import { BRIDGE_SUBSYSTEM_FIELDS, MSI_FIELDS, MSIX_FIELDS, POWER_MANAGEMENT_FIELDS, VENDOR_SPECIFIC_FIELDS, VPD_FIELDS } from './fields/standard-fields.js'
 import { computed, dwordAligned, fixed, inferred, type LengthContext, type LengthRule } from './length-rule.js'
 import {
   advancedErrorReportingLength,
@@ -83,7 +83,7 @@ export const STANDARD_CAPABILITIES: readonly CapabilityEntry[] = [
   std(0x0a, 'debug-port', 'Debug Port', fixed(4)),
   std(0x0b, 'cpci-crc', 'CompactPCI Central Resource Control', inferred),
   std(0x0c, 'shpc', 'PCI Hot-Plug (SHPC)', inferred),
-  std(0x0d, 'subsystem', 'Bridge Subsystem Vendor ID', fixed(8)),
+  std(0x0d, 'subsystem', 'Bridge Subsystem Vendor ID', fixed(8), BRIDGE_SUBSYSTEM_FIELDS),
   std(0x0e, 'agp8x', 'AGP 8x', inferred),
   std(0x0f, 'secure', 'Secure Device', inferred),
   std(0x10, 'express', 'PCI Express', computed('by version and port type: v1 0x0C–0x24, v2+ 0x3C', expressLength), EXPRESS_FIELDS),

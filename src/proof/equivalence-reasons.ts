@@ -292,13 +292,15 @@ export const equivalenceReasons = (a: PreparedFunction, b: PreparedFunction, opt
     const ca = sa.packed[2 * na + i]!
     const cb = sb.packed[2 * nb + i]!
     const masks = (wa ^ wb) | (ca ^ cb)
-    let diff = (sa.packed[i]! ^ sb.packed[i]!) & ~(wa | wb | ca | cb)
-    if (masks !== 0 && !inZone(i)) extend('WRITE_MASK_DIFFERS', i)
-    if (diff === 0) continue
     if (inZone(i)) {
-      if (!covered(i)) extend('BYTES_DIFFER', i)
+      // Where the layouts differ, any differing byte or mask is reported unless a structural
+      // reason already covers it.
+      if ((masks !== 0 || a.config.bytes[i] !== b.config.bytes[i]) && !covered(i)) extend('BYTES_DIFFER', i)
       continue
     }
+    if (masks !== 0) extend('WRITE_MASK_DIFFERS', i)
+    let diff = (sa.packed[i]! ^ sb.packed[i]!) & ~(wa | wb | ca | cb)
+    if (diff === 0) continue
     for (let r = i - 3; r <= i; r++) {
       for (const f of a.fieldsByRegister.get(r) ?? []) {
         if (r + f.spec.width <= i) continue

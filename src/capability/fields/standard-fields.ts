@@ -93,3 +93,9 @@ export const VPD_FIELDS: FieldTable = [
 
 /** Vendor-specific: the length byte; the vendor's bytes after it are compared exactly. */
 export const VENDOR_SPECIFIC_FIELDS: FieldTable = [whole('Capability Length', 0x02, 1, 'RO', 'identity', 'length')]
+
+/** Bridge Subsystem Vendor ID: the subsystem IDs of a bridge, read-only like a type 0 header's. */
+export const BRIDGE_SUBSYSTEM_FIELDS: FieldTable = [
+  whole('Subsystem Vendor ID', 0x04, 2, 'RO', 'identity', 'subsystemVendorId'),
+  whole('Subsystem ID', 0x06, 2, 'RO', 'identity', 'subsystemId'),
+]
