@@ -73,10 +73,10 @@ describe('certificates', () => {
   it('stays valid when only migrated state (a writable bit) changes', () => {
     const cert = proveEquivalence(v1, v1).certificate!
     const layout = v1.config.bytes.slice()
-    layout[0x84] ^= 0x01 // MSI-X Table BIR: read-only, so the layout changed
+    layout[0x84]! ^= 0x01 // MSI-X Table BIR: read-only, so the layout changed
     expect(E.isLeft(verifyCertificate(cert, v1, preparedImage(layout)))).toBe(true)
     const state = v1.config.bytes.slice()
-    state[0x156] ^= 0x02 // PASID Control: Execute Permission Enable (RW)
+    state[0x156]! ^= 0x02 // PASID Control: Execute Permission Enable (RW)
     expect(E.isRight(verifyCertificate(cert, v1, preparedImage(state, v1.name)))).toBe(true)
   })
 
