@@ -6,6 +6,8 @@
  * registers are little-endian.
  */
 
+import { slabBytes } from './slab.js'
+
 /** The sizes a config space image can have. */
 export type ConfigSpaceSize = 64 | 256 | 4096
 
@@ -30,22 +32,9 @@ export interface ConfigSpace {
 /** True when `n` is a size a config space image can have. */
 export const isConfigSpaceSize = (n: number): n is ConfigSpaceSize => n === 64 || n === 256 || n === 4096
 
-/**
- * Copies are carved from a shared slab: allocating an ArrayBuffer per image costs more than
- * reading and walking it. A slab lives as long as any image carved from it (64 KiB at most).
- */
-const SLAB_BYTES = 64 * 1024
-let slab = new ArrayBuffer(SLAB_BYTES)
-let slabUsed = 0
-
 const copyOf = (bytes: Uint8Array): Uint8Array => {
-  if (slabUsed + bytes.length > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES)
-    slabUsed = 0
-  }
-  const copy = new Uint8Array(slab, slabUsed, bytes.length)
+  const copy = slabBytes(bytes.length)
   copy.set(bytes)
-  slabUsed += bytes.length
   return copy
 }
 

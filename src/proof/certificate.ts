@@ -5,25 +5,12 @@
  * compared. `verifyCertificate` re-derives it from the two functions and reports what changed.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { capabilityLabel } from '../capability/capability.js'
-import { fieldMask, type Rule } from '../capability/field.js'
+import type { Obligation, ObligationResult } from '../semantic/obligation-plan.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
 import type { EquivalenceOptions } from './equivalence-reasons.js'
-import { scopeAt } from './function-scope.js'
 import type { Reason } from './reason.js'
 
-export type ObligationResult = 'held' | 'failed' | 'warning' | 'assumed'
-
-export interface Obligation {
-  /** `header`, `PCI Express at 0x40`, `unclaimed extended space`, `BARs`. */
-  readonly scope: string
-  readonly offset: number | null
-  readonly length: number | null
-  /** The field key, `structure`, `bytes` or `sizes`. */
-  readonly check: string
-  readonly rule: Rule | 'structure' | 'exact' | 'bars'
-  readonly result: ObligationResult
-}
+export type { Obligation, ObligationResult } from '../semantic/obligation-plan.js'
 
 export interface Certificate {
   readonly kind: 'vpci/equivalence-certificate'
@@ -39,67 +26,50 @@ export interface Certificate {
 const overlaps = (r: Reason, offset: number, length: number): boolean =>
   r.offset !== null && r.length !== null && r.offset < offset + length && offset < r.offset + r.length
 
-/** The worst result among reasons touching [offset, offset + length). */
-const resultOver = (reasons: readonly Reason[], offset: number, length: number): ObligationResult => {
+/** The result of one planned obligation under these reasons. */
+const judge = (o: Obligation, reasons: readonly Reason[]): ObligationResult => {
+  if (o.offset === null || o.length === null) return o.result
   let result: ObligationResult = 'held'
   for (const r of reasons) {
-    if (!overlaps(r, offset, length)) continue
+    if (o.rule === 'structure') {
+      if (r.code.startsWith('CAP_') && r.offset === o.offset) return 'failed'
+      continue
+    }
+    if (r.field !== null && r.field !== o.check && o.check !== 'bytes') continue
+    if (!overlaps(r, o.offset, o.length)) continue
     if (r.severity === 'error') return 'failed'
     result = 'warning'
   }
   return result
 }
 
-/** Obligations for every offset of `a` below `limit`, judged by `reasons`. */
+/** Reasons about BAR sizes are judged by the `BARs` obligation only, not by the BAR registers' fields. */
+const aboutBarSizes = (r: Reason): boolean => r.code === 'BAR_DIFFERS' || r.code === 'BAR_SIZE_UNKNOWN'
+
+/** The plan of `a` below `limit`, judged by `reasons`, plus what the plan cannot hold. */
 const obligations = (a: PreparedFunction, b: PreparedFunction, reasons: readonly Reason[], limit: number): Obligation[] => {
-  const list: Obligation[] = []
-  const structural = reasons.filter((r) => r.code.startsWith('CAP_'))
-  for (const c of a.walk.capabilities) {
-    if (c.offset >= limit) continue
-    const failed = structural.some((r) => r.offset === c.offset && r.capability === c.name)
-    list.push({ scope: capabilityLabel(c), offset: c.offset, length: c.length, check: 'structure', rule: 'structure', result: failed ? 'failed' : 'held' })
-  }
-  for (const r of structural) {
-    if (r.code === 'CAP_ADDED') list.push({ scope: `${r.capability} (destination only)`, offset: r.offset, length: r.length, check: 'structure', rule: 'structure', result: 'failed' })
-  }
-  const coverage = new Uint8Array(limit)
-  for (const f of a.semantic.fields) {
-    if (f.offset + f.spec.width > limit) continue
-    const mask = fieldMask(f.spec)
-    for (let k = 0; k < f.spec.width; k++) coverage[f.offset + k]! |= (mask >>> (8 * k)) & 0xff
-    const result = resultOver(
-      reasons.filter((r) => r.field === f.spec.key || r.field === null),
-      f.offset,
-      f.spec.width,
-    )
-    list.push({
-      scope: f.capability === null ? 'header' : capabilityLabel(f.capability),
-      offset: f.offset,
-      length: f.spec.width,
-      check: f.spec.key,
-      rule: f.spec.rule,
-      result,
-    })
-  }
-  let start = -1
-  for (let i = 0; i <= limit; i++) {
-    const open = i < limit && coverage[i] !== 0xff
-    const sameScope = start >= 0 && i < limit && scopeAt(a, i).label === scopeAt(a, start).label
-    if (start >= 0 && (!open || !sameScope)) {
-      list.push({ scope: scopeAt(a, start).label, offset: start, length: i - start, check: 'bytes', rule: 'exact', result: resultOver(reasons, start, i - start) })
-      start = -1
-    }
-    if (open && start < 0) start = i
-  }
-  const bars = reasons.filter((r) => r.code === 'BAR_DIFFERS' || r.code === 'BAR_SIZE_UNKNOWN')
-  list.push({
+  const layoutReasons = reasons.filter((r) => !aboutBarSizes(r))
+  const bars: Obligation = {
     scope: 'BARs',
     offset: null,
     length: null,
     check: 'sizes',
     rule: 'bars',
-    result: bars.some((r) => r.code === 'BAR_DIFFERS') ? 'failed' : a.bars.known && b.bars.known ? 'held' : 'assumed',
-  })
+    result: reasons.some((r) => r.code === 'BAR_DIFFERS') ? 'failed' : a.bars.known && b.bars.known ? 'held' : 'assumed',
+  }
+  if (layoutReasons.length === 0 && limit >= a.config.size) return [...a.obligations, bars]
+  const list: Obligation[] = []
+  for (const o of a.obligations) {
+    if (o.offset !== null && o.offset >= limit) continue
+    const result = judge(o, layoutReasons)
+    list.push(result === o.result ? o : { ...o, result })
+  }
+  for (const r of layoutReasons) {
+    if (r.code === 'CAP_ADDED') {
+      list.push({ scope: `${r.capability} (destination only)`, offset: r.offset, length: r.length, check: 'structure', rule: 'structure', result: 'failed' })
+    }
+  }
+  list.push(bars)
   return list
 }
 

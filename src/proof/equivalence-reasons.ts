@@ -5,11 +5,12 @@
  * attributed to the field (or the unclaimed bytes) it lies in. BAR sizes are compared when both
  * sides know them.
  */
+import { Buffer } from 'node:buffer'
 import { type Capability, capabilityLabel } from '../capability/capability.js'
 import { type FieldSpec, fieldMask, fieldValue, showValue } from '../capability/field.js'
 import { readU8, readU16, readU32 } from '../config-space/config-space.js'
 import type { Resource } from '../dump/sysfs-resource.js'
-import type { PreparedFunction } from '../semantic/prepared-function.js'
+import { fieldsByRegister, type PreparedFunction } from '../semantic/prepared-function.js'
 import type { FieldInstance } from '../semantic/semantic-image.js'
 import { scopeAt } from './function-scope.js'
 import { hex, RULE_CODE, RULE_CONSEQUENCE, type Reason, type ReasonValue } from './reason.js'
@@ -267,16 +268,20 @@ export const equivalenceReasons = (a: PreparedFunction, b: PreparedFunction, opt
   const reasons: Reason[] = []
   const limit = comparableBytes(a, b, reasons)
   if (limit === 0) return reasons
-  const structure = compareStructure(a, b, limit)
-  reasons.push(...structure.reasons)
-  const inZone = (at: number): boolean => structure.zones.some(([s, e]) => at >= s && at < e)
-  const covered = (at: number): boolean => structure.reasons.some((r) => r.offset !== null && r.length !== null && at >= r.offset && at < r.offset + r.length)
-
   const sa = a.semantic
   const sb = b.semantic
+  const identical = sa.size === sb.size && Buffer.compare(sa.packed, sb.packed) === 0
+  // Same skeleton: the same chains and field tables, so no structural difference is possible.
+  const structure = identical && a.skeletonKey === b.skeletonKey ? { reasons: [], zones: [] } : compareStructure(a, b, limit)
+  reasons.push(...structure.reasons)
+  const zone = new Uint8Array(limit)
+  for (const [start, end] of structure.zones) zone.fill(1, start, Math.min(end, limit))
+  const covered = (at: number): boolean => structure.reasons.some((r) => r.offset !== null && r.length !== null && at >= r.offset && at < r.offset + r.length)
+
   const [na, nb] = [sa.size, sb.size]
   const differing = new Set<FieldInstance>()
   const runs: Run[] = []
+  const registers = identical ? new Map<number, readonly FieldInstance[]>() : fieldsByRegister(a)
   const extend = (code: Run['code'], at: number): void => {
     const scope = scopeAt(a, at).capability === null && at >= 0x40 ? scopeAt(b, at) : scopeAt(a, at)
     const last = runs[runs.length - 1]
@@ -286,13 +291,13 @@ export const equivalenceReasons = (a: PreparedFunction, b: PreparedFunction, opt
     }
     runs.push({ code, label: scope.label, capability: scope.capability?.name ?? null, headerBytes: scope.capabilityHeader, start: at, end: at + 1 })
   }
-  for (let i = 0; i < limit; i++) {
+  for (let i = 0; i < limit && !identical; i++) {
     const wa = sa.packed[na + i]!
     const wb = sb.packed[nb + i]!
     const ca = sa.packed[2 * na + i]!
     const cb = sb.packed[2 * nb + i]!
     const masks = (wa ^ wb) | (ca ^ cb)
-    if (inZone(i)) {
+    if (zone[i]) {
       // Where the layouts differ, any differing byte or mask is reported unless a structural
       // reason already covers it.
       if ((masks !== 0 || a.config.bytes[i] !== b.config.bytes[i]) && !covered(i)) extend('BYTES_DIFFER', i)
@@ -302,7 +307,7 @@ export const equivalenceReasons = (a: PreparedFunction, b: PreparedFunction, opt
     let diff = (sa.packed[i]! ^ sb.packed[i]!) & ~(wa | wb | ca | cb)
     if (diff === 0) continue
     for (let r = i - 3; r <= i; r++) {
-      for (const f of a.fieldsByRegister.get(r) ?? []) {
+      for (const f of registers.get(r) ?? []) {
         if (r + f.spec.width <= i) continue
         const bits = (fieldMask(f.spec) >>> (8 * (i - r))) & 0xff
         if (bits & diff) differing.add(f)

@@ -1,8 +1,9 @@
 /**
  * Where a byte of a config space lies, in words: the header, a capability (its header or its
- * body), or space no capability claims. Used to label differences and obligations.
+ * body), or space no capability claims. Used to label differences.
  */
-import { type Capability, capabilityLabel } from '../capability/capability.js'
+import type { Capability } from '../capability/capability.js'
+import { scopeLabel } from '../semantic/obligation-plan.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
 
 export interface Scope {
@@ -13,18 +14,13 @@ export interface Scope {
   readonly capabilityHeader: boolean
 }
 
-const HEADER: Scope = { label: 'header', capability: null, capabilityHeader: false }
-const UNCLAIMED_STANDARD: Scope = { label: 'unclaimed standard space', capability: null, capabilityHeader: false }
-const UNCLAIMED_EXTENDED: Scope = { label: 'unclaimed extended space', capability: null, capabilityHeader: false }
-
-/** The capability of `f` whose bytes include `at`, if any. */
-export const capabilityAt = (f: PreparedFunction, at: number): Capability | undefined =>
-  f.walk.capabilities.find((c) => at >= c.offset && at < c.offset + c.length)
-
 /** Where byte `at` of `f` lies. */
 export const scopeAt = (f: PreparedFunction, at: number): Scope => {
-  if (at < 0x40) return HEADER
-  const cap = capabilityAt(f, at)
-  if (cap === undefined) return at < 0x100 ? UNCLAIMED_STANDARD : UNCLAIMED_EXTENDED
-  return { label: capabilityLabel(cap), capability: cap, capabilityHeader: at < cap.offset + (cap.space === 'standard' ? 2 : 4) }
+  const k = at < 0x40 ? -1 : (f.owner[at] ?? -1)
+  const cap = k >= 0 ? f.walk.capabilities[k]! : null
+  return {
+    label: scopeLabel(f.walk.capabilities, f.owner, at),
+    capability: cap,
+    capabilityHeader: cap !== null && at < cap.offset + (cap.space === 'standard' ? 2 : 4),
+  }
 }

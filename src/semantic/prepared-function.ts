@@ -7,7 +7,9 @@ import { type Walk, walkCapabilities } from '../capability/walk.js'
 import type { ConfigSpace } from '../config-space/config-space.js'
 import type { FunctionDump } from '../dump/function-dump.js'
 import type { Resource } from '../dump/sysfs-resource.js'
-import { type FieldInstance, type SemanticImage, semanticImage } from './semantic-image.js'
+import { layoutSkeleton } from './layout-skeleton.js'
+import type { Obligation } from './obligation-plan.js'
+import { type FieldInstance, type SemanticImage, semanticImageOf } from './semantic-image.js'
 
 /** The last resource line that describes the function itself: BARs 0–5, ROM 6, VF BARs 7–12. */
 const LAST_LAYOUT_RESOURCE = 12
@@ -31,8 +33,12 @@ export interface PreparedFunction {
   readonly bars: BarLayout
   /** SHA-256 (hex) of the semantic image and BAR layout: equal digests, equal layouts. */
   readonly digest: string
-  /** Field instances by absolute register offset, to attribute a differing byte. */
-  readonly fieldsByRegister: ReadonlyMap<number, readonly FieldInstance[]>
+  /** Names the layout skeleton (chain, field tables): equal keys, equal structure and masks. */
+  readonly skeletonKey: string
+  /** For each byte, the index (in `walk.capabilities`) of the capability holding it, or -1. */
+  readonly owner: Int16Array
+  /** The obligations the layout implies, all `held`; judgements fill in the others. */
+  readonly obligations: readonly Obligation[]
 }
 
 const barLayout = (resources: readonly Resource[] | null): BarLayout => {
@@ -42,16 +48,33 @@ const barLayout = (resources: readonly Resource[] | null): BarLayout => {
   return { known: true, resources: own, canonical }
 }
 
-/** The canonical digest of a semantic image and BAR layout. */
-export const semanticDigest = (semantic: SemanticImage, bars: BarLayout): string =>
-  createHash('sha256').update(`vpci-semantic/1 ${semantic.size} ${bars.canonical}\n`).update(semantic.packed).digest('hex')
+/**
+ * The canonical digest of a semantic image and BAR layout: SHA-256 over a header line, the
+ * read-only values, then (offset as 16-bit little-endian, write mask, write-1-to-clear mask)
+ * for each byte with a non-zero mask. Masks are sparse, so this hashes about a third of the
+ * packed image and still determines it.
+ */
+export const semanticDigest = (semantic: SemanticImage, bars: BarLayout, maskEncoding: Uint8Array): string =>
+  createHash('sha256')
+    .update(`vpci-semantic/1 ${semantic.size} ${bars.canonical}\n`)
+    .update(semantic.packed.subarray(0, semantic.size))
+    .update(maskEncoding)
+    .digest('hex')
 
-const byRegister = (fields: readonly FieldInstance[]): Map<number, FieldInstance[]> => {
-  const map = new Map<number, FieldInstance[]>()
-  for (const f of fields) {
-    const list = map.get(f.offset)
-    if (list === undefined) map.set(f.offset, [f])
-    else list.push(f)
+const fieldsByRegisterCache = new WeakMap<PreparedFunction, ReadonlyMap<number, readonly FieldInstance[]>>()
+
+/** The function's field instances by absolute register offset, to attribute a differing byte. */
+export const fieldsByRegister = (f: PreparedFunction): ReadonlyMap<number, readonly FieldInstance[]> => {
+  let map = fieldsByRegisterCache.get(f)
+  if (map === undefined) {
+    const built = new Map<number, FieldInstance[]>()
+    for (const field of f.semantic.fields) {
+      const list = built.get(field.offset)
+      if (list === undefined) built.set(field.offset, [field])
+      else list.push(field)
+    }
+    map = built
+    fieldsByRegisterCache.set(f, map)
   }
   return map
 }
@@ -59,7 +82,8 @@ const byRegister = (fields: readonly FieldInstance[]): Map<number, FieldInstance
 /** Walks and prepares a function read from a dump. */
 export const prepareFunction = (dump: FunctionDump): PreparedFunction => {
   const walk = walkCapabilities(dump.config)
-  const semantic = semanticImage(dump.config, walk)
+  const skeleton = layoutSkeleton(dump.config, walk)
+  const semantic = semanticImageOf(dump.config, skeleton)
   const bars = barLayout(dump.resources?.entries ?? null)
   return {
     _tag: 'PreparedFunction',
@@ -68,7 +92,9 @@ export const prepareFunction = (dump: FunctionDump): PreparedFunction => {
     walk,
     semantic,
     bars,
-    digest: semanticDigest(semantic, bars),
-    fieldsByRegister: byRegister(semantic.fields),
+    digest: semanticDigest(semantic, bars, skeleton.maskEncoding),
+    skeletonKey: skeleton.key,
+    owner: skeleton.owner,
+    obligations: skeleton.obligations,
   }
 }

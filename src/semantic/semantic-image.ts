@@ -8,12 +8,11 @@
  * writable.
  */
 import type { Capability } from '../capability/capability.js'
-import { type FieldSpec, fieldMask } from '../capability/field.js'
-import { type FieldContext, fieldsFor } from '../capability/fields/field-context.js'
-import { lengthContext } from '../capability/length-rule.js'
-import { headerFields, lookupCapability } from '../capability/registry.js'
+import type { FieldSpec } from '../capability/field.js'
 import type { Walk } from '../capability/walk.js'
 import type { ConfigSpace, ConfigSpaceSize } from '../config-space/config-space.js'
+import { slabBytes } from '../config-space/slab.js'
+import { type LayoutSkeleton, layoutSkeleton } from './layout-skeleton.js'
 
 /** A field of the header or of one capability, placed in the image. */
 export interface FieldInstance {
@@ -43,39 +42,18 @@ export const writeMask = (s: SemanticImage): Uint8Array => s.packed.subarray(s.s
 /** The write-1-to-clear mask of a semantic image. */
 export const writeOneToClearMask = (s: SemanticImage): Uint8Array => s.packed.subarray(2 * s.size, 3 * s.size)
 
-/** The fields of the header and every capability the walk found, placed at absolute offsets. */
-export const placeFields = (config: ConfigSpace, walk: Walk): FieldInstance[] => {
-  const placed: FieldInstance[] = []
-  const add = (capability: Capability | null, base: number, fields: readonly FieldSpec[]): void => {
-    for (const spec of fields) placed.push({ capability, spec, offset: base + spec.at })
-  }
-  const headerLength = Math.min(config.size, 0x40)
-  const header: FieldContext = { ...lengthContext(config, 0, null, walk.facts), length: headerLength }
-  add(null, 0, fieldsFor(headerFields(walk.facts.headerLayout), header))
-  for (const cap of walk.capabilities) {
-    const table = lookupCapability(cap.space, cap.id)?.fields
-    if (table === undefined) continue
-    const ctx: FieldContext = { ...lengthContext(config, cap.offset, cap.version, walk.facts), length: cap.length }
-    add(cap, cap.offset, fieldsFor(table, ctx))
-  }
-  return placed
-}
-
 /** The semantic image of `config`, given its walk. */
-export const semanticImage = (config: ConfigSpace, walk: Walk): SemanticImage => {
+export const semanticImage = (config: ConfigSpace, walk: Walk): SemanticImage => semanticImageOf(config, layoutSkeleton(config, walk))
+
+/** The semantic image of `config` over a skeleton already found for it. */
+export const semanticImageOf = (config: ConfigSpace, skeleton: LayoutSkeleton): SemanticImage => {
   const size = config.size
-  const packed = new Uint8Array(3 * size)
-  const fields = placeFields(config, walk)
-  for (const f of fields) {
-    if (f.spec.access !== 'RW' && f.spec.access !== 'RW1C') continue
-    const plane = f.spec.access === 'RW' ? size : 2 * size
-    const mask = fieldMask(f.spec)
-    for (let k = 0; k < f.spec.width; k++) {
-      const at = f.offset + k
-      if (at < size) packed[plane + at]! |= (mask >>> (8 * k)) & 0xff
-    }
-  }
-  const bytes = config.bytes
-  for (let i = 0; i < size; i++) packed[i] = bytes[i]! & ~(packed[size + i]! | packed[2 * size + i]!)
-  return { _tag: 'SemanticImage', size, packed, fields }
+  const packed = slabBytes(3 * size)
+  packed.set(skeleton.masks, size)
+  // Read-only values, a dword at a time: images and planes are dword-aligned and sized.
+  const words = new Uint32Array(packed.buffer, packed.byteOffset, (3 * size) >>> 2)
+  const source = new Uint32Array(config.bytes.buffer, config.bytes.byteOffset, size >>> 2)
+  const n = size >>> 2
+  for (let i = 0; i < n; i++) words[i] = source[i]! & ~(words[n + i]! | words[2 * n + i]!)
+  return { _tag: 'SemanticImage', size, packed, fields: skeleton.fields }
 }

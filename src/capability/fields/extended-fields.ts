@@ -4,7 +4,7 @@
  */
 import { type FieldSpec, register, show, whole } from '../field.js'
 import { barFields } from './bar-fields.js'
-import type { FieldTable } from './field-context.js'
+import { barTypeKey, type FieldTable, memoTable } from './field-context.js'
 
 const aerCapCtl = register('Advanced Error Capabilities and Control', 0x18, 4)
 
@@ -49,7 +49,7 @@ export const DSN_FIELDS: FieldTable = [
 
 const acsCap = register('ACS Capability', 0x04, 2)
 
-export const ACS_FIELDS: FieldTable = (ctx) => {
+export const ACS_FIELDS: FieldTable = memoTable((ctx) => ctx.length, (ctx) => {
   const fields: FieldSpec[] = [
     acsCap([6, 0], 'RO', 'features', 'capabilities', 'ACS capability bits (SV TB RR CR UF EC DT)', {
       why: 'the guest and host may rely on the isolation the source advertised',
@@ -62,7 +62,7 @@ export const ACS_FIELDS: FieldTable = (ctx) => {
     fields.push(whole('Egress Control Vector', at, 4, 'RW', 'state', `egressControlVector${(at - 8) / 4}`))
   }
   return fields
-}
+})
 
 const ariCap = register('ARI Capability', 0x04, 2)
 const ariCtl = register('ARI Control', 0x06, 2)
@@ -97,7 +97,7 @@ export const ATS_FIELDS: FieldTable = [
 
 const sriovCap = register('SR-IOV Capabilities', 0x04, 4)
 
-export const SRIOV_FIELDS: FieldTable = (ctx) => [
+export const SRIOV_FIELDS: FieldTable = memoTable((ctx) => barTypeKey(ctx, 0x24, 6), (ctx) => [
   sriovCap(0, 'RO', 'features', 'vfMigrationCapable', 'VF Migration Capable'),
   sriovCap(1, 'RO', 'features', 'ariCapableHierarchyPreserved', 'ARI Capable Hierarchy Preserved'),
   sriovCap(2, 'RO', 'features', 'vf10BitTagRequester', 'VF 10-Bit Tag Requester Supported'),
@@ -116,7 +116,7 @@ export const SRIOV_FIELDS: FieldTable = (ctx) => [
   whole('System Page Size', 0x20, 4, 'RW', 'state', 'systemPageSize'),
   ...barFields(ctx, 0x24, 6, 'vfBar', 'VF BAR'),
   whole('VF Migration State Array Offset', 0x3c, 4, 'RO', 'identity', 'vfMigrationStateArrayOffset'),
-]
+])
 
 const priStatus = register('Page Request Status', 0x06, 2)
 
@@ -153,7 +153,7 @@ export const PASID_FIELDS: FieldTable = [
 ]
 
 /** Resizable BAR and VF Resizable BAR: one capability/control pair per resizable BAR. */
-export const RESIZABLE_BAR_FIELDS: FieldTable = (ctx) => {
+export const RESIZABLE_BAR_FIELDS: FieldTable = memoTable((ctx) => (ctx.u8(0x08) >>> 5) & 0x7, (ctx) => {
   const fields: FieldSpec[] = []
   const count = (ctx.u8(0x08) >>> 5) & 0x7
   for (let i = 0; i < count; i++) {
@@ -171,7 +171,7 @@ export const RESIZABLE_BAR_FIELDS: FieldTable = (ctx) => {
     )
   }
   return fields
-}
+})
 
 export const LTR_FIELDS: FieldTable = [
   whole('Max Snoop Latency', 0x04, 2, 'RW', 'state', 'maxSnoopLatency'),
@@ -216,7 +216,7 @@ export const PTM_FIELDS: FieldTable = [
 
 const tphCap = register('TPH Requester Capability', 0x04, 4)
 
-export const TPH_FIELDS: FieldTable = (ctx) => {
+export const TPH_FIELDS: FieldTable = memoTable((ctx) => ctx.length, (ctx) => {
   const fields: FieldSpec[] = [
     tphCap([2, 0], 'RO', 'features', 'stModes', 'No ST / Interrupt Vector / Device Specific Mode Supported'),
     tphCap([7, 3], 'RO', 'identity', 'capReserved', 'Reserved'),
@@ -229,7 +229,7 @@ export const TPH_FIELDS: FieldTable = (ctx) => {
   ]
   for (let at = 0x0c; at + 2 <= ctx.length; at += 2) fields.push(whole('ST Table Entry', at, 2, 'RW', 'state', `stEntry${(at - 0x0c) / 2}`))
   return fields
-}
+})
 
 /** VSEC: its header identifies the vendor's structure; the vendor's bytes are compared exactly. */
 export const VSEC_FIELDS: FieldTable = [
@@ -245,7 +245,7 @@ export const DVSEC_FIELDS: FieldTable = [
   register('Designated Vendor-Specific Header 2', 0x08, 2)([15, 0], 'RO', 'identity', 'dvsecId', 'DVSEC ID'),
 ]
 
-export const SECONDARY_PCIE_FIELDS: FieldTable = (ctx) => {
+export const SECONDARY_PCIE_FIELDS: FieldTable = memoTable((ctx) => ctx.length, (ctx) => {
   const fields: FieldSpec[] = [
     whole('Link Control 3', 0x04, 4, 'RW', 'state', 'linkControl3'),
     whole('Lane Error Status', 0x08, 4, 'RW1C', 'volatile', 'laneErrorStatus'),
@@ -254,12 +254,12 @@ export const SECONDARY_PCIE_FIELDS: FieldTable = (ctx) => {
     fields.push(whole('Lane Equalization Control', at, 2, 'HwInit', 'identity', `laneEqualization${(at - 0x0c) / 2}`))
   }
   return fields
-}
+})
 
 // Capabilities without a full table: only their known writable or write-1-to-clear registers
 // are listed, and every other byte is compared exactly.
 
-export const VIRTUAL_CHANNEL_FIELDS: FieldTable = (ctx) => {
+export const VIRTUAL_CHANNEL_FIELDS: FieldTable = memoTable((ctx) => ctx.u32(0x04) & 0x7, (ctx) => {
   const fields: FieldSpec[] = [whole('Port VC Control', 0x0c, 2, 'RW', 'state', 'portVcControl'), whole('Port VC Status', 0x0e, 2, 'RO', 'volatile', 'portVcStatus')]
   const vcs = (ctx.u32(0x04) & 0x7) + 1
   for (let vc = 0; vc < vcs; vc++) {
@@ -270,7 +270,7 @@ export const VIRTUAL_CHANNEL_FIELDS: FieldTable = (ctx) => {
     )
   }
   return fields
-}
+})
 
 export const POWER_BUDGETING_FIELDS: FieldTable = [
   whole('Data Select', 0x04, 1, 'RW', 'state', 'dataSelect'),
@@ -286,7 +286,7 @@ export const DOE_FIELDS: FieldTable = [
   whole('DOE Read Data Mailbox', 0x14, 4, 'RW', 'state', 'readMailbox'),
 ]
 
-export const LANE_MARGINING_FIELDS: FieldTable = (ctx) => {
+export const LANE_MARGINING_FIELDS: FieldTable = memoTable((ctx) => ctx.length, (ctx) => {
   const fields: FieldSpec[] = [whole('Margining Port Status', 0x06, 2, 'RO', 'volatile', 'portStatus')]
   for (let at = 0x08; at + 4 <= ctx.length; at += 4) {
     const lane = (at - 8) / 4
@@ -296,4 +296,4 @@ export const LANE_MARGINING_FIELDS: FieldTable = (ctx) => {
     )
   }
   return fields
-}
+})

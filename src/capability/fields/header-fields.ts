@@ -5,7 +5,7 @@
 import { type FieldSpec, register, show, whole } from '../field.js'
 import type { LengthContext } from '../length-rule.js'
 import { barFields } from './bar-fields.js'
-import type { FieldTable } from './field-context.js'
+import { barTypeKey, type FieldTable, memoTable } from './field-context.js'
 
 const command = register('Command', 0x04, 2)
 const status = register('Status', 0x06, 2)
@@ -75,7 +75,7 @@ const interrupt: readonly FieldSpec[] = [
 ]
 
 /** Type 0: an endpoint. */
-export const TYPE0_HEADER_FIELDS: FieldTable = (ctx: LengthContext) => [
+export const TYPE0_HEADER_FIELDS: FieldTable = memoTable((ctx) => barTypeKey(ctx, 0x10, 6), (ctx: LengthContext) => [
   ...common,
   ...barFields(ctx, 0x10, 6, 'bar', 'Base Address Register'),
   whole('CardBus CIS Pointer', 0x28, 4, 'RO', 'identity', 'cardbusCisPointer'),
@@ -85,7 +85,7 @@ export const TYPE0_HEADER_FIELDS: FieldTable = (ctx: LengthContext) => [
   ...interrupt,
   whole('Min_Gnt', 0x3e, 1, 'RO', 'identity', 'minGnt'),
   whole('Max_Lat', 0x3f, 1, 'RO', 'identity', 'maxLat'),
-]
+])
 
 const window = (name: string, at: number, key: string): FieldSpec[] => {
   const r = register(name, at, 2)
@@ -94,7 +94,7 @@ const window = (name: string, at: number, key: string): FieldSpec[] => {
 const secondaryStatus = register('Secondary Status', 0x1e, 2)
 
 /** Type 1: a PCI-to-PCI bridge (root ports and switch ports). */
-export const TYPE1_HEADER_FIELDS: FieldTable = (ctx: LengthContext) => [
+export const TYPE1_HEADER_FIELDS: FieldTable = memoTable((ctx) => barTypeKey(ctx, 0x10, 2), (ctx: LengthContext) => [
   ...common,
   ...barFields(ctx, 0x10, 2, 'bar', 'Base Address Register'),
   whole('Primary Bus Number', 0x18, 1, 'RW', 'state', 'primaryBus'),
@@ -122,4 +122,4 @@ export const TYPE1_HEADER_FIELDS: FieldTable = (ctx: LengthContext) => [
   ...interrupt,
   register('Bridge Control', 0x3e, 2)([11, 0], 'RW', 'state', 'bridgeControl', 'Bridge Control'),
   register('Bridge Control', 0x3e, 2)([15, 12], 'RO', 'identity', 'bridgeControlReserved', 'Reserved'),
-]
+])

@@ -3,7 +3,7 @@
  * (PCI Local Bus spec §6.7–6.8, PCI PM spec). PCI Express has its own file.
  */
 import { type FieldSpec, register, show, whole } from '../field.js'
-import type { FieldTable } from './field-context.js'
+import { type FieldTable, memoTable } from './field-context.js'
 
 const pmc = register('Power Management Capabilities', 0x02, 2)
 const pmcsr = register('Power Management Control/Status', 0x04, 2)
@@ -35,7 +35,7 @@ export const POWER_MANAGEMENT_FIELDS: FieldTable = [
 const msiControl = register('Message Control', 0x02, 2)
 
 /** MSI: the data, mask and pending registers move by 4 bytes when the address is 64-bit. */
-export const MSI_FIELDS: FieldTable = (ctx) => {
+export const MSI_FIELDS: FieldTable = memoTable((ctx) => (ctx.u16(0x02) >>> 7) & 0x7, (ctx) => {
   const control = ctx.u16(0x02)
   const is64 = (control & 0x80) !== 0
   const masking = (control & 0x100) !== 0
@@ -65,7 +65,7 @@ export const MSI_FIELDS: FieldTable = (ctx) => {
     fields.push(whole('Mask Bits', data + 4, 4, 'RW', 'state', 'maskBits'), whole('Pending Bits', data + 8, 4, 'RO', 'volatile', 'pendingBits'))
   }
   return fields
-}
+})
 
 const msixControl = register('Message Control', 0x02, 2)
 const table = register('Table Offset/Table BIR', 0x04, 4)
