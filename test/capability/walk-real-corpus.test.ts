@@ -27,3 +27,19 @@ describe.skipIf(!sharedCorpusPresent)('capability walk agrees with lspci -vvv on
     ours.forEach((c, i) => expect(theirs[i]!.ids, `${theirs[i]!.text}`).toContain(c.id))
   })
 })
+
+describe.skipIf(!sharedCorpusPresent)('walk problems on the real dumps', () => {
+  // SOURCES.md names the deliberate edge cases: two functions that read all 0xff (one still
+  // shows a non-0xff byte, so its header type reads 0x7f), and an RS690 host bridge whose
+  // extended space aliases bytes 0–255 without a capability list. Every other dump is clean.
+  const EXPECTED: Record<string, readonly string[]> = {
+    'genesys-gl9755-all-ones': ['ALL_ONES'],
+    'nvidia-gf108-hda-powered-off': ['UNKNOWN_HEADER_TYPE'],
+    'amd-rs690-hostbridge-broken-ecaps': ['EXTENDED_IGNORED'],
+  }
+  it.each(names)('%s', (name) => {
+    const dump = readDump(readRealDump(name), name)
+    if (E.isLeft(dump)) throw new Error(JSON.stringify(dump.left))
+    expect(walkCapabilities(dump.right.config).problems.map((p) => p.code)).toEqual(EXPECTED[name] ?? [])
+  })
+})
