@@ -56,3 +56,27 @@ export type { EquivalenceOptions } from './proof/equivalence-reasons.js'
 export type { Certificate, CertificateMismatch, Obligation, ObligationResult } from './proof/certificate.js'
 export type { Verdict } from './proof/prove-equivalence.js'
 export { decideEquivalence, proveEquivalence, verifyCertificate } from './proof/prove-equivalence.js'
+
+// Layouts
+export type {
+  Backing,
+  BarKind,
+  FieldValues,
+  FunctionLayout,
+  HiddenCapability,
+  Identity,
+  LayoutBar,
+  LayoutCapability,
+  Persona,
+  RawBytes,
+} from './layout/function-layout.js'
+export type { LayoutError, LayoutErrorCode, LayoutPath } from './layout/layout-error.js'
+export { renderLayoutError, renderPath } from './layout/layout-error.js'
+export type { HidingPolicyName } from './layout/hiding-policy.js'
+export { hides } from './layout/hiding-policy.js'
+export type { ByteRange, SpaceQuirk } from './layout/free-space.js'
+export { SPACE_QUIRKS, findFreeSpace } from './layout/free-space.js'
+export type { DeriveOptions } from './layout/derive.js'
+export { derive } from './layout/derive.js'
+export { build } from './layout/build.js'
+export type { DeclaredBars } from './dump/function-dump.js'

@@ -5,6 +5,12 @@
 import type { ConfigSpace } from '../config-space/config-space.js'
 import type { Resources } from './sysfs-resource.js'
 
+/** BARs as a layout declares them (types and sizes, sizes possibly unknown). */
+export interface DeclaredBars {
+  readonly bars: ReadonlyArray<{ readonly index: number; readonly kind: 'memory32' | 'memory64' | 'io'; readonly prefetchable: boolean; readonly size: bigint | null }>
+  readonly rom: { readonly size: bigint | null } | null
+}
+
 export interface FunctionDump {
   /** The file or folder it was read from, as the user named it. */
   readonly file: string
@@ -15,4 +21,6 @@ export interface FunctionDump {
   readonly config: ConfigSpace
   /** BAR, ROM and SR-IOV BAR sizes from a sysfs `resource` file; null when not known. */
   readonly resources: Resources | null
+  /** For a function built from a layout: its BARs as the layout declares them. */
+  readonly declaredBars?: DeclaredBars
 }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { type Walk, walkCapabilities } from '../capability/walk.js'
 import type { ConfigSpace } from '../config-space/config-space.js'
-import type { FunctionDump } from '../dump/function-dump.js'
+import type { DeclaredBars, FunctionDump } from '../dump/function-dump.js'
 import type { Resource } from '../dump/sysfs-resource.js'
 import { layoutSkeleton } from './layout-skeleton.js'
 import type { Obligation } from './obligation-plan.js'
@@ -31,6 +31,8 @@ export interface PreparedFunction {
   readonly walk: Walk
   readonly semantic: SemanticImage
   readonly bars: BarLayout
+  /** For a function built from a layout: the BARs it declares (see FunctionDump). */
+  readonly declaredBars: DeclaredBars | null
   /** SHA-256 (hex) of the semantic image and BAR layout: equal digests, equal layouts. */
   readonly digest: string
   /** Names the layout skeleton (chain, field tables): equal keys, equal structure and masks. */
@@ -92,6 +94,7 @@ export const prepareFunction = (dump: FunctionDump): PreparedFunction => {
     walk,
     semantic,
     bars,
+    declaredBars: dump.declaredBars ?? null,
     digest: semanticDigest(semantic, bars, skeleton.maskEncoding),
     skeletonKey: skeleton.key,
     owner: skeleton.owner,

@@ -153,9 +153,10 @@ export const PASID_FIELDS: FieldTable = [
 ]
 
 /** Resizable BAR and VF Resizable BAR: one capability/control pair per resizable BAR. */
-export const RESIZABLE_BAR_FIELDS: FieldTable = memoTable((ctx) => (ctx.u8(0x08) >>> 5) & 0x7, (ctx) => {
+export const RESIZABLE_BAR_FIELDS: FieldTable = memoTable((ctx) => Math.max(1, (ctx.u8(0x08) >>> 5) & 0x7), (ctx) => {
   const fields: FieldSpec[] = []
-  const count = (ctx.u8(0x08) >>> 5) & 0x7
+  // At least one: the first control register holds the count itself (and build writes it first).
+  const count = Math.max(1, (ctx.u8(0x08) >>> 5) & 0x7)
   for (let i = 0; i < count; i++) {
     const cap = register(`Resizable BAR Capability ${i}`, 0x04 + 8 * i, 4)
     const ctl = register(`Resizable BAR Control ${i}`, 0x08 + 8 * i, 4)

@@ -1,0 +1,48 @@
+/**
+ * Why a layout could not be read, derived or built: a stable code, the path of the entry in
+ * the layout (`capabilities[3].fields.maxPasidWidth`), the file and line when it came from one,
+ * and a sentence.
+ */
+
+export type LayoutErrorCode =
+  | 'YAML_SYNTAX'
+  | 'WRONG_KIND'
+  | 'WRONG_TYPE'
+  | 'UNKNOWN_KEY'
+  | 'UNKNOWN_CAPABILITY'
+  | 'UNKNOWN_FIELD'
+  | 'VALUE_TOO_WIDE'
+  | 'OFFSET_OUT_OF_RANGE'
+  | 'OFFSET_MISALIGNED'
+  | 'OVERLAP'
+  | 'LENGTH_REQUIRED'
+  | 'LENGTH_DOES_NOT_FIT'
+  | 'PASID_OFFSET_NOT_FREE'
+  | 'NO_FREE_SPACE'
+  | 'IMAGE_INCOMPLETE'
+  | 'NOT_A_FUNCTION'
+
+export type LayoutPath = ReadonlyArray<string | number>
+
+export interface LayoutError {
+  readonly code: LayoutErrorCode
+  readonly path: LayoutPath
+  /** The file the layout came from; null for one made in memory. */
+  readonly file: string | null
+  /** 1-based line of the entry in its file, when known. */
+  readonly line: number | null
+  readonly message: string
+}
+
+/** `capabilities[3].fields.maxPasidWidth`. */
+export const renderPath = (path: LayoutPath): string =>
+  path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s === '' ? p : `${s}.${p}`), '')
+
+export const layoutError = (code: LayoutErrorCode, path: LayoutPath, message: string): LayoutError => ({ code, path, file: null, line: null, message })
+
+/** One line for people: `file:line: path: message`. */
+export const renderLayoutError = (e: LayoutError): string => {
+  const where = e.file === null ? '' : e.line === null ? `${e.file}: ` : `${e.file}:${e.line}: `
+  const path = renderPath(e.path)
+  return `${where}${path === '' ? '' : `${path}: `}${e.message}`
+}
