@@ -61,7 +61,7 @@ const endpointHeader = (img, device, classCode) =>
   f.u32(0x44, 0x10008002) // DevCap: FLR (bit 28), role-based errors, max payload 512
   f.u16(0x48, 0x2010) // DevCtl: relaxed ordering, max read request 512
   f.u32(0x4c, 0x00400104) // LnkCap: 16 GT/s, x16
-  f.u16(0x52, 0x1044) // LnkSta: 16 GT/s, x16
+  f.u16(0x52, 0x0104) // LnkSta: 16 GT/s (bits 3:0 = 4), x16 (bits 9:4 = 16)
   f.u32(0x64, 0x00000010) // DevCap2: completion timeout disable supported
   // [80] MSI-X: 16 vectors, table at BAR0+0x2000, PBA at BAR0+0x3000
   f.cap(0x80, 0x11, 0x90).u16(0x82, 0x000f).u32(0x84, 0x00002000).u32(0x88, 0x00003000)
@@ -238,7 +238,7 @@ const accelerator = ({ revision, pasidWidth, priCapacity, serial, host }) => {
   f.u16(0x04, host.command)
   f.cap(0x40, 0x10, 0x80).u16(0x42, 0x0002).u32(0x44, 0x10008002).u16(0x48, host.devctl)
   f.u16(0x4a, host.devsta) // Device Status: error bits are write-1-to-clear
-  f.u32(0x4c, 0x00400104).u16(0x52, 0x1044)
+  f.u32(0x4c, 0x00400104).u16(0x52, 0x0104)
   f.cap(0x80, 0x11, 0x90).u16(0x82, 0x000f | host.msixControl).u32(0x84, 0x00002000).u32(0x88, 0x00003000)
   f.cap(0x90, 0x01, 0x00).u16(0x92, 0x0003).u16(0x94, 0x0008)
   f.ecap(0x100, 0x0001, 2, 0x148).u32(0x104, host.aerUncorrectable).u32(0x10c, 0x00462030)

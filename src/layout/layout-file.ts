@@ -1,0 +1,83 @@
+/**
+ * The layout file's shape as io-ts codecs: what a YAML document must look like before its
+ * meaning is checked. Numbers are YAML integers (`0x150` or `336`) or strings of them, so sizes
+ * beyond 2^53 can be written exactly.
+ */
+import * as t from 'io-ts'
+
+/** A non-negative integer, from a YAML integer or a decimal/hex string; bigint for sizes. */
+export const BigUInt = new t.Type<bigint, number | string, unknown>(
+  'integer',
+  (u): u is bigint => typeof u === 'bigint',
+  (u, c) => {
+    if (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0) return t.success(BigInt(u))
+    if (typeof u === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(u.trim())) return t.success(BigInt(u.trim()))
+    return t.failure(u, c, 'a non-negative integer (decimal or 0x hex)')
+  },
+  (b) => (b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : `0x${b.toString(16)}`),
+)
+
+/** A non-negative integer that fits a JavaScript number exactly. */
+export const UInt = new t.Type<number, number, unknown>(
+  'integer',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
+  (u, c) => {
+    const b = BigUInt.validate(u, c)
+    if (b._tag === 'Left') return b
+    return b.right <= BigInt(Number.MAX_SAFE_INTEGER) ? t.success(Number(b.right)) : t.failure(u, c, 'an integer below 2^53')
+  },
+  (n) => n,
+)
+
+/** A capability ID: a registry key (`pasid`) or a number. */
+export const CapabilityId = t.union([t.string, UInt])
+
+const RawBytesFile = t.array(t.strict({ at: UInt, hex: t.string }))
+
+const FieldsFile = t.record(t.string, UInt)
+
+export const CapabilityFile = t.intersection([
+  t.strict({ offset: UInt, id: CapabilityId }),
+  t.partial({
+    space: t.keyof({ standard: null, extended: null }),
+    version: UInt,
+    backing: t.keyof({ passthrough: null, emulated: null }),
+    length: UInt,
+    fields: FieldsFile,
+    bytes: RawBytesFile,
+  }),
+])
+
+export const LayoutFile = t.intersection([
+  t.strict({
+    apiVersion: t.string,
+    kind: t.string,
+    metadata: t.strict({ name: t.string }),
+    size: t.union([t.literal(256), t.literal(4096)]),
+    identity: t.strict({
+      vendorId: UInt,
+      deviceId: UInt,
+      revisionId: UInt,
+      classCode: UInt,
+      subsystemVendorId: UInt,
+      subsystemId: UInt,
+    }),
+  }),
+  t.partial({
+    persona: t.strict({ family: t.string, hardwareVersion: t.string, firmware: t.string, migrationStreams: t.array(UInt) }),
+    bars: t.array(
+      t.intersection([
+        t.strict({ index: UInt, kind: t.keyof({ memory32: null, memory64: null, io: null }) }),
+        t.partial({ prefetchable: t.boolean, size: t.union([BigUInt, t.null]) }),
+      ]),
+    ),
+    rom: t.union([t.null, t.partial({ size: t.union([BigUInt, t.null]) })]),
+    header: t.partial({ fields: FieldsFile, bytes: RawBytesFile }),
+    capabilities: t.array(CapabilityFile),
+    unclaimed: RawBytesFile,
+    hidden: t.array(t.intersection([t.strict({ space: t.keyof({ standard: null, extended: null }), id: CapabilityId }), t.partial({ offset: t.union([UInt, t.null]) })])),
+  }),
+])
+
+export type LayoutFile = t.TypeOf<typeof LayoutFile>
+export type CapabilityFile = t.TypeOf<typeof CapabilityFile>
