@@ -38,6 +38,8 @@ export interface FieldSpec {
   readonly show?: (raw: number) => string
   /** Why a difference matters, when the rule's general sentence would be vague. */
   readonly why?: string
+  /** For `capacity` fields whose encoding is not the amount itself (ATS: 0 means 32). */
+  readonly magnitude?: (raw: number) => number
 }
 
 /** The field's bits within its register, as an unsigned mask. */
@@ -56,6 +58,7 @@ export const showValue = (f: FieldSpec, raw: number): string => (f.show ? f.show
 export interface FieldOptions {
   readonly show?: (raw: number) => string
   readonly why?: string
+  readonly magnitude?: (raw: number) => number
 }
 
 /**

@@ -85,6 +85,7 @@ const atsCtl = register('ATS Control', 0x06, 2)
 export const ATS_FIELDS: FieldTable = [
   atsCap([4, 0], 'RO', 'capacity', 'invalidateQueueDepth', 'Invalidate Queue Depth', {
     show: show.zeroMeans(32, 'invalidations'),
+    magnitude: (raw) => (raw === 0 ? 32 : raw),
     why: 'the IOMMU may keep as many invalidations outstanding as the source accepted',
   }),
   atsCap(5, 'RO', 'features', 'pageAlignedRequest', 'Page Aligned Request', { show: show.flag }),

@@ -1,0 +1,334 @@
+/**
+ * Realizability: can this physical function back this layout? Every passthrough capability
+ * needs a physical counterpart (at any offset) whose fields satisfy their rules against the
+ * layout's values: identity equal, capacity at least, features a superset, bytes no field
+ * describes equal. Emulated capabilities need what they stand on (a vPASID needs physical
+ * PASID support, a VF's on its PF). BAR types and sizes must match. The answer is the
+ * virtual→physical offset map the VMM traps config accesses with, or every reason it cannot.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { type Capability, capabilityLabel } from '../capability/capability.js'
+import { type FieldSpec, fieldMask, fieldValue, showValue } from '../capability/field.js'
+import { readU8, readU16, readU32 } from '../config-space/config-space.js'
+import { hex, type Reason, RULE_CONSEQUENCE } from '../proof/reason.js'
+import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
+import type { FieldInstance } from '../semantic/semantic-image.js'
+import { build } from './build.js'
+import type { FunctionLayout, LayoutCapability } from './function-layout.js'
+import type { LayoutError } from './layout-error.js'
+
+export interface OffsetMapping {
+  readonly space: 'standard' | 'extended'
+  readonly capability: string
+  readonly virtualOffset: number
+  /** Where the VMM forwards accesses; null for an emulated capability. */
+  readonly physicalOffset: number | null
+  readonly length: number
+  readonly backing: 'passthrough' | 'emulated'
+}
+
+export interface Realization {
+  readonly compatible: boolean
+  readonly reasons: readonly Reason[]
+  /** The map when compatible; null otherwise. */
+  readonly offsetMap: readonly OffsetMapping[] | null
+}
+
+export interface RealizeOptions {
+  /** For a VF: its PF, whose PASID capability a vPASID stands on. */
+  readonly pf?: PreparedFunction
+}
+
+const PASID_ID = 0x1b
+
+const read = (f: PreparedFunction, at: number, width: 1 | 2 | 4): number =>
+  width === 1 ? readU8(f.config, at) : width === 2 ? readU16(f.config, at) : readU32(f.config, at)
+
+const reason = (r: Omit<Reason, 'severity'> & { severity?: Reason['severity'] }): Reason => ({ severity: 'error', ...r })
+
+/** What makes two capabilities the same kind: space and ID, and for VSEC/DVSEC the vendor's structure ID. */
+const kindOf = (f: PreparedFunction, c: Capability): string => {
+  if (c.space === 'extended' && c.id === 0x0b) return `e:11/${readU16(f.config, c.offset + 4)}`
+  if (c.space === 'extended' && c.id === 0x23) return `e:35/${readU16(f.config, c.offset + 4)}/${readU16(f.config, c.offset + 8)}`
+  return `${c.space === 'standard' ? 's' : 'e'}:${c.id}`
+}
+
+/**
+ * Pairs each virtual capability with a physical one of the same kind: first those at the same
+ * offset, then the rest in chain order, so a capability missing on one side is reported where
+ * it is and not as a shift of its siblings.
+ */
+const pair = (virtual: PreparedFunction, physical: PreparedFunction): Map<Capability, Capability> => {
+  const pairs = new Map<Capability, Capability>()
+  const used = new Set<Capability>()
+  for (const v of virtual.walk.capabilities) {
+    const p = physical.walk.capabilities.find((c) => c.space === v.space && c.offset === v.offset && kindOf(physical, c) === kindOf(virtual, v))
+    if (p !== undefined) {
+      pairs.set(v, p)
+      used.add(p)
+    }
+  }
+  for (const v of virtual.walk.capabilities) {
+    if (pairs.has(v)) continue
+    const p = physical.walk.capabilities.find((c) => !used.has(c) && c.space === v.space && kindOf(physical, c) === kindOf(virtual, v))
+    if (p !== undefined) {
+      pairs.set(v, p)
+      used.add(p)
+    }
+  }
+  return pairs
+}
+
+/** Does the physical field value satisfy the layout's under the field's rule? */
+const satisfies = (spec: FieldSpec, virtual: number, physical: number): boolean => {
+  switch (spec.rule) {
+    case 'identity':
+      return virtual === physical
+    case 'capacity': {
+      const m = spec.magnitude ?? ((x: number) => x)
+      return m(physical) >= m(virtual)
+    }
+    case 'features':
+      return (physical & virtual) === virtual
+    default:
+      return true
+  }
+}
+
+const fieldReasons = (
+  virtual: PreparedFunction,
+  physical: PreparedFunction,
+  vcap: Capability,
+  pcap: Capability,
+  fields: readonly FieldInstance[],
+): Reason[] => {
+  const reasons: Reason[] = []
+  const delta = pcap.offset - vcap.offset
+  const coverage = new Uint8Array(vcap.length)
+  for (const f of fields) {
+    const spec = f.spec
+    const mask = fieldMask(spec)
+    for (let k = 0; k < spec.width; k++) {
+      const at = f.offset - vcap.offset + k
+      if (at >= 0 && at < coverage.length) coverage[at]! |= (mask >>> (8 * k)) & 0xff
+    }
+    if (spec.access === 'RW' || spec.access === 'RW1C' || spec.rule === 'volatile' || spec.rule === 'state') continue
+    const v = fieldValue(spec, read(virtual, f.offset, spec.width))
+    const p = fieldValue(spec, read(physical, f.offset + delta, spec.width))
+    if (spec.rule === 'instance') {
+      reasons.push(
+        reason({
+          code: 'FIELD_INSTANCE',
+          severity: 'warning',
+          capability: vcap.name,
+          field: spec.key,
+          offset: f.offset,
+          length: spec.width,
+          source: v,
+          destination: p,
+          message: `${capabilityLabel(vcap)}, ${spec.name} is passed through: ${spec.why ?? RULE_CONSEQUENCE.instance}`,
+        }),
+      )
+      continue
+    }
+    if (satisfies(spec, v, p)) continue
+    const code = spec.rule === 'capacity' ? 'FIELD_CAPACITY' : spec.rule === 'features' ? 'FIELD_FEATURES' : 'FIELD_IDENTITY'
+    const need = spec.rule === 'capacity' ? 'at least' : spec.rule === 'features' ? 'every bit of' : 'exactly'
+    reasons.push(
+      reason({
+        code,
+        capability: vcap.name,
+        field: spec.key,
+        offset: f.offset,
+        length: spec.width,
+        source: v,
+        destination: p,
+        message: `${capabilityLabel(vcap)}, ${spec.name}: the layout presents ${showValue(spec, v)}, the physical function has ${showValue(spec, p)} (needs ${need} the layout's) — ${spec.why ?? RULE_CONSEQUENCE[spec.rule]}`,
+      }),
+    )
+  }
+  // Bytes no field describes are passed through as they are: they must be equal.
+  const header = vcap.space === 'standard' ? 2 : 4
+  for (let i = header; i < vcap.length; i++) {
+    const bits = ~coverage[i]! & 0xff
+    const v = virtual.config.bytes[vcap.offset + i]! & bits
+    const p = (physical.config.bytes[pcap.offset + i] ?? 0) & bits
+    if (v === p) continue
+    reasons.push(
+      reason({
+        code: 'BYTES_DIFFER',
+        capability: vcap.name,
+        field: null,
+        offset: vcap.offset + i,
+        length: 1,
+        source: v,
+        destination: p,
+        message: `${capabilityLabel(vcap)}: byte +${hex(i)} reads ${hex(p)} on the physical function, the layout presents ${hex(v)}; bytes no field describes are passed through as they are`,
+      }),
+    )
+  }
+  return reasons
+}
+
+const barReasons = (layout: FunctionLayout, physical: PreparedFunction): Reason[] => {
+  const reasons: Reason[] = []
+  for (const bar of layout.bars) {
+    const value = readU32(physical.config, 0x10 + 4 * bar.index)
+    const kind = value & 1 ? 'io' : ((value >>> 1) & 3) === 2 ? 'memory64' : 'memory32'
+    const prefetchable = kind !== 'io' && (value & 8) !== 0
+    const size = physical.bars.known ? (physical.bars.resources.find((r) => r.index === bar.index)?.size ?? 0n) : null
+    if (kind !== bar.kind || prefetchable !== bar.prefetchable) {
+      reasons.push(
+        reason({
+          code: 'BAR_DIFFERS',
+          capability: null,
+          field: `BAR ${bar.index}`,
+          offset: 0x10 + 4 * bar.index,
+          length: 4,
+          source: `${bar.kind}${bar.prefetchable ? ' prefetchable' : ''}`,
+          destination: `${kind}${prefetchable ? ' prefetchable' : ''}`,
+          message: `BAR ${bar.index}: the layout presents ${bar.kind}${bar.prefetchable ? ' prefetchable' : ''}, the physical function has ${kind}${prefetchable ? ' prefetchable' : ''}`,
+        }),
+      )
+    } else if (bar.size !== null && size !== null && bar.size !== size) {
+      reasons.push(
+        reason({
+          code: 'BAR_DIFFERS',
+          capability: null,
+          field: `BAR ${bar.index}`,
+          offset: 0x10 + 4 * bar.index,
+          length: 4,
+          source: bar.size.toString(),
+          destination: size.toString(),
+          message: `BAR ${bar.index}: the layout presents ${bar.size} bytes, the physical function decodes ${size}; the guest maps the layout's size`,
+        }),
+      )
+    }
+  }
+  if (!physical.bars.known || layout.bars.some((b) => b.size === null)) {
+    reasons.push(
+      reason({
+        code: 'BAR_SIZE_UNKNOWN',
+        severity: 'warning',
+        capability: null,
+        field: null,
+        offset: 0x10,
+        length: 0x18,
+        source: layout.bars.every((b) => b.size !== null),
+        destination: physical.bars.known,
+        message: `BAR sizes are unknown on the ${physical.bars.known ? 'layout' : 'physical function (a dump carries none; give its sysfs folder)'}: assumed to match, not checked`,
+      }),
+    )
+  }
+  return reasons
+}
+
+const IDENTITY: ReadonlyArray<readonly [keyof FunctionLayout['identity'], string, number, 1 | 2, 'error' | 'warning']> = [
+  ['vendorId', 'Vendor ID', 0x00, 2, 'error'],
+  ['deviceId', 'Device ID', 0x02, 2, 'error'],
+  ['subsystemVendorId', 'Subsystem Vendor ID', 0x2c, 2, 'error'],
+  ['subsystemId', 'Subsystem ID', 0x2e, 2, 'error'],
+  ['revisionId', 'Revision ID', 0x08, 1, 'warning'],
+]
+
+/** Whether `physical` can back `layout`, with the offset map when it can. */
+export const realize = (layout: FunctionLayout, physical: PreparedFunction, options: RealizeOptions = {}): E.Either<readonly LayoutError[], Realization> => {
+  const built = build(layout)
+  if (E.isLeft(built)) return built
+  const virtual = prepareFunction(built.right)
+  const reasons: Reason[] = []
+  const classCode = readU8(physical.config, 0x09) | (readU8(physical.config, 0x0a) << 8) | (readU8(physical.config, 0x0b) << 16)
+  for (const [key, name, at, width, severity] of IDENTITY) {
+    if (physical.walk.facts.headerLayout !== 0 && at >= 0x2c) continue
+    const p = width === 1 ? readU8(physical.config, at) : readU16(physical.config, at)
+    if (p === layout.identity[key]) continue
+    reasons.push(
+      reason({
+        code: 'FIELD_IDENTITY',
+        severity,
+        capability: null,
+        field: key,
+        offset: at,
+        length: width,
+        source: layout.identity[key],
+        destination: p,
+        message:
+          severity === 'warning'
+            ? `${name}: the layout presents ${hex(layout.identity[key])}, the hardware is ${hex(p)}; the guest sees the layout's (the variant driver must accept this hardware)`
+            : `${name}: the layout presents ${hex(layout.identity[key])}, the physical function is ${hex(p)}; it is another device`,
+      }),
+    )
+  }
+  if (classCode !== layout.identity.classCode) {
+    reasons.push(reason({ code: 'FIELD_IDENTITY', capability: null, field: 'classCode', offset: 0x09, length: 3, source: layout.identity.classCode, destination: classCode, message: `Class Code: the layout presents ${hex(layout.identity.classCode)}, the physical function is ${hex(classCode)}` }))
+  }
+  const pairs = pair(virtual, physical)
+  const map: OffsetMapping[] = []
+  const byOffset = (c: LayoutCapability): Capability | undefined => virtual.walk.capabilities.find((v) => v.space === c.space && v.offset === c.offset)
+  for (const c of layout.capabilities) {
+    const vcap = byOffset(c)
+    if (vcap === undefined) continue
+    if (c.backing === 'emulated') {
+      map.push({ space: c.space, capability: vcap.name, virtualOffset: c.offset, physicalOffset: null, length: c.length, backing: 'emulated' })
+      if (c.id === PASID_ID) {
+        const source = options.pf ?? physical
+        const pasid = source.walk.capabilities.find((p) => p.space === 'extended' && p.id === PASID_ID)
+        if (pasid === undefined) {
+          reasons.push(
+            reason({
+              code: 'CAP_MISSING',
+              capability: vcap.name,
+              field: null,
+              offset: c.offset,
+              length: c.length,
+              source: { offset: c.offset, id: c.id },
+              destination: null,
+              message: `the layout emulates PASID at ${hex(c.offset)}, which needs PASID support on the physical function${options.pf ? "'s PF" : ' (for a VF, give its PF)'}; ${source.name} has no PASID capability`,
+            }),
+          )
+        } else {
+          const fields = virtual.semantic.fields.filter((f) => f.capability?.offset === vcap.offset && f.capability.space === vcap.space)
+          reasons.push(...fieldReasons(virtual, source, vcap, pasid, fields).filter((r) => r.code !== 'BYTES_DIFFER'))
+        }
+      }
+      continue
+    }
+    const pcap = pairs.get(vcap)
+    if (pcap === undefined) {
+      reasons.push(
+        reason({
+          code: 'CAP_MISSING',
+          capability: vcap.name,
+          field: null,
+          offset: c.offset,
+          length: c.length,
+          source: { offset: c.offset, id: c.id, version: c.version },
+          destination: null,
+          message: `the layout passes through ${capabilityLabel(vcap)}, but ${physical.name} has no ${vcap.name} capability`,
+        }),
+      )
+      continue
+    }
+    if (pcap.version !== vcap.version || pcap.length < vcap.length) {
+      reasons.push(
+        reason({
+          code: pcap.version !== vcap.version ? 'CAP_VERSION' : 'CAP_LENGTH',
+          capability: vcap.name,
+          field: null,
+          offset: c.offset,
+          length: c.length,
+          source: { version: vcap.version, length: vcap.length },
+          destination: { offset: pcap.offset, version: pcap.version, length: pcap.length },
+          message: `${capabilityLabel(vcap)}: the physical one is ${pcap.version === null ? '' : `version ${pcap.version}, `}${pcap.length} bytes at ${hex(pcap.offset)}; the layout needs version ${vcap.version ?? '-'} and ${vcap.length} bytes`,
+        }),
+      )
+      continue
+    }
+    const fields = virtual.semantic.fields.filter((f) => f.capability?.offset === vcap.offset && f.capability.space === vcap.space)
+    reasons.push(...fieldReasons(virtual, physical, vcap, pcap, fields))
+    map.push({ space: c.space, capability: vcap.name, virtualOffset: c.offset, physicalOffset: pcap.offset, length: c.length, backing: 'passthrough' })
+  }
+  reasons.push(...barReasons(layout, physical))
+  const compatible = !reasons.some((r) => r.severity === 'error')
+  return E.right({ compatible, reasons, offsetMap: compatible ? map : null })
+}
