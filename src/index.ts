@@ -84,3 +84,5 @@ export { MAX_LAYOUT_BYTES, decodeLayout, encodeLayout, layoutToFile } from './la
 export { FUNCTION_LAYOUT_JSON_SCHEMA } from './layout/layout-schema.js'
 export type { OffsetMapping, Realization, RealizeOptions } from './layout/realize.js'
 export { realize } from './layout/realize.js'
+export type { StateWrite } from './layout/translate.js'
+export { translate } from './layout/translate.js'

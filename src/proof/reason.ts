@@ -31,6 +31,8 @@ export type ReasonCode =
   | 'EXTENDED_SPACE_UNKNOWN'
   /** A side was read as 64 bytes only: its capabilities are not visible. */
   | 'IMAGE_INCOMPLETE'
+  /** Migrated state has a bit set that the destination cannot hold there. */
+  | 'STATE_NOT_WRITABLE'
 
 export type Severity = 'error' | 'warning'
 
