@@ -11,6 +11,8 @@ import { prepareFunction } from '../semantic/prepared-function.js'
 import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { loadFunction } from './load-function.js'
+import { loadLayout, looksLikeLayout } from './load-layout.js'
+import { type OffsetMapping, realize } from '../layout/realize.js'
 import { CHECK_USAGE } from './usage.js'
 
 /** The JSON shape `vpci check --json` promises. */
@@ -58,12 +60,44 @@ export const verdictText = (v: Verdict, source: string, destination: string): st
   return `${lines.join('\n')}\n`
 }
 
+const mapText = (map: readonly OffsetMapping[]): string =>
+  [
+    'offset map (virtual → physical):',
+    ...map.map((m) => `  ${hex(m.virtualOffset).padEnd(6)} → ${m.physicalOffset === null ? 'emulated' : hex(m.physicalOffset).padEnd(6)}  ${m.capability}${m.physicalOffset !== null && m.physicalOffset !== m.virtualOffset ? ' (moved)' : ''}`),
+  ].join('\n') + '\n'
+
+/** `vpci check LAYOUT PHYSICAL [--pf PF]`: can the physical function back the layout? */
+const checkLayout = async (io: CliIo, args: CliArgs, layoutPath: string, physicalPath: string): Promise<ExitCode> => {
+  const layout = await loadLayout(io, layoutPath)
+  if (E.isLeft(layout)) return failInput(io, layout.left)
+  const physical = await loadFunction(io, physicalPath, args.device)
+  if (E.isLeft(physical)) return failInput(io, physical.left)
+  let pf
+  if (args.pf !== undefined) {
+    const loaded = await loadFunction(io, args.pf, undefined)
+    if (E.isLeft(loaded)) return failInput(io, loaded.left)
+    pf = prepareFunction(loaded.right)
+  }
+  const result = realize(layout.right, prepareFunction(physical.right), pf === undefined ? {} : { pf })
+  if (E.isLeft(result)) return failInput(io, result.left.map((e) => ({ ...e, file: layoutPath })))
+  const r = result.right
+  const verdict: Verdict = { compatible: r.compatible, reasons: r.reasons, certificate: null }
+  if (args.json) {
+    io.out(`${JSON.stringify({ ...(verdictJson(verdict) as object), offsetMap: r.offsetMap })}\n`)
+  } else {
+    io.out(verdictText(verdict, layoutPath, physicalPath) + (r.offsetMap === null ? '' : mapText(r.offsetMap)))
+  }
+  return r.compatible ? ExitCode.ok : ExitCode.incompatible
+}
+
 export const checkCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
   if (args.help) {
     io.out(CHECK_USAGE)
     return ExitCode.ok
   }
   if (args.positionals.length !== 2) return failInput(io, 'check takes SOURCE and DESTINATION; see "vpci check --help"')
+  if (await looksLikeLayout(io, args.positionals[0]!)) return checkLayout(io, args, args.positionals[0]!, args.positionals[1]!)
+  if (args.pf !== undefined) return failInput(io, 'check: --pf goes with a layout file as the first argument')
   if (args.instance !== undefined && args.instance !== 'warn' && args.instance !== 'refuse') {
     return failInput(io, `check: --instance takes warn or refuse, not "${args.instance}"`)
   }

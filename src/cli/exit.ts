@@ -2,6 +2,7 @@
  * Exit codes and the one-line error the CLI prints for bad input or usage.
  */
 import { type ReadError, renderReadError } from '../dump/read-error.js'
+import { type LayoutError, renderLayoutError } from '../layout/layout-error.js'
 import type { CliIo } from './io.js'
 
 export const ExitCode = {
@@ -26,15 +27,23 @@ export interface CliArgs {
   readonly certificate: string | undefined
   /** `--instance warn|refuse` of `vpci check`. */
   readonly instance: string | undefined
+  readonly policy: string | undefined
+  readonly pasid: string | undefined
+  readonly output: string | undefined
+  readonly format: string | undefined
+  readonly pf: string | undefined
 }
 
-/** Prints one line on stderr for a usage message or the first read error (counting the rest). */
-export const failInput = (io: CliIo, problem: string | readonly ReadError[]): ExitCode => {
+const isReadError = (e: ReadError | LayoutError): e is ReadError => 'offset' in e && !('path' in e)
+
+/** Prints one line on stderr for a usage message or the first error (counting the rest). */
+export const failInput = (io: CliIo, problem: string | ReadonlyArray<ReadError | LayoutError>): ExitCode => {
   if (typeof problem === 'string') {
     io.err(`vpci: ${problem}\n`)
   } else {
     const more = problem.length > 1 ? ` (and ${problem.length - 1} more error${problem.length > 2 ? 's' : ''})` : ''
-    io.err(`vpci: ${problem.length === 0 ? 'unreadable input' : renderReadError(problem[0]!)}${more}\n`)
+    const first = problem[0]
+    io.err(`vpci: ${first === undefined ? 'unreadable input' : isReadError(first) ? renderReadError(first) : renderLayoutError(first)}${more}\n`)
   }
   return ExitCode.badInput
 }

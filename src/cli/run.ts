@@ -4,7 +4,9 @@
  */
 import { parseArgs } from 'node:util'
 import { capsCommand } from './caps-command.js'
+import { buildCommand } from './build-command.js'
 import { checkCommand } from './check-command.js'
+import { deriveCommand } from './derive-command.js'
 import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { MAIN_USAGE } from './usage.js'
@@ -12,6 +14,8 @@ import { MAIN_USAGE } from './usage.js'
 const COMMANDS: Readonly<Record<string, (io: CliIo, args: CliArgs) => Promise<ExitCode>>> = {
   caps: capsCommand,
   check: checkCommand,
+  derive: deriveCommand,
+  build: buildCommand,
 }
 
 export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode> => {
@@ -34,6 +38,11 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
         device: { type: 'string' },
         certificate: { type: 'string' },
         instance: { type: 'string' },
+        policy: { type: 'string' },
+        pasid: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        format: { type: 'string' },
+        pf: { type: 'string' },
       },
     })
   } catch (e) {
@@ -47,5 +56,10 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
     device: parsed.values.device,
     certificate: parsed.values.certificate,
     instance: parsed.values.instance,
+    policy: parsed.values.policy,
+    pasid: parsed.values.pasid,
+    output: parsed.values.output,
+    format: parsed.values.format,
+    pf: parsed.values.pf,
   })
 }

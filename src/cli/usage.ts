@@ -10,7 +10,11 @@ Usage:
 Commands:
   caps FILE     list a function's capabilities and any problems with its lists
   check SOURCE DESTINATION
-                prove or refute that DESTINATION presents the same config space as SOURCE
+                prove or refute that DESTINATION presents the same config space as SOURCE;
+                with a layout file as SOURCE, whether DESTINATION can back that layout
+  derive PHYSICAL
+                a layout file (the guest-visible config space) from a physical function
+  build LAYOUT  the virtual config space a layout file describes
 
 Run "vpci <command> --help" for a command's options.
 
@@ -47,6 +51,7 @@ Example:
 
 export const CHECK_USAGE = `Usage:
   vpci check SOURCE DESTINATION [--json] [--certificate FILE] [--instance warn|refuse]
+  vpci check LAYOUT PHYSICAL [--pf PF] [--json]
 
 Prove or refute that DESTINATION presents the same config space to a guest as SOURCE: the
 same capabilities at the same offsets, the same read-only values, the same writable and
@@ -55,17 +60,58 @@ is listed with the capability, field, offset and both values.
 
 SOURCE and DESTINATION are lspci hex dumps, binary config files or sysfs device folders.
 
+With a layout file (vpci/v1 FunctionLayout) as the first argument, the check is whether the
+PHYSICAL function can back that layout: every passed-through capability present (at any
+offset) with enough capacity and features, every emulated one supported. The output carries
+the virtual→physical offset map the VMM traps config accesses with. --pf gives a VF's PF,
+whose PASID capability an emulated vPASID needs.
+
 Options:
   --json              print {"compatible":...,"reasons":[...],"certificate":{...}}
   --certificate FILE  write the certificate (digests of both semantic images and every
                       obligation checked) to FILE
   --instance MODE     differing serial numbers: warn (default; a layout should virtualize
                       them) or refuse (as QEMU's migration load check does)
+  --pf PF             the PF of a VF (layout checks only)
   --device BDF        pick the device from lspci dumps holding several
   -h, --help          show this help
 
 Exit status: 0 compatible, 1 incompatible, 2 bad input or usage.
 
-Example:
+Examples:
   vpci check host-a/0000:3b:00.0 host-b/0000:5e:00.0 --certificate nic.cert.json
+  vpci check instance-type-a.yaml /sys/bus/pci/devices/0000:5e:00.0
+`
+
+export const DERIVE_USAGE = `Usage:
+  vpci derive PHYSICAL [--policy kernel|qemu|none] [--pasid auto|none|OFFSET] [-o FILE]
+
+Write a layout file (YAML, vpci/v1 FunctionLayout) describing what a guest sees of the
+PHYSICAL function: every capability the policy does not hide, at its offset, with its field
+values; the hidden ones listed. Review it, give it a persona, and it defines an instance type.
+
+Options:
+  --policy NAME    what to hide: kernel (default; as Linux vfio-pci), qemu (kernel plus what
+                   QEMU drops), none
+  --pasid WHERE    when the policy hides a physical PASID capability, synthesise an emulated one:
+                   auto (default; the highest free 8 bytes of extended space), none, or an offset
+  -o FILE          write the layout to FILE instead of standard output
+  --device BDF     pick the device from an lspci dump holding several
+
+Example:
+  vpci derive /sys/bus/pci/devices/0000:5e:00.0 -o instance-type-a.yaml
+`
+
+export const BUILD_USAGE = `Usage:
+  vpci build LAYOUT [--format lspci|binary] [-o FILE]
+
+Write the virtual config space LAYOUT describes, as the VMM presents it to the guest: lspci
+hex text (default; readable by vpci and lspci -F) or the raw 256/4096 bytes.
+
+Options:
+  --format F   lspci (default) or binary
+  -o FILE      write to FILE instead of standard output
+
+Example:
+  vpci build instance-type-a.yaml -o instance-type-a.lspci && vpci caps instance-type-a.lspci
 `

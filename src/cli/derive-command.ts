@@ -1,0 +1,31 @@
+/**
+ * `vpci derive PHYSICAL [--policy kernel|qemu|none] [--pasid auto|none|OFFSET] [-o FILE]`:
+ * a first layout file for an instance type, from a physical function.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { derive } from '../layout/derive.js'
+import { encodeLayout } from '../layout/layout-yaml.js'
+import { prepareFunction } from '../semantic/prepared-function.js'
+import { type CliArgs, ExitCode, failInput } from './exit.js'
+import type { CliIo } from './io.js'
+import { loadFunction } from './load-function.js'
+import { writeOutput } from './output.js'
+import { DERIVE_USAGE } from './usage.js'
+
+export const deriveCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
+  if (args.help) {
+    io.out(DERIVE_USAGE)
+    return ExitCode.ok
+  }
+  if (args.positionals.length !== 1) return failInput(io, 'derive takes exactly one PHYSICAL function; see "vpci derive --help"')
+  const policy = args.policy ?? 'kernel'
+  if (policy !== 'kernel' && policy !== 'qemu' && policy !== 'none') return failInput(io, `derive: --policy takes kernel, qemu or none, not "${policy}"`)
+  const pasidText = args.pasid ?? 'auto'
+  const pasid = pasidText === 'auto' || pasidText === 'none' ? pasidText : /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(pasidText) ? Number(pasidText) : null
+  if (pasid === null) return failInput(io, `derive: --pasid takes auto, none or an offset (like 0xff8), not "${pasidText}"`)
+  const dump = await loadFunction(io, args.positionals[0]!, args.device)
+  if (E.isLeft(dump)) return failInput(io, dump.left)
+  const layout = derive(prepareFunction(dump.right), { policy, pasid })
+  if (E.isLeft(layout)) return failInput(io, layout.left.map((e) => ({ ...e, file: args.positionals[0]! })))
+  return (await writeOutput(io, args.output, encodeLayout(layout.right))) ?? ExitCode.ok
+}
