@@ -257,3 +257,30 @@ const accelerator = ({ revision, pasidWidth, priCapacity, serial, host }) => {
   write('families/accelerator/v1-host-b.lspci', lspci(line('3b:00.0', 1), accelerator({ revision: 1, pasidWidth: 20, priCapacity: 512, serial: 0x00a1b2c3d4e50002n, host: hostB })))
   write('families/accelerator/v2-host-c.lspci', lspci(line('17:00.0', 2), accelerator({ revision: 2, pasidWidth: 16, priCapacity: 256, serial: 0x00a1b2c3d4e60003n, host: hostA })))
 }
+
+// --- families/nic: a NIC whose V2 firmware moved MSI-X and PCI Express and added PASID/PRI --------
+{
+  mkdirSync(new URL('families/nic/', here), { recursive: true })
+  const nic = (v2) => {
+    const f = endpointHeader(image(4096), 0x5b01, 0x020000)
+    f.u8(0x08, v2 ? 2 : 1)
+    f.u32(0x10, 0xf800000c).u32(0x18, 0xfb00000c) // BAR0 and BAR2: 64-bit prefetchable
+    f.u8(0x34, 0x40).u8(0x3c, 10).u8(0x3d, 0x01)
+    const [msix, express] = v2 ? [0x90, 0x48] : [0x50, 0x60]
+    f.cap(0x40, 0x01, v2 ? express : msix).u16(0x42, 0x0003).u16(0x44, 0x0008) // PM v3
+    // MSI-X: 16 vectors, table in BAR2 at 0, PBA in BAR2 at 0x1000 (the same on both versions)
+    f.cap(msix, 0x11, v2 ? 0x00 : express).u16(msix + 2, 0x000f).u32(msix + 4, 0x00000002).u32(msix + 8, 0x00001002)
+    // PCI Express v2 endpoint: FLR, 512-byte payload, 8 GT/s x8
+    f.cap(express, 0x10, v2 ? msix : 0x00).u16(express + 2, 0x0002).u32(express + 4, 0x10008002).u32(express + 0x0c, 0x00000083).u16(express + 0x12, 0x0083)
+    f.ecap(0x100, 0x0001, 2, 0x140) // AER
+    f.ecap(0x140, 0x000e, 1, 0x148).u16(0x144, 0x0100) // ARI: next function 1
+    f.ecap(0x148, 0x000f, 1, v2 ? 0x180 : 0x000).u16(0x14c, 0x0020) // ATS: queue depth 32, page aligned
+    if (v2) {
+      f.ecap(0x180, 0x001b, 1, 0x188).u16(0x184, 0x1000) // PASID: width 16, no execute/privileged
+      f.ecap(0x188, 0x0013, 1, 0x000).u32(0x190, 64) // PRI: 64 outstanding page requests
+    }
+    return f.bytes
+  }
+  write('families/nic/v1.lspci', lspci('3b:00.0 Ethernet controller [0200]: vpci example NIC [1234:5b01] (rev 01)', nic(false)))
+  write('families/nic/v2.lspci', lspci('5e:00.0 Ethernet controller [0200]: vpci example NIC [1234:5b01] (rev 02)', nic(true)))
+}
