@@ -86,3 +86,5 @@ export type { OffsetMapping, Realization, RealizeOptions } from './layout/realiz
 export { realize } from './layout/realize.js'
 export type { StateWrite } from './layout/translate.js'
 export { translate } from './layout/translate.js'
+export type { PersonaEntry, PersonaMatrix } from './layout/persona.js'
+export { checkPersona, decodePersonaMatrix, personaOf, sharedStream } from './layout/persona.js'

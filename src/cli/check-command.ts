@@ -13,6 +13,8 @@ import type { CliIo } from './io.js'
 import { loadFunction } from './load-function.js'
 import { loadLayout, looksLikeLayout } from './load-layout.js'
 import { type OffsetMapping, realize } from '../layout/realize.js'
+import { MAX_LAYOUT_BYTES } from '../layout/layout-yaml.js'
+import { decodePersonaMatrix } from '../layout/persona.js'
 import { CHECK_USAGE } from './usage.js'
 
 /** The JSON shape `vpci check --json` promises. */
@@ -78,7 +80,15 @@ const checkLayout = async (io: CliIo, args: CliArgs, layoutPath: string, physica
     if (E.isLeft(loaded)) return failInput(io, loaded.left)
     pf = prepareFunction(loaded.right)
   }
-  const result = realize(layout.right, prepareFunction(physical.right), pf === undefined ? {} : { pf })
+  let personas
+  if (args.personas !== undefined) {
+    const s = await io.stat(args.personas)
+    if (s === null || s.isDirectory || s.size > MAX_LAYOUT_BYTES) return failInput(io, `${args.personas}: not a persona matrix file`)
+    const decoded = decodePersonaMatrix(new TextDecoder().decode(await io.readFile(args.personas)), args.personas)
+    if (E.isLeft(decoded)) return failInput(io, decoded.left)
+    personas = decoded.right
+  }
+  const result = realize(layout.right, prepareFunction(physical.right), { ...(pf === undefined ? {} : { pf }), ...(personas === undefined ? {} : { personas }) })
   if (E.isLeft(result)) return failInput(io, result.left.map((e) => ({ ...e, file: layoutPath })))
   const r = result.right
   const verdict: Verdict = { compatible: r.compatible, reasons: r.reasons, certificate: null }

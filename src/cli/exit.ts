@@ -32,6 +32,7 @@ export interface CliArgs {
   readonly output: string | undefined
   readonly format: string | undefined
   readonly pf: string | undefined
+  readonly personas: string | undefined
 }
 
 const isReadError = (e: ReadError | LayoutError): e is ReadError => 'offset' in e && !('path' in e)

@@ -43,6 +43,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
         output: { type: 'string', short: 'o' },
         format: { type: 'string' },
         pf: { type: 'string' },
+        personas: { type: 'string' },
       },
     })
   } catch (e) {
@@ -61,5 +62,6 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
     output: parsed.values.output,
     format: parsed.values.format,
     pf: parsed.values.pf,
+    personas: parsed.values.personas,
   })
 }

@@ -51,7 +51,7 @@ Example:
 
 export const CHECK_USAGE = `Usage:
   vpci check SOURCE DESTINATION [--json] [--certificate FILE] [--instance warn|refuse]
-  vpci check LAYOUT PHYSICAL [--pf PF] [--json]
+  vpci check LAYOUT PHYSICAL [--pf PF] [--personas FILE] [--json]
 
 Prove or refute that DESTINATION presents the same config space to a guest as SOURCE: the
 same capabilities at the same offsets, the same read-only values, the same writable and
@@ -73,6 +73,8 @@ Options:
   --instance MODE     differing serial numbers: warn (default; a layout should virtualize
                       them) or refuse (as QEMU's migration load check does)
   --pf PF             the PF of a VF (layout checks only)
+  --personas FILE     a persona matrix (kind: PersonaMatrix): check that the destination's
+                      variant driver accepts a migration stream the layout's persona speaks
   --device BDF        pick the device from lspci dumps holding several
   -h, --help          show this help
 

@@ -16,6 +16,7 @@ import type { FieldInstance } from '../semantic/semantic-image.js'
 import { build } from './build.js'
 import type { FunctionLayout, LayoutCapability } from './function-layout.js'
 import type { LayoutError } from './layout-error.js'
+import { checkPersona, type PersonaMatrix, personaOf } from './persona.js'
 
 export interface OffsetMapping {
   readonly space: 'standard' | 'extended'
@@ -37,6 +38,11 @@ export interface Realization {
 export interface RealizeOptions {
   /** For a VF: its PF, whose PASID capability a vPASID stands on. */
   readonly pf?: PreparedFunction
+  /**
+   * The persona matrix of the fleet: with it, a layout that names a persona is checked against
+   * the destination hardware's (by vendor, device and revision).
+   */
+  readonly personas?: PersonaMatrix
 }
 
 const PASID_ID = 0x1b
@@ -329,6 +335,10 @@ export const realize = (layout: FunctionLayout, physical: PreparedFunction, opti
     map.push({ space: c.space, capability: vcap.name, virtualOffset: c.offset, physicalOffset: pcap.offset, length: c.length, backing: 'passthrough' })
   }
   reasons.push(...barReasons(layout, physical))
+  if (layout.persona !== null && options.personas !== undefined) {
+    const c = physical.config
+    reasons.push(...checkPersona(layout.persona, personaOf(options.personas, { vendorId: readU16(c, 0), deviceId: readU16(c, 2), revisionId: readU8(c, 8) })))
+  }
   const compatible = !reasons.some((r) => r.severity === 'error')
   return E.right({ compatible, reasons, offsetMap: compatible ? map : null })
 }

@@ -33,6 +33,8 @@ export type ReasonCode =
   | 'IMAGE_INCOMPLETE'
   /** Migrated state has a bit set that the destination cannot hold there. */
   | 'STATE_NOT_WRITABLE'
+  /** The destination's variant driver cannot load the source's migration stream. */
+  | 'PERSONA_STREAM'
 
 export type Severity = 'error' | 'warning'
 

@@ -1,0 +1,115 @@
+/**
+ * Personas and the migration stream compat matrix: which variant-driver stream versions each
+ * device persona (family, hardware version, firmware) speaks, and whether a source's stream can
+ * be loaded on a destination.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { parseDocument } from 'yaml'
+import { hex, type Reason } from '../proof/reason.js'
+import type { Identity, Persona } from './function-layout.js'
+import { type LayoutError, layoutError } from './layout-error.js'
+import { UInt } from './layout-file.js'
+
+export interface PersonaEntry {
+  readonly vendorId: number
+  readonly deviceId: number
+  readonly revisionId: number
+  readonly persona: Persona
+}
+
+/** The matrix: personas of the hardware a fleet runs, by PCI identity. */
+export type PersonaMatrix = readonly PersonaEntry[]
+
+/** The persona of the hardware with this identity, if the matrix knows it. */
+export const personaOf = (matrix: PersonaMatrix, identity: Pick<Identity, 'vendorId' | 'deviceId' | 'revisionId'>): Persona | null =>
+  matrix.find((e) => e.vendorId === identity.vendorId && e.deviceId === identity.deviceId && e.revisionId === identity.revisionId)?.persona ?? null
+
+/** The stream version a migration from `source` to `destination` would use, or null when none is shared. */
+export const sharedStream = (source: Persona, destination: Persona): number | null => {
+  const shared = source.migrationStreams.filter((v) => destination.migrationStreams.includes(v))
+  return shared.length === 0 ? null : Math.max(...shared)
+}
+
+const describe = (p: Persona): string => `${p.family} ${p.hardwareVersion} (firmware ${p.firmware}; streams ${p.migrationStreams.join(', ') || 'none'})`
+
+/** Every reason the destination's variant driver cannot take the source's migration stream. */
+export const checkPersona = (source: Persona, destination: Persona | null): Reason[] => {
+  const base = { severity: 'error' as const, capability: null, field: null, offset: null, length: null }
+  if (destination === null) {
+    return [
+      {
+        ...base,
+        code: 'PERSONA_STREAM',
+        severity: 'warning',
+        source: describe(source),
+        destination: null,
+        message: `the destination hardware is not in the persona matrix: the migration stream version its variant driver accepts is unknown, not checked`,
+      },
+    ]
+  }
+  if (source.family !== destination.family) {
+    return [{ ...base, code: 'PERSONA_STREAM', source: describe(source), destination: describe(destination), message: `the source is ${describe(source)}, the destination ${describe(destination)}: another device family's variant driver cannot load its stream` }]
+  }
+  if (sharedStream(source, destination) === null) {
+    return [
+      {
+        ...base,
+        code: 'PERSONA_STREAM',
+        source: describe(source),
+        destination: describe(destination),
+        message: `no migration stream version in common: the source speaks ${source.migrationStreams.join(', ')}, the destination's variant driver accepts ${destination.migrationStreams.join(', ')}; update the destination's driver or firmware`,
+      },
+    ]
+  }
+  return []
+}
+
+const MatrixFile = t.strict({
+  apiVersion: t.literal('vpci/v1'),
+  kind: t.literal('PersonaMatrix'),
+  personas: t.array(
+    t.strict({
+      vendorId: UInt,
+      deviceId: UInt,
+      revisionId: UInt,
+      family: t.string,
+      hardwareVersion: t.string,
+      firmware: t.string,
+      migrationStreams: t.array(UInt),
+    }),
+  ),
+})
+
+/** Reads a persona matrix file (`kind: PersonaMatrix`). */
+export const decodePersonaMatrix = (text: string, file: string): E.Either<readonly LayoutError[], PersonaMatrix> => {
+  const doc = parseDocument(text, { uniqueKeys: true })
+  if (doc.errors.length > 0) return E.left(doc.errors.map((e) => ({ ...layoutError('YAML_SYNTAX', [], e.message.split('\n')[0]!), file })))
+  let raw: unknown
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 })
+  } catch (e) {
+    return E.left([{ ...layoutError('YAML_SYNTAX', [], e instanceof Error ? e.message : String(e)), file }])
+  }
+  const decoded = MatrixFile.decode(raw)
+  if (E.isLeft(decoded)) {
+    return E.left(
+      decoded.left.slice(0, 10).map((e) => {
+        const path = e.context.slice(1).map((c) => (/^\d+$/.test(c.key) ? Number(c.key) : c.key)).filter((k) => k !== '')
+        return { ...layoutError('WRONG_TYPE', path, `expected ${e.context[e.context.length - 1]?.type.name ?? 'a value'}, got ${JSON.stringify(e.value) ?? 'nothing'}`), file }
+      }),
+    )
+  }
+  return E.right(
+    decoded.right.personas.map((p) => ({
+      vendorId: p.vendorId,
+      deviceId: p.deviceId,
+      revisionId: p.revisionId,
+      persona: { family: p.family, hardwareVersion: p.hardwareVersion, firmware: p.firmware, migrationStreams: p.migrationStreams },
+    })),
+  )
+}
+
+/** `1234:5a01 rev 02` */
+export const identityText = (i: Pick<Identity, 'vendorId' | 'deviceId' | 'revisionId'>): string =>
+  `${hex(i.vendorId).slice(2).padStart(4, '0')}:${hex(i.deviceId).slice(2).padStart(4, '0')} rev ${hex(i.revisionId).slice(2).padStart(2, '0')}`
