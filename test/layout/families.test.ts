@@ -5,6 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { decodeLayout } from '../../src/layout/layout-yaml.js'
+import { decodePersonaMatrix } from '../../src/layout/persona.js'
 import { realize } from '../../src/layout/realize.js'
 import { readCorpusText } from '../support/repo-corpus.js'
 import { preparedCorpus } from '../support/prepared.js'
@@ -57,5 +58,15 @@ describe('accelerator: V2 has a smaller PASID width and PRI capacity', () => {
       'outstandingPageRequestCapacity',
       'maxPasidWidth',
     ])
+  })
+})
+
+describe('accelerator the other way: the V2 layout on V1 hardware', () => {
+  it('fits on capacities (V1 has more of both) but is refused by persona: V1\'s driver speaks stream 1 only', () => {
+    const matrix = decodePersonaMatrix(readCorpusText('personas.yaml'), 'personas.yaml')
+    if (E.isLeft(matrix)) throw new Error(JSON.stringify(matrix.left))
+    const r = realize(layout('accelerator-v2'), preparedCorpus('families/accelerator/v1-host-a.lspci'), { personas: matrix.right })
+    if (E.isLeft(r)) throw new Error(JSON.stringify(r.left))
+    expect(r.right.reasons.filter((x) => x.severity === 'error').map((x) => x.code)).toEqual(['PERSONA_STREAM'])
   })
 })
