@@ -33,6 +33,7 @@ export interface CliArgs {
   readonly format: string | undefined
   readonly pf: string | undefined
   readonly personas: string | undefined
+  readonly usable: string | undefined
 }
 
 const isReadError = (e: ReadError | LayoutError): e is ReadError => 'offset' in e && !('path' in e)

@@ -44,6 +44,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
         format: { type: 'string' },
         pf: { type: 'string' },
         personas: { type: 'string' },
+        usable: { type: 'string' },
       },
     })
   } catch (e) {
@@ -63,5 +64,6 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
     format: parsed.values.format,
     pf: parsed.values.pf,
     personas: parsed.values.personas,
+    usable: parsed.values.usable,
   })
 }

@@ -86,7 +86,8 @@ Examples:
 `
 
 export const DERIVE_USAGE = `Usage:
-  vpci derive PHYSICAL [--policy kernel|qemu|none] [--pasid auto|none|OFFSET] [-o FILE]
+  vpci derive PHYSICAL [--policy kernel|qemu|none] [--pasid auto|none|OFFSET]
+              [--usable START-END,...] [-o FILE]
 
 Write a layout file (YAML, vpci/v1 FunctionLayout) describing what a guest sees of the
 PHYSICAL function: every capability the policy does not hide, at its offset, with its field
@@ -97,6 +98,9 @@ Options:
                    QEMU drops), none
   --pasid WHERE    when the policy hides a physical PASID capability, synthesise an emulated one:
                    auto (default; the highest free 8 bytes of extended space), none, or an offset
+  --usable RANGES  extended space synthesised capabilities may use, e.g. 0x400-0x500 (end
+                   exclusive); device quirks (bytes a device uses outside its capabilities)
+                   are never used either way
   -o FILE          write the layout to FILE instead of standard output
   --device BDF     pick the device from an lspci dump holding several
 

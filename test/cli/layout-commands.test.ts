@@ -33,7 +33,14 @@ describe('vpci derive', () => {
     expect(E.isRight(layout) && layout.right.hidden).toEqual([])
   })
 
+  it('--usable bounds where the vPASID may go', async () => {
+    const r = await vpci('derive', corpusPath('functions/pasid-ats-pri-endpoint.lspci'), '--usable', '0x400-0x500')
+    const layout = decodeLayout(r.stdout, 'stdout')
+    expect(E.isRight(layout) && layout.right.capabilities.at(-1)?.offset).toBe(0x4f8)
+  })
+
   it.each([
+    [['derive', corpusPath('functions/pasid-ats-pri-endpoint.lspci'), '--usable', '0x500-0x400'], /--usable takes ranges like/],
     [['derive', corpusPath('functions/pasid-ats-pri-endpoint.lspci'), '--policy', 'vmware'], /--policy takes kernel, qemu or none/],
     [['derive', corpusPath('functions/pasid-ats-pri-endpoint.lspci'), '--pasid', '0x14a'], /pasid: cannot place the vPASID capability at 0x14a: not dword-aligned/],
     [['derive', corpusPath('broken/beyond-image-64.lspci')], /was read as 64 bytes/],
