@@ -7,6 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { Capability } from '../capability/capability.js'
 import { fieldMask, fieldValue } from '../capability/field.js'
+import { barKindOf } from '../capability/fields/bar-fields.js'
 import { readU8, readU16, readU32 } from '../config-space/config-space.js'
 import { renderWalkProblem } from '../capability/walk-problem.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
@@ -75,8 +76,6 @@ const contents = (
 
 const headerBytes = (c: Capability): number => (c.space === 'standard' ? 2 : 4)
 
-const barKind = (value: number): BarKind => (value & 1 ? 'io' : ((value >>> 1) & 3) === 2 ? 'memory64' : 'memory32')
-
 const barsOf = (p: PreparedFunction): { bars: LayoutBar[]; rom: FunctionLayout['rom'] } => {
   const count = p.walk.facts.headerLayout === 1 ? 2 : p.walk.facts.headerLayout === 0 ? 6 : 0
   const sizeOf = (index: number): bigint | null => (p.bars.known ? (p.bars.resources.find((r) => r.index === index)?.size ?? 0n) : null)
@@ -86,7 +85,7 @@ const barsOf = (p: PreparedFunction): { bars: LayoutBar[]; rom: FunctionLayout['
     const size = sizeOf(i)
     const implemented = size === null ? value !== 0 : size > 0n
     if (!implemented) continue
-    const kind = barKind(value)
+    const kind: BarKind = barKindOf(value)
     bars.push({ index: i, kind, prefetchable: kind !== 'io' && (value & 0x8) !== 0, size })
     if (kind === 'memory64') i++
   }

@@ -9,6 +9,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { type Capability, capabilityLabel } from '../capability/capability.js'
 import { type FieldSpec, fieldMask, fieldValue, showValue } from '../capability/field.js'
+import { barKindOf } from '../capability/fields/bar-fields.js'
 import { readU8, readU16, readU32 } from '../config-space/config-space.js'
 import { hex, type Reason, RULE_CONSEQUENCE } from '../proof/reason.js'
 import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
@@ -180,35 +181,17 @@ const barReasons = (layout: FunctionLayout, physical: PreparedFunction): Reason[
   const reasons: Reason[] = []
   for (const bar of layout.bars) {
     const value = readU32(physical.config, 0x10 + 4 * bar.index)
-    const kind = value & 1 ? 'io' : ((value >>> 1) & 3) === 2 ? 'memory64' : 'memory32'
+    const kind = barKindOf(value)
     const prefetchable = kind !== 'io' && (value & 8) !== 0
     const size = physical.bars.known ? (physical.bars.resources.find((r) => r.index === bar.index)?.size ?? 0n) : null
+    const typeOf = (k: string, p: boolean): string => `${k}${p ? ' prefetchable' : ''}`
+    const differs = (source: string, destination: string, message: string): Reason =>
+      reason({ code: 'BAR_DIFFERS', capability: null, field: `BAR ${bar.index}`, offset: 0x10 + 4 * bar.index, length: 4, source, destination, message: `BAR ${bar.index}: ${message}` })
     if (kind !== bar.kind || prefetchable !== bar.prefetchable) {
-      reasons.push(
-        reason({
-          code: 'BAR_DIFFERS',
-          capability: null,
-          field: `BAR ${bar.index}`,
-          offset: 0x10 + 4 * bar.index,
-          length: 4,
-          source: `${bar.kind}${bar.prefetchable ? ' prefetchable' : ''}`,
-          destination: `${kind}${prefetchable ? ' prefetchable' : ''}`,
-          message: `BAR ${bar.index}: the layout presents ${bar.kind}${bar.prefetchable ? ' prefetchable' : ''}, the physical function has ${kind}${prefetchable ? ' prefetchable' : ''}`,
-        }),
-      )
+      const [v, p] = [typeOf(bar.kind, bar.prefetchable), typeOf(kind, prefetchable)]
+      reasons.push(differs(v, p, `the layout presents ${v}, the physical function has ${p}`))
     } else if (bar.size !== null && size !== null && bar.size !== size) {
-      reasons.push(
-        reason({
-          code: 'BAR_DIFFERS',
-          capability: null,
-          field: `BAR ${bar.index}`,
-          offset: 0x10 + 4 * bar.index,
-          length: 4,
-          source: bar.size.toString(),
-          destination: size.toString(),
-          message: `BAR ${bar.index}: the layout presents ${bar.size} bytes, the physical function decodes ${size}; the guest maps the layout's size`,
-        }),
-      )
+      reasons.push(differs(bar.size.toString(), size.toString(), `the layout presents ${bar.size} bytes, the physical function decodes ${size}; the guest maps the layout's size`))
     }
   }
   if (!physical.bars.known || layout.bars.some((b) => b.size === null)) {

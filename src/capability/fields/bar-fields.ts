@@ -36,3 +36,6 @@ export const barFields = (ctx: LengthContext, at: number, count: number, prefix:
   }
   return fields
 }
+
+/** What a BAR register's low bits say it is: I/O, or 32- or 64-bit memory. */
+export const barKindOf = (value: number): 'io' | 'memory32' | 'memory64' => (value & 1 ? 'io' : ((value >>> 1) & 3) === 2 ? 'memory64' : 'memory32')
