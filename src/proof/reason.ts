@@ -35,6 +35,16 @@ export type ReasonCode =
   | 'STATE_NOT_WRITABLE'
   /** The destination's variant driver cannot load the source's migration stream. */
   | 'PERSONA_STREAM'
+  /** PASIDs (DESIGN.md §5): width, split point, pools, features, PF, CPU translation, missing function. */
+  | 'PASID_WIDTH'
+  | 'PASID_SPLIT'
+  | 'PASID_POOL_EXHAUSTED'
+  | 'PASID_FEATURES'
+  | 'PASID_PF_DISABLED'
+  | 'PASID_LOCAL_OCCUPIED'
+  | 'PASID_OCCUPIED'
+  | 'PASID_NO_TRANSLATION'
+  | 'PASID_NO_FUNCTION'
 
 export type Severity = 'error' | 'warning'
 
