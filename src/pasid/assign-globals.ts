@@ -62,6 +62,7 @@ export const assignGlobals = (
     assignments.push({ local: d.local, global: cursor as Pasid })
     cursor++
   }
-  assignments.sort((a, b) => a.local - b.local)
+  // Tightest-first order is local order whenever bounds are equal: sort only when it is not.
+  if (assignments.some((a, i) => i > 0 && a.local < assignments[i - 1]!.local)) assignments.sort((a, b) => a.local - b.local)
   return E.right({ assignments, pool: { ...pasidPool(pool.width), bits } })
 }

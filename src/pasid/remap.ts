@@ -126,19 +126,8 @@ const delegate = (
   return { host: next, entries }
 }
 
-/** One global per guest PASID, shared by its functions, below every one of their limits. */
-const globalize = (
-  host: HostPasid,
-  from: number,
-  uses: ReadonlyMap<Pasid, readonly PasidFunction[]>,
-  hostOf: (f: PasidFunction) => HostPasidFunction | undefined,
-  reasons: Reason[],
-): { host: HostPasid; map: Array<{ local: Pasid; global: Pasid }> } | null => {
-  const demands: GlobalDemand[] = []
-  for (const [local, functions] of uses) {
-    const limits = functions.map(hostOf).filter((h): h is HostPasidFunction => h !== undefined).map((h) => pasidLimit(host, h))
-    demands.push({ local, bound: Math.min(...limits, 1 << 20) })
-  }
+/** A global in [from, bound) per demand, or a PASID_POOL_EXHAUSTED reason saying which bound runs short. */
+const assignOrRefuse = (host: HostPasid, from: number, demands: readonly GlobalDemand[], reasons: Reason[]): { host: HostPasid; map: Array<{ local: Pasid; global: Pasid }> } | null => {
   const assigned = assignGlobals(host.global, from, demands)
   if (E.isLeft(assigned)) {
     const s = assigned.left
@@ -152,7 +141,24 @@ const globalize = (
     )
     return null
   }
-  return { host: { ...host, global: assigned.right.pool }, map: assigned.right.assignments.map((a) => ({ local: a.local, global: a.global })) }
+  return { host: { ...host, global: assigned.right.pool }, map: assigned.right.assignments as Array<{ local: Pasid; global: Pasid }> }
+}
+
+/** One global per guest PASID, shared by its functions, below every one of their limits. */
+const globalize = (
+  host: HostPasid,
+  from: number,
+  uses: ReadonlyMap<Pasid, readonly PasidFunction[]>,
+  limitOf: (f: PasidFunction) => number,
+  reasons: Reason[],
+): { host: HostPasid; map: Array<{ local: Pasid; global: Pasid }> } | null => {
+  const demands: GlobalDemand[] = []
+  for (const [local, functions] of uses) {
+    let bound = 1 << 20
+    for (const f of functions) bound = Math.min(bound, limitOf(f))
+    demands.push({ local, bound })
+  }
+  return assignOrRefuse(host, from, demands, reasons)
 }
 
 /**
@@ -163,7 +169,14 @@ const globalize = (
 export const remapPasids = (state: PasidState, host: HostPasid, options: RemapOptions = {}): E.Either<readonly PasidStateError[], PasidVerdict> => {
   const bad = validatePasidState(state)
   if (bad.length > 0) return E.left(bad)
-  const hostOf = (f: PasidFunction): HostPasidFunction | undefined => host.functions.find((h) => h.id === (options.assignment?.get(f.id) ?? f.id))
+  // Each VM function's destination function and PASID limit, found once.
+  const matched = new Map<PasidFunction, { host: HostPasidFunction | undefined; limit: number }>()
+  for (const f of state.functions) {
+    const h = host.functions.find((x) => x.id === (options.assignment?.get(f.id) ?? f.id))
+    matched.set(f, { host: h, limit: h === undefined || h.capabilityWidth === 0 ? 0 : pasidLimit(host, h) })
+  }
+  const hostOf = (f: PasidFunction): HostPasidFunction | undefined => matched.get(f)!.host
+  const limitOf = (f: PasidFunction): number => matched.get(f)!.limit
   const byId = new Map(state.functions.map((f) => [f.id, f]))
   const refuse = (reasons: readonly Reason[]): E.Either<never, PasidVerdict> => E.right({ compatible: false, reasons, plan: null })
 
@@ -204,7 +217,7 @@ export const remapPasids = (state: PasidState, host: HostPasid, options: RemapOp
     const done = delegate(host, locals.map((b) => ({ function: byId.get(b.function)!, pasid: b.pasid })), hostOf, reasons)
     const uses = new Map<Pasid, PasidFunction[]>()
     for (const b of state.bindings) if (!isLocal(byId.get(b.function)!)) uses.set(b.pasid, [...(uses.get(b.pasid) ?? []), byId.get(b.function)!])
-    const globals = reasons.length > 0 ? null : globalize(done.host, 1, uses, hostOf, reasons)
+    const globals = reasons.length > 0 ? null : globalize(done.host, 1, uses, limitOf, reasons)
     if (reasons.length > 0 || globals === null) return refuse(reasons)
     const entries = [...done.entries]
     for (const { local, global } of globals.map) for (const f of uses.get(local)!) entries.push({ function: hostOf(f)!.id, pasid: global, guest: local, kind: 'global' })
@@ -219,28 +232,40 @@ export const remapPasids = (state: PasidState, host: HostPasid, options: RemapOp
   } else if (host.split < state.split) {
     reasons.push(reason('PASID_SPLIT', `the destination leaves guests [1, ${host.split}) but the guest owns locals up to ${state.split - 1}`, state.split, host.split))
   }
-  for (const l of state.locals) {
+  // Per function id, what the loops below need, found once.
+  const info = new Map<string, { readonly f: PasidFunction; readonly hostId: string; readonly limit: number }>()
+  for (const f of state.functions) info.set(f.id, { f, hostId: hostOf(f)?.id ?? '', limit: limitOf(f) })
+  const locals = [...state.locals].sort((a, b) => a.local - b.local)
+  const demands: GlobalDemand[] = new Array(locals.length)
+  for (let k = 0; k < locals.length; k++) {
+    const l = locals[k]!
     if (isAllocated(host.global, l.local)) reasons.push(reason('PASID_LOCAL_OCCUPIED', `local PASID ${l.local} is already allocated on the destination`, l.local, null))
+    let bound = 1 << 20
     for (const id of l.functions) {
-      const f = byId.get(id)!
-      const h = hostOf(f)
-      if (!f.enqcmd && h !== undefined && h.capabilityWidth > 0 && l.local >= pasidLimit(host, h)) {
-        reasons.push(reason('PASID_WIDTH', `${id}: local PASID ${l.local} (programmed as is for a non-ENQCMD function) is beyond ${h.id}'s limit ${pasidLimit(host, h)}`, l.local, pasidLimit(host, h)))
+      const { f, hostId, limit } = info.get(id)!
+      bound = Math.min(bound, limit)
+      if (!f.enqcmd && limit > 0 && l.local >= limit) {
+        reasons.push(reason('PASID_WIDTH', `${id}: local PASID ${l.local} (programmed as is for a non-ENQCMD function) is beyond ${hostId}'s limit ${limit}`, l.local, limit))
       }
     }
+    demands[k] = { local: l.local, bound }
   }
-  const uses = new Map<Pasid, PasidFunction[]>(state.locals.map((l) => [l.local, l.functions.map((id) => byId.get(id)!)]))
-  const globals = reasons.length > 0 || host.split === null ? null : globalize(host, host.split, uses, hostOf, reasons)
+  const globals = reasons.length > 0 || host.split === null ? null : assignOrRefuse(host, host.split, demands, reasons)
   if (reasons.length > 0 || globals === null) return refuse(reasons)
   const entries: PasidTableEntry[] = []
-  for (const { local, global } of globals.map) {
-    for (const f of uses.get(local)!) {
-      const id = hostOf(f)!.id
-      if (!f.enqcmd) entries.push({ function: id, pasid: local, guest: local, kind: 'local' })
-      entries.push({ function: id, pasid: global, guest: local, kind: 'global' })
+  const cpuTable: Array<{ local: Pasid; global: Pasid }> = []
+  // Both lists are in local order and one-to-one.
+  for (let k = 0; k < locals.length; k++) {
+    const m = globals.map[k]!
+    let enqcmd = false
+    for (const id of locals[k]!.functions) {
+      const { f, hostId } = info.get(id)!
+      if (f.enqcmd) enqcmd = true
+      else entries.push({ function: hostId, pasid: m.local, guest: m.local, kind: 'local' })
+      entries.push({ function: hostId, pasid: m.global, guest: m.local, kind: 'global' })
     }
+    if (enqcmd) cpuTable.push(m)
   }
-  const cpuTable = globals.map.filter((m) => uses.get(m.local)!.some((f) => f.enqcmd))
   return E.right({ compatible: true, reasons: [], plan: { map: globals.map, cpuTable, entries, host: globals.host } })
 }
 

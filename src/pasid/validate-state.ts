@@ -20,19 +20,25 @@ export const validatePasidState = (state: PasidState): PasidStateError[] => {
     else if (p >= limitOf) errors.push({ code: 'PASID_BEYOND_WIDTH', path, message: `${what} ${p} is beyond the ${Math.log2(limitOf)}-bit width the guest was shown` })
   }
   if (state.mode === 'global-split') {
-    const seen = new Map<number, number>()
-    state.locals.forEach((l, i) => {
-      const first = seen.get(l.local)
-      if (first !== undefined) errors.push({ code: 'DUPLICATE_LOCAL', path: ['locals', i, 'local'], message: `local PASID ${l.local} appears again (first at locals[${first}])` })
-      seen.set(l.local, i)
+    // Locals lie below 2^20: a bitmap finds repeats without a map entry per local.
+    const seen = new Uint8Array(1 << 17)
+    for (let i = 0; i < state.locals.length; i++) {
+      const l = state.locals[i]!
+      const inRange = Number.isInteger(l.local) && l.local >= 0 && l.local < 1 << 20
+      if (inRange && (seen[l.local >>> 3]! >>> (l.local & 7)) & 1) {
+        const first = state.locals.findIndex((x) => x.local === l.local)
+        errors.push({ code: 'DUPLICATE_LOCAL', path: ['locals', i, 'local'], message: `local PASID ${l.local} appears again (first at locals[${first}])` })
+      } else if (inRange) seen[l.local >>> 3]! |= 1 << (l.local & 7)
       if (l.local === 0) errors.push({ code: 'PASID_ZERO', path: ['locals', i, 'local'], message: 'PASID 0 is reserved (no PASID) and cannot be a local' })
       else if (l.local >= state.split) errors.push({ code: 'LOCAL_OUT_OF_RANGE', path: ['locals', i, 'local'], message: `local PASID ${l.local} is not below the split point ${state.split}` })
-      l.functions.forEach((id, j) => {
-        const f = functions.get(id)
-        if (f === undefined) errors.push({ code: 'UNKNOWN_FUNCTION', path: ['locals', i, 'functions', j], message: `no function "${id}" in the state` })
-        else if (l.local !== 0 && l.local < state.split) checkPasid(l.local, pasidCount(f.capability.width), ['locals', i, 'local'], `local PASID on ${id}`)
-      })
-    })
+      for (let j = 0; j < l.functions.length; j++) {
+        const f = functions.get(l.functions[j]!)
+        if (f === undefined) errors.push({ code: 'UNKNOWN_FUNCTION', path: ['locals', i, 'functions', j], message: `no function "${l.functions[j]}" in the state` })
+        else if (l.local !== 0 && l.local < state.split && l.local >= pasidCount(f.capability.width)) {
+          checkPasid(l.local, pasidCount(f.capability.width), ['locals', i, 'local'], `local PASID on ${f.id}`)
+        }
+      }
+    }
   } else {
     const seen = new Set<string>()
     state.bindings.forEach((b, i) => {
