@@ -103,3 +103,4 @@ export type { PasidStateError, PasidStateErrorCode } from './pasid/pasid-state-e
 export { validatePasidState } from './pasid/validate-state.js'
 export type { PasidPlan, PasidTableEntry, PasidVerdict, RemapOptions } from './pasid/remap.js'
 export { checkPasids, releasePlan, remapPasids } from './pasid/remap.js'
+export { decodeHostPasid, decodePasidState, encodePasidState } from './pasid/pasid-files.js'

@@ -34,6 +34,8 @@ export interface CliArgs {
   readonly pf: string | undefined
   readonly personas: string | undefined
   readonly usable: string | undefined
+  readonly host: string | undefined
+  readonly assign: string | undefined
 }
 
 const isReadError = (e: ReadError | LayoutError): e is ReadError => 'offset' in e && !('path' in e)

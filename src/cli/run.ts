@@ -7,6 +7,7 @@ import { capsCommand } from './caps-command.js'
 import { buildCommand } from './build-command.js'
 import { checkCommand } from './check-command.js'
 import { deriveCommand } from './derive-command.js'
+import { remapCommand } from './remap-command.js'
 import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { MAIN_USAGE } from './usage.js'
@@ -16,6 +17,7 @@ const COMMANDS: Readonly<Record<string, (io: CliIo, args: CliArgs) => Promise<Ex
   check: checkCommand,
   derive: deriveCommand,
   build: buildCommand,
+  remap: remapCommand,
 }
 
 export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode> => {
@@ -45,6 +47,8 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
         pf: { type: 'string' },
         personas: { type: 'string' },
         usable: { type: 'string' },
+        host: { type: 'string' },
+        assign: { type: 'string' },
       },
     })
   } catch (e) {
@@ -65,5 +69,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
     pf: parsed.values.pf,
     personas: parsed.values.personas,
     usable: parsed.values.usable,
+    host: parsed.values.host,
+    assign: parsed.values.assign,
   })
 }

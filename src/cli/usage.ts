@@ -15,6 +15,8 @@ Commands:
   derive PHYSICAL
                 a layout file (the guest-visible config space) from a physical function
   build LAYOUT  the virtual config space a layout file describes
+  remap STATE --host HOST
+                fresh host PASIDs for a VM's guest PASIDs on a destination, all or nothing
 
 Run "vpci <command> --help" for a command's options.
 
@@ -120,4 +122,25 @@ Options:
 
 Example:
   vpci build instance-type-a.yaml -o instance-type-a.lspci && vpci caps instance-type-a.lspci
+`
+
+export const REMAP_USAGE = `Usage:
+  vpci remap STATE --host HOST [--assign GUEST=HOST,...] [--json]
+
+Plan the PASIDs of a VM (STATE: JSON, kind PasidState) on a destination host (HOST: YAML,
+kind Host, its pasid section): each guest PASID gets a fresh host PASID (delegated: the same
+number re-attached), never one already allocated, never 0, never at or above a function's
+limit; the CPU translation table for ENQCMD functions; every function's PASID table entries.
+All or nothing: when any PASID cannot be placed, nothing is, and every reason is listed.
+
+Options:
+  --host HOST   the destination's host file
+  --assign MAP  which destination function takes each of the VM's (GUEST=HOST, comma-separated);
+                without it, functions are matched by id
+  --json        print {"compatible","reasons","plan":{"map","cpuTable","entries","pools"}}
+
+Exit status: 0 with a plan, 1 refused, 2 bad input.
+
+Example:
+  vpci remap vm-17.pasid.json --host host-b.yaml --json
 `

@@ -1,0 +1,143 @@
+/**
+ * PASID state and host PASID pools in files. The state is JSON (`kind: PasidState`, the mirror
+ * of the migration state's PASID part); the host's side is the `pasid` section of a host file
+ * (YAML, `kind: Host`). Both are decoded with io-ts; every error carries its path, and
+ * overlapping allocated ranges in a pool are refused.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { parseDocument } from 'yaml'
+import { UInt } from '../layout/layout-file.js'
+import type { HostPasid } from './host-pasid.js'
+import { pasidPool, type PasidRange } from './pasid-pool.js'
+import type { PasidStateError } from './pasid-state-error.js'
+import type { PasidState } from './pasid-state.js'
+import { type Pasid, pasidWidth, type PasidWidth } from './pasid.js'
+
+const Width = new t.Type<PasidWidth, number, unknown>(
+  'a PASID width (0–20)',
+  (u): u is PasidWidth => typeof u === 'number' && pasidWidth(u) !== null,
+  (u, c) => (typeof u === 'number' && pasidWidth(u) !== null ? t.success(u as PasidWidth) : t.failure(u, c)),
+  (w) => w,
+)
+const PasidNumber = new t.Type<Pasid, number, unknown>(
+  'a PASID (0 to 2^20 − 1)',
+  (u): u is Pasid => typeof u === 'number' && Number.isInteger(u) && u >= 0 && u < 1 << 20,
+  (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 0 && u < 1 << 20 ? t.success(u as Pasid) : t.failure(u, c)),
+  (p) => p,
+)
+const Range = t.tuple([UInt, UInt])
+
+const FunctionFile = t.intersection([
+  t.strict({ id: t.string, capability: t.strict({ width: Width, execute: t.boolean, privileged: t.boolean }), enqcmd: t.boolean }),
+  t.partial({ pool: t.keyof({ global: null, local: null }) }),
+])
+const Binding = t.strict({ function: t.string, pasid: PasidNumber })
+const Header = { apiVersion: t.literal('vpci/v1'), kind: t.literal('PasidState') }
+
+const StateFile = t.union([
+  t.strict({ ...Header, mode: t.keyof({ delegated: null, 'per-rid': null, 'global-per-function': null }), functions: t.array(FunctionFile), bindings: t.array(Binding) }),
+  t.strict({
+    ...Header,
+    mode: t.literal('global-split'),
+    split: UInt,
+    functions: t.array(FunctionFile),
+    locals: t.array(t.strict({ local: PasidNumber, functions: t.array(t.string) })),
+  }),
+])
+
+const PoolFile = t.strict({
+  iommuWidth: Width,
+  cpuTranslation: t.boolean,
+  split: t.union([UInt, t.null]),
+  globalAllocated: t.array(Range),
+  functions: t.array(
+    t.strict({ id: t.string, capabilityWidth: Width, execute: t.boolean, privileged: t.boolean, pasidEnabled: t.boolean, vf: t.boolean, allocated: t.array(Range) }),
+  ),
+})
+const HostFile = t.strict({ apiVersion: t.literal('vpci/v1'), kind: t.literal('Host'), metadata: t.strict({ name: t.string }), pasid: PoolFile })
+
+/** io-ts errors as PASID errors, one per path (union and intersection members left out). */
+const shapeErrors = (errors: t.Errors): PasidStateError[] => {
+  const seen = new Map<string, PasidStateError>()
+  for (const e of errors) {
+    const path: Array<string | number> = []
+    e.context.forEach((c, i) => {
+      const parent = (e.context[i - 1]?.type as { _tag?: string } | undefined)?._tag
+      if (i === 0 || parent === 'IntersectionType' || parent === 'UnionType') return
+      path.push(parent === 'ArrayType' || parent === 'TupleType' ? Number(c.key) : c.key)
+    })
+    const key = JSON.stringify(path)
+    if (seen.has(key)) continue
+    const expected = e.context[e.context.length - 1]?.type.name ?? 'a value'
+    seen.set(key, { code: 'WRONG_TYPE', path, message: e.value === undefined ? `missing; expected ${expected}` : `expected ${expected}, got ${JSON.stringify(e.value)}` })
+  }
+  return [...seen.values()]
+}
+
+/** Reads a PASID state file (JSON). */
+export const decodePasidState = (text: string): E.Either<readonly PasidStateError[], PasidState> => {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (e) {
+    return E.left([{ code: 'WRONG_TYPE', path: [], message: `not JSON: ${e instanceof Error ? e.message : String(e)}` }])
+  }
+  const decoded = StateFile.decode(raw)
+  if (E.isLeft(decoded)) return E.left(shapeErrors(decoded.left))
+  const { apiVersion: _a, kind: _k, ...state } = decoded.right
+  return E.right(state as PasidState)
+}
+
+/** The state as the JSON file holds it. */
+export const encodePasidState = (state: PasidState): string => `${JSON.stringify({ apiVersion: 'vpci/v1', kind: 'PasidState', ...state }, null, 2)}\n`
+
+/** Errors for overlapping or inverted ranges of one pool. */
+const rangeErrors = (ranges: readonly PasidRange[], path: ReadonlyArray<string | number>): PasidStateError[] => {
+  const errors: PasidStateError[] = []
+  ranges.forEach(([s, e], i) => {
+    if (e <= s) errors.push({ code: 'RANGES_OVERLAP', path: [...path, i], message: `[${s}, ${e}) is empty or inverted` })
+  })
+  const order = ranges.map((r, i) => [r, i] as const).sort((a, b) => a[0][0] - b[0][0])
+  for (let k = 1; k < order.length; k++) {
+    const [prev, pi] = order[k - 1]!
+    const [cur, ci] = order[k]!
+    if (cur[0] < prev[1]) errors.push({ code: 'RANGES_OVERLAP', path: [...path, ci], message: `[${cur[0]}, ${cur[1]}) overlaps [${prev[0]}, ${prev[1]}) at index ${pi}` })
+  }
+  return errors
+}
+
+/** Reads a host file's PASID side (YAML, `kind: Host`). */
+export const decodeHostPasid = (text: string): E.Either<readonly PasidStateError[], HostPasid> => {
+  const doc = parseDocument(text, { uniqueKeys: true })
+  if (doc.errors.length > 0) return E.left(doc.errors.map((e) => ({ code: 'WRONG_TYPE' as const, path: [], message: e.message.split('\n')[0]! })))
+  let raw: unknown
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 })
+  } catch (e) {
+    return E.left([{ code: 'WRONG_TYPE', path: [], message: e instanceof Error ? e.message : String(e) }])
+  }
+  const decoded = HostFile.decode(raw)
+  if (E.isLeft(decoded)) return E.left(shapeErrors(decoded.left))
+  const p = decoded.right.pasid
+  const errors = [
+    ...rangeErrors(p.globalAllocated, ['pasid', 'globalAllocated']),
+    ...p.functions.flatMap((f, i) => rangeErrors(f.allocated, ['pasid', 'functions', i, 'allocated'])),
+  ]
+  if (errors.length > 0) return E.left(errors)
+  return E.right({
+    iommuWidth: p.iommuWidth,
+    cpuTranslation: p.cpuTranslation,
+    split: p.split,
+    global: pasidPool(p.iommuWidth, p.globalAllocated),
+    functions: p.functions.map((f) => ({
+      id: f.id,
+      capabilityWidth: f.capabilityWidth,
+      execute: f.execute,
+      privileged: f.privileged,
+      pasidEnabled: f.pasidEnabled,
+      isVf: f.vf,
+      pool: pasidPool(f.capabilityWidth, f.allocated),
+    })),
+  })
+}

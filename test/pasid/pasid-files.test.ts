@@ -1,0 +1,87 @@
+/**
+ * PASID state and host files, and `vpci remap`: decoding with paths, overlapping ranges refused,
+ * and the plan for the example VM on example hosts (expected globals worked out by hand).
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import { decodeHostPasid, decodePasidState, encodePasidState } from '../../src/pasid/pasid-files.js'
+import { allocatedRanges } from '../../src/pasid/pasid-pool.js'
+import { vpci } from '../support/cli.js'
+import { corpusPath, readCorpusText } from '../support/repo-corpus.js'
+
+const assign = ['--assign', '00:05.0=0000:5a:00.0,00:06.0=0000:5e:00.0']
+
+describe('PASID files', () => {
+  it('the state file decodes and encodes back', () => {
+    const state = decodePasidState(readCorpusText('pasid/vm-enqcmd.json'))
+    if (E.isLeft(state)) throw new Error(JSON.stringify(state.left))
+    expect(state.right.mode).toBe('global-split')
+    expect(decodePasidState(encodePasidState(state.right))).toEqual(state)
+  })
+
+  it('the host file fills its pools from ranges', () => {
+    const host = decodeHostPasid(readCorpusText('pasid/host-b.yaml'))
+    if (E.isLeft(host)) throw new Error(JSON.stringify(host.left))
+    expect(allocatedRanges(host.right.global)).toEqual([
+      [0, 1], // PASID 0, reserved
+      [64, 100],
+      [101, 200],
+    ])
+    expect(host.right.functions.map((f) => [f.id, f.capabilityWidth])).toEqual([
+      ['0000:5a:00.0', 20],
+      ['0000:5e:00.0', 16],
+    ])
+  })
+
+  it('overlapping ranges and wrong types are refused with their paths', () => {
+    const overlap = decodeHostPasid(readCorpusText('pasid/bad-host-overlap.yaml'))
+    expect(E.isLeft(overlap) && overlap.left.map((e) => [e.code, e.path])).toEqual([['RANGES_OVERLAP', ['pasid', 'globalAllocated', 1]]])
+    const wrong = decodePasidState(readCorpusText('pasid/vm-enqcmd.json').replace('"width": 16', '"width": 21'))
+    expect(E.isLeft(wrong) && wrong.left.map((e) => e.path)).toContainEqual(['functions', 1, 'capability', 'width'])
+  })
+})
+
+describe('vpci remap', () => {
+  it('host B: a plan; locals bounded by the 16-bit function are served first', async () => {
+    // Globals free from 64: 100, then 200, 201, ... Locals 3 and 9 touch the 16-bit function
+    // (limit 65536), local 5 only the 20-bit one: 3 → 100, 9 → 200, then 5 → 201.
+    const r = await vpci('remap', corpusPath('pasid/vm-enqcmd.json'), '--host', corpusPath('pasid/host-b.yaml'), ...assign, '--json')
+    expect(r.code).toBe(0)
+    const json = JSON.parse(r.stdout)
+    expect(json.plan.map).toEqual([
+      { local: 3, global: 100 },
+      { local: 5, global: 201 },
+      { local: 9, global: 200 },
+    ])
+    // The CPU table holds the locals on the ENQCMD function 00:05.0: 3 and 5.
+    expect(json.plan.cpuTable).toEqual([
+      { local: 3, global: 100 },
+      { local: 5, global: 201 },
+    ])
+    expect(json.plan.pools.global).toEqual([
+      [0, 1],
+      [64, 202],
+    ])
+  })
+
+  it.each([
+    ['host-c-split-low.yaml', 'PASID_SPLIT'],
+    ['host-d-no-translation.yaml', 'PASID_NO_TRANSLATION'],
+  ])('%s: refused (exit 1) with %s', async (host, code) => {
+    const r = await vpci('remap', corpusPath('pasid/vm-enqcmd.json'), '--host', corpusPath(`pasid/${host}`), ...assign, '--json')
+    expect(r.code).toBe(1)
+    expect(JSON.parse(r.stdout)).toMatchObject({ compatible: false, plan: null, reasons: [{ code }] })
+  })
+
+  it.each([
+    [['remap', corpusPath('pasid/bad-duplicate-local.json'), '--host', corpusPath('pasid/host-b.yaml'), ...assign], /locals\[3\]\.local: local PASID 5 appears again/],
+    [['remap', corpusPath('pasid/vm-enqcmd.json'), '--host', corpusPath('pasid/bad-host-overlap.yaml'), ...assign], /pasid\.globalAllocated\[1\]: \[90, 120\) overlaps/],
+    [['remap', corpusPath('pasid/vm-enqcmd.json')], /remap takes a STATE file and --host HOST/],
+    [['remap', corpusPath('pasid/vm-enqcmd.json'), '--host', corpusPath('pasid/host-b.yaml'), '--assign', 'nonsense'], /--assign takes GUEST=HOST pairs/],
+  ])('%j: exit 2, one line', async (argv, message) => {
+    const r = await vpci(...argv)
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n')).toHaveLength(2)
+    expect(r.stderr).toMatch(message)
+  })
+})
