@@ -5,6 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
+import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, Document, visit, Scalar } from 'yaml'
 import type { Space } from '../capability/capability.js'
 import { EXTENDED_CAPABILITIES, lookupCapability, STANDARD_CAPABILITIES } from '../capability/registry.js'
@@ -54,24 +55,10 @@ const describeValue = (u: unknown): string => {
 }
 
 /** io-ts errors as layout errors, one per path. */
-const shapeErrors = (errors: t.Errors): LayoutError[] => {
-  const byPath = new Map<string, LayoutError>()
-  for (const e of errors) {
-    // Keep a context key only where its parent is an object or array; intersections and
-    // unions number their members, which are not part of the file's path.
-    const clean: Array<string | number> = []
-    e.context.forEach((c, i) => {
-      const parent = (e.context[i - 1]?.type as { _tag?: string } | undefined)?._tag
-      if (i === 0 || parent === 'IntersectionType' || parent === 'UnionType') return
-      clean.push(parent === 'ArrayType' ? Number(c.key) : c.key)
-    })
-    const key = JSON.stringify(clean)
-    if (byPath.has(key)) continue
-    const expected = e.context[e.context.length - 1]?.type.name ?? 'a value'
-    byPath.set(key, layoutError('WRONG_TYPE', clean, e.value === undefined ? `missing; expected ${expected}` : `expected ${e.message ?? expected}, got ${describeValue(e.value)}`))
-  }
-  return [...byPath.values()]
-}
+const shapeErrors = (errors: t.Errors): LayoutError[] =>
+  firstPerPath(errors).map(({ path, error }) =>
+    layoutError('WRONG_TYPE', path, error.value === undefined ? `missing; expected ${expectedName(error)}` : `expected ${error.message ?? expectedName(error)}, got ${describeValue(error.value)}`),
+  )
 
 const parseHex = (hex: string): number[] | null => {
   const parts = hex.trim().split(/\s+/)

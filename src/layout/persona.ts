@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { parseDocument } from 'yaml'
+import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
 import { hex, type Reason } from '../proof/reason.js'
 import type { Identity, Persona } from './function-layout.js'
 import { type LayoutError, layoutError } from './layout-error.js'
@@ -94,10 +95,10 @@ export const decodePersonaMatrix = (text: string, file: string): E.Either<readon
   const decoded = MatrixFile.decode(raw)
   if (E.isLeft(decoded)) {
     return E.left(
-      decoded.left.slice(0, 10).map((e) => {
-        const path = e.context.slice(1).map((c) => (/^\d+$/.test(c.key) ? Number(c.key) : c.key)).filter((k) => k !== '')
-        return { ...layoutError('WRONG_TYPE', path, `expected ${e.context[e.context.length - 1]?.type.name ?? 'a value'}, got ${JSON.stringify(e.value) ?? 'nothing'}`), file }
-      }),
+      firstPerPath(decoded.left).map(({ path, error }) => ({
+        ...layoutError('WRONG_TYPE', path, `expected ${expectedName(error)}, got ${JSON.stringify(error.value) ?? 'nothing'}`),
+        file,
+      })),
     )
   }
   return E.right(

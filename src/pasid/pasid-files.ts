@@ -7,6 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { parseDocument } from 'yaml'
+import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
 import { UInt } from '../layout/layout-file.js'
 import type { HostPasid } from './host-pasid.js'
 import { pasidPool, type PasidRange } from './pasid-pool.js'
@@ -57,23 +58,13 @@ const PoolFile = t.strict({
 })
 const HostFile = t.strict({ apiVersion: t.literal('vpci/v1'), kind: t.literal('Host'), metadata: t.strict({ name: t.string }), pasid: PoolFile })
 
-/** io-ts errors as PASID errors, one per path (union and intersection members left out). */
-const shapeErrors = (errors: t.Errors): PasidStateError[] => {
-  const seen = new Map<string, PasidStateError>()
-  for (const e of errors) {
-    const path: Array<string | number> = []
-    e.context.forEach((c, i) => {
-      const parent = (e.context[i - 1]?.type as { _tag?: string } | undefined)?._tag
-      if (i === 0 || parent === 'IntersectionType' || parent === 'UnionType') return
-      path.push(parent === 'ArrayType' || parent === 'TupleType' ? Number(c.key) : c.key)
-    })
-    const key = JSON.stringify(path)
-    if (seen.has(key)) continue
-    const expected = e.context[e.context.length - 1]?.type.name ?? 'a value'
-    seen.set(key, { code: 'WRONG_TYPE', path, message: e.value === undefined ? `missing; expected ${expected}` : `expected ${expected}, got ${JSON.stringify(e.value)}` })
-  }
-  return [...seen.values()]
-}
+/** io-ts errors as PASID errors, one per path. */
+const shapeErrors = (errors: t.Errors): PasidStateError[] =>
+  firstPerPath(errors).map(({ path, error }) => ({
+    code: 'WRONG_TYPE',
+    path,
+    message: error.value === undefined ? `missing; expected ${expectedName(error)}` : `expected ${expectedName(error)}, got ${JSON.stringify(error.value)}`,
+  }))
 
 /** Reads a PASID state file (JSON). */
 export const decodePasidState = (text: string): E.Either<readonly PasidStateError[], PasidState> => {
