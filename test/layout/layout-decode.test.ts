@@ -46,11 +46,10 @@ describe('malformed layout files', () => {
     expect(error!.line).toBeGreaterThan(0)
   })
 
-  it('an alias bomb is refused quickly', () => {
-    const start = performance.now()
+  it('an alias bomb is refused with a typed error, not expanded (2^30 nodes if it were)', () => {
     const result = decodeLayout(readCorpusText('layouts/bad/alias-bomb.yaml'), 'alias-bomb.yaml')
-    expect(E.isLeft(result) && result.left[0]!.code).toBe('YAML_SYNTAX')
-    expect(performance.now() - start).toBeLessThan(1000)
+    expect(E.isLeft(result) && result.left.map((e) => [e.code, e.file])).toEqual([['YAML_SYNTAX', 'alias-bomb.yaml']])
+    expect(E.isLeft(result) && result.left[0]!.message).toMatch(/alias/i)
   })
 })
 
