@@ -32,6 +32,8 @@ export interface DeriveOptions {
 }
 
 const PASID_ID = 0x1b
+/** Walk problems that leave capabilities without a place in a layout. */
+const BROKEN_CHAIN: ReadonlySet<string> = new Set(['CHAIN_LOOP', 'CHAIN_BROKEN', 'POINTER_OUT_OF_RANGE', 'CAP_OVERLAP', 'CAP_PAST_END', 'LENGTH_INVALID', 'TOO_MANY_CAPABILITIES'])
 const PASID_LENGTH = 8
 const IDENTITY_KEYS = new Set(['vendorId', 'deviceId', 'revisionId', 'programmingInterface', 'subClass', 'baseClass', 'subsystemVendorId', 'subsystemId'])
 /** Header fields the layout expresses otherwise: the chain, BARs and the ROM. */
@@ -115,6 +117,11 @@ export const derive = (physical: PreparedFunction, options: DeriveOptions = {}):
   const unreadable = physical.walk.problems.find((p) => p.code === 'ALL_ONES' || p.code === 'UNKNOWN_HEADER_TYPE')
   if (unreadable !== undefined) {
     return E.left([layoutError('NOT_A_FUNCTION', [], `${physical.name} has no layout to derive: ${renderWalkProblem(unreadable)}`)])
+  }
+  // A layout describes a function whose capabilities fit: a broken list has no layout to keep.
+  const broken = physical.walk.problems.filter((p) => BROKEN_CHAIN.has(p.code))
+  if (broken.length > 0) {
+    return E.left(broken.map((p) => layoutError('BROKEN_CHAIN', [], `${physical.name}: ${renderWalkProblem(p)}; fix the dump (or the device) before deriving a layout from it`)))
   }
   const policy = options.policy ?? 'kernel'
   const fieldsOf = (c: Capability | null): FieldInstance[] => physical.semantic.fields.filter((f) => f.capability === c || (c !== null && f.capability?.offset === c.offset && f.capability.space === c.space))

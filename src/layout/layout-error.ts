@@ -21,6 +21,7 @@ export type LayoutErrorCode =
   | 'NO_FREE_SPACE'
   | 'IMAGE_INCOMPLETE'
   | 'NOT_A_FUNCTION'
+  | 'BROKEN_CHAIN'
 
 export type LayoutPath = ReadonlyArray<string | number>
 

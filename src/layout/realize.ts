@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { type Capability, capabilityLabel } from '../capability/capability.js'
 import { type FieldSpec, fieldMask, fieldValue, showValue } from '../capability/field.js'
 import { barKindOf } from '../capability/fields/bar-fields.js'
-import { readU8, readU16, readU32 } from '../config-space/config-space.js'
+import { inImage, readU8, readU16, readU32 } from '../config-space/config-space.js'
 import { hex, type Reason, RULE_CONSEQUENCE } from '../proof/reason.js'
 import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
 import type { FieldInstance } from '../semantic/semantic-image.js'
@@ -48,15 +48,18 @@ export interface RealizeOptions {
 
 const PASID_ID = 0x1b
 
-const read = (f: PreparedFunction, at: number, width: 1 | 2 | 4): number =>
-  width === 1 ? readU8(f.config, at) : width === 2 ? readU16(f.config, at) : readU32(f.config, at)
+/** A register of `f`; registers past the image (a broken physical chain) read as 0xff bytes, as absent config space does. */
+const read = (f: PreparedFunction, at: number, width: 1 | 2 | 4): number => {
+  if (!inImage(f.config, at, width)) return width === 4 ? 0xffffffff : (1 << (8 * width)) - 1
+  return width === 1 ? readU8(f.config, at) : width === 2 ? readU16(f.config, at) : readU32(f.config, at)
+}
 
 const reason = (r: Omit<Reason, 'severity'> & { severity?: Reason['severity'] }): Reason => ({ severity: 'error', ...r })
 
 /** What makes two capabilities the same kind: space and ID, and for VSEC/DVSEC the vendor's structure ID. */
 const kindOf = (f: PreparedFunction, c: Capability): string => {
-  if (c.space === 'extended' && c.id === 0x0b) return `e:11/${readU16(f.config, c.offset + 4)}`
-  if (c.space === 'extended' && c.id === 0x23) return `e:35/${readU16(f.config, c.offset + 4)}/${readU16(f.config, c.offset + 8)}`
+  if (c.space === 'extended' && c.id === 0x0b) return `e:11/${read(f, c.offset + 4, 2)}`
+  if (c.space === 'extended' && c.id === 0x23) return `e:35/${read(f, c.offset + 4, 2)}/${read(f, c.offset + 8, 2)}`
   return `${c.space === 'standard' ? 's' : 'e'}:${c.id}`
 }
 
