@@ -104,3 +104,8 @@ export { validatePasidState } from './pasid/validate-state.js'
 export type { PasidPlan, PasidTableEntry, PasidVerdict, RemapOptions } from './pasid/remap.js'
 export { checkPasids, releasePlan, remapPasids } from './pasid/remap.js'
 export { decodeHostPasid, decodePasidState, encodePasidState } from './pasid/pasid-files.js'
+
+// Migration state
+export type { AssignedFunction, MigrationState, StateError } from './state/migration-state.js'
+export { SCHEMA_VERSION } from './state/migration-state.js'
+export { MAX_STATE_BYTES, decodeMigrationState, encodeMigrationState, migrationStateFromJson, migrationStateToJson } from './state/state-codec.js'

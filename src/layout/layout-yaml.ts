@@ -167,6 +167,19 @@ const fromFile = (f: LayoutFile): E.Either<LayoutError[], FunctionLayout> => {
   return E.right(layout)
 }
 
+/**
+ * A layout from plain data in the file's shape (as YAML or another format decodes to), with
+ * the same checks as a layout file: shape, unknown keys, registry names, overlaps, and a build.
+ */
+export const layoutFromData = (raw: unknown): E.Either<readonly LayoutError[], FunctionLayout> => {
+  const unknown = unknownKeys(raw)
+  const shape = LayoutFile.decode(raw)
+  if (E.isLeft(shape)) return E.left([...shapeErrors(shape.left), ...unknown])
+  const layout = fromFile(shape.right)
+  if (E.isLeft(layout) || unknown.length > 0) return E.left([...unknown, ...(E.isLeft(layout) ? layout.left : [])])
+  return layout
+}
+
 const withLines = (errors: readonly LayoutError[], doc: Document | null, lines: LineCounter, file: string): LayoutError[] =>
   errors.map((e) => {
     let node: unknown = null
@@ -199,12 +212,8 @@ export const decodeLayout = (text: string, file: string): E.Either<readonly Layo
   } catch (e) {
     return E.left([{ ...layoutError('YAML_SYNTAX', [], e instanceof Error ? e.message : String(e)), file }])
   }
-  const unknown = unknownKeys(raw)
-  const shape = LayoutFile.decode(raw)
-  if (E.isLeft(shape)) return E.left(withLines([...shapeErrors(shape.left), ...unknown], doc, lines, file))
-  const layout = fromFile(shape.right)
-  if (E.isLeft(layout) || unknown.length > 0) return E.left(withLines([...unknown, ...(E.isLeft(layout) ? layout.left : [])], doc, lines, file))
-  return layout
+  const layout = layoutFromData(raw)
+  return E.isLeft(layout) ? E.left(withLines(layout.left, doc, lines, file)) : layout
 }
 
 const keyOf = (space: Space, id: number): string | number => lookupCapability(space, id)?.key ?? id

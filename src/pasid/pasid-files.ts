@@ -74,6 +74,11 @@ export const decodePasidState = (text: string): E.Either<readonly PasidStateErro
   } catch (e) {
     return E.left([{ code: 'WRONG_TYPE', path: [], message: `not JSON: ${e instanceof Error ? e.message : String(e)}` }])
   }
+  return pasidStateFromData(raw)
+}
+
+/** A PASID state from plain data in the file's shape (`apiVersion`, `kind: PasidState`, ...). */
+export const pasidStateFromData = (raw: unknown): E.Either<readonly PasidStateError[], PasidState> => {
   const decoded = StateFile.decode(raw)
   if (E.isLeft(decoded)) return E.left(shapeErrors(decoded.left))
   const { apiVersion: _a, kind: _k, ...state } = decoded.right

@@ -1,0 +1,276 @@
+/**
+ * The migration state codec: protobuf bytes to validated domain types and back, plus a JSON
+ * mirror for people. The only importer of the generated code. Wire values are turned into the
+ * same plain shapes the layout and PASID file decoders check, so every format gets the same
+ * checks (a layout from the wire is built like one from a file). Hostile input is bounded:
+ * inputs over MAX_STATE_BYTES are refused unread, and the wire reader refuses any length
+ * running past the bytes it has.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { configSpace } from '../config-space/config-space.js'
+import type { FunctionLayout, RawBytes } from '../layout/function-layout.js'
+import { layoutFromData, layoutToFile } from '../layout/layout-yaml.js'
+import { renderPath } from '../layout/layout-error.js'
+import { encodePasidState, pasidStateFromData } from '../pasid/pasid-files.js'
+import type { PasidState } from '../pasid/pasid-state.js'
+import protobuf from 'protobufjs/minimal.js'
+import { vpci } from './generated/migration.js'
+import { type AssignedFunction, type MigrationState, SCHEMA_VERSION, type StateError } from './migration-state.js'
+
+const pb = vpci.migration.v1
+
+/** Larger input is not a migration state (8 functions of 4 KiB and 2^20 PASIDs fit many times over). */
+export const MAX_STATE_BYTES = 64 * 1024 * 1024
+
+const SPACE = ['', 'standard', 'extended'] as const
+const BACKING = ['', 'passthrough', 'emulated'] as const
+const BAR_KIND = ['', 'memory32', 'memory64', 'io'] as const
+const MODE = ['', 'delegated', 'per-rid', 'global-split', 'global-per-function'] as const
+const POOL = [undefined, 'global', 'local'] as const
+
+type Wire = Record<string, unknown>
+
+/** A uint64 from the wire (a number, or a Long when the value may exceed 2^53). */
+const u64 = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(String(v)))
+const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ')
+const runs = (list: unknown): Array<{ at: number; hex: string }> => ((list as Wire[] | undefined) ?? []).map((r) => ({ at: Number(r.at ?? 0), hex: hex((r.data as Uint8Array | undefined) ?? new Uint8Array()) }))
+const enumName = <T>(names: readonly T[], v: unknown): T | string => names[Number(v ?? 0)] ?? `unknown enum ${String(v)}`
+
+/** A wire layout in the layout file's shape, for the layout file's checks. */
+const layoutData = (w: Wire): unknown => {
+  const id = (w.identity ?? {}) as Wire
+  const persona = w.persona as Wire | null | undefined
+  const rom = w.rom as Wire | null | undefined
+  const header = (w.header ?? {}) as Wire
+  return {
+    apiVersion: 'vpci/v1',
+    kind: 'FunctionLayout',
+    metadata: { name: w.name ?? '' },
+    size: w.size,
+    identity: {
+      vendorId: id.vendorId ?? 0,
+      deviceId: id.deviceId ?? 0,
+      revisionId: id.revisionId ?? 0,
+      classCode: id.classCode ?? 0,
+      subsystemVendorId: id.subsystemVendorId ?? 0,
+      subsystemId: id.subsystemId ?? 0,
+    },
+    ...(persona ? { persona: { family: persona.family, hardwareVersion: persona.hardwareVersion, firmware: persona.firmware, migrationStreams: persona.migrationStreams ?? [] } } : {}),
+    bars: ((w.bars as Wire[] | undefined) ?? []).map((b) => ({ index: b.index ?? 0, kind: enumName(BAR_KIND, b.kind), prefetchable: b.prefetchable ?? false, size: b.size === null || b.size === undefined ? null : u64(b.size)!.toString() })),
+    rom: rom ? { size: rom.size === null || rom.size === undefined ? null : u64(rom.size)!.toString() } : null,
+    header: { fields: header.fields ?? {}, bytes: runs(header.bytes) },
+    capabilities: ((w.capabilities as Wire[] | undefined) ?? []).map((c) => ({
+      space: enumName(SPACE, c.space),
+      offset: c.offset ?? 0,
+      id: c.id ?? 0,
+      ...(c.version === null || c.version === undefined ? {} : { version: c.version }),
+      backing: enumName(BACKING, c.backing),
+      length: c.length ?? 0,
+      fields: c.fields ?? {},
+      bytes: runs(c.bytes),
+    })),
+    unclaimed: runs(w.unclaimed),
+    hidden: ((w.hidden as Wire[] | undefined) ?? []).map((h) => ({ space: enumName(SPACE, h.space), id: h.id ?? 0, offset: h.offset ?? null })),
+  }
+}
+
+const pasidData = (w: Wire): unknown => {
+  const mode = enumName(MODE, w.mode)
+  const functions = ((w.functions as Wire[] | undefined) ?? []).map((f) => ({
+    id: f.id ?? '',
+    capability: { width: f.width ?? 0, execute: f.execute ?? false, privileged: f.privileged ?? false },
+    enqcmd: f.enqcmd ?? false,
+    ...(POOL[Number(f.pool ?? 0)] === undefined ? {} : { pool: POOL[Number(f.pool)] }),
+  }))
+  const base = { apiVersion: 'vpci/v1', kind: 'PasidState', mode, functions }
+  return mode === 'global-split'
+    ? { ...base, split: w.split ?? 0, locals: ((w.locals as Wire[] | undefined) ?? []).map((l) => ({ local: l.local ?? 0, functions: l.functions ?? [] })) }
+    : { ...base, bindings: ((w.bindings as Wire[] | undefined) ?? []).map((b) => ({ function: b.function ?? '', pasid: b.pasid ?? 0 })) }
+}
+
+/** PASID functions must be the VM's assigned functions (by guest address). */
+const pasidFunctionErrors = (pasid: PasidState | null, functions: readonly AssignedFunction[]): StateError[] =>
+  pasid === null
+    ? []
+    : pasid.functions.flatMap((f, i) =>
+        functions.some((a) => a.guestAddress === f.id) ? [] : [{ path: ['pasid', 'functions', i, 'id'], message: `"${f.id}" is not the guest address of an assigned function` }],
+      )
+
+/** Reads migration state bytes into checked domain types, or every error with its path. */
+export const decodeMigrationState = (bytes: Uint8Array): E.Either<readonly StateError[], MigrationState> => {
+  if (bytes.length > MAX_STATE_BYTES) return E.left([{ path: [], message: `${bytes.length} bytes is more than any migration state (limit ${MAX_STATE_BYTES})` }])
+  let wire: Wire
+  try {
+    // Keep unknown fields (protobufjs discards them by default) so re-encoding restores them.
+    const reader = protobuf.Reader.create(bytes)
+    reader.discardUnknown = false
+    wire = pb.MigrationState.decode(reader) as unknown as Wire
+  } catch (e) {
+    return E.left([{ path: [], message: `not a vpci.migration.v1.MigrationState: ${e instanceof Error ? e.message : String(e)}` }])
+  }
+  const errors: StateError[] = []
+  const version = Number(wire.schemaVersion ?? 0)
+  if (version !== SCHEMA_VERSION) errors.push({ path: ['schemaVersion'], message: `schema version ${version}; this vpci reads version ${SCHEMA_VERSION}` })
+  const functions: AssignedFunction[] = []
+  ;((wire.functions as Wire[] | undefined) ?? []).forEach((f, i) => {
+    const image = (f.configImage as Uint8Array | undefined) ?? new Uint8Array()
+    const config = image.length === 256 || image.length === 4096 ? configSpace(image) : undefined
+    if (config === undefined) errors.push({ path: ['functions', i, 'configImage'], message: `${image.length} bytes; a config image is 256 or 4096` })
+    const digest = (f.semanticDigest as Uint8Array | undefined) ?? new Uint8Array()
+    if (digest.length !== 32) errors.push({ path: ['functions', i, 'semanticDigest'], message: `${digest.length} bytes; a SHA-256 digest is 32` })
+    if (f.layout === null || f.layout === undefined) {
+      errors.push({ path: ['functions', i, 'layout'], message: 'missing' })
+      return
+    }
+    const layout = layoutFromData(layoutData(f.layout as Wire))
+    if (E.isLeft(layout)) {
+      for (const e of layout.left) errors.push({ path: ['functions', i, 'layout', ...e.path], message: e.message })
+      return
+    }
+    const persona = f.persona as Wire | null | undefined
+    if (config !== undefined && digest.length === 32) {
+      functions.push({
+        guestAddress: String(f.guestAddress ?? ''),
+        persona: persona ? { family: String(persona.family ?? ''), hardwareVersion: String(persona.hardwareVersion ?? ''), firmware: String(persona.firmware ?? ''), migrationStreams: ((persona.migrationStreams as number[] | undefined) ?? []).map(Number) } : null,
+        layout: layout.right,
+        configImage: config,
+        semanticDigest: Uint8Array.from(digest),
+      })
+    }
+  })
+  let pasid: PasidState | null = null
+  if (wire.pasid !== null && wire.pasid !== undefined) {
+    const decoded = pasidStateFromData(pasidData(wire.pasid as Wire))
+    if (E.isLeft(decoded)) for (const e of decoded.left) errors.push({ path: ['pasid', ...e.path], message: e.message })
+    else pasid = decoded.right
+  }
+  errors.push(...pasidFunctionErrors(pasid, functions))
+  if (errors.length > 0) return E.left(errors)
+  return E.right({ schemaVersion: version, vmName: String(wire.vmName ?? ''), functions, pasid, wire })
+}
+
+const bytesOf = (raw: RawBytes) => raw.map((r) => ({ at: r.at, data: Uint8Array.from(r.bytes) }))
+
+const layoutWire = (l: FunctionLayout): Wire => ({
+  name: l.name,
+  size: l.size,
+  identity: { ...l.identity },
+  persona: l.persona === null ? null : { ...l.persona, migrationStreams: [...l.persona.migrationStreams] },
+  bars: l.bars.map((b) => ({ index: b.index, kind: BAR_KIND.indexOf(b.kind), prefetchable: b.prefetchable, ...(b.size === null ? {} : { size: Number(b.size) }) })),
+  rom: l.rom === null ? null : l.rom.size === null ? {} : { size: Number(l.rom.size) },
+  header: { fields: { ...l.header.fields }, bytes: bytesOf(l.header.bytes) },
+  capabilities: l.capabilities.map((c) => ({
+    space: SPACE.indexOf(c.space),
+    offset: c.offset,
+    id: c.id,
+    ...(c.version === null ? {} : { version: c.version }),
+    backing: BACKING.indexOf(c.backing),
+    length: c.length,
+    fields: { ...c.fields },
+    bytes: bytesOf(c.bytes),
+  })),
+  unclaimed: bytesOf(l.unclaimed),
+  hidden: l.hidden.map((h) => ({ space: SPACE.indexOf(h.space), id: h.id, ...(h.offset === null ? {} : { offset: h.offset }) })),
+})
+
+const pasidWire = (s: PasidState): Wire => ({
+  mode: MODE.indexOf(s.mode),
+  split: s.mode === 'global-split' ? s.split : 0,
+  functions: s.functions.map((f) => ({ id: f.id, width: f.capability.width, execute: f.capability.execute, privileged: f.capability.privileged, enqcmd: f.enqcmd, pool: f.pool === undefined ? 0 : POOL.indexOf(f.pool) })),
+  bindings: s.mode === 'global-split' ? [] : s.bindings.map((b) => ({ function: b.function, pasid: b.pasid })),
+  locals: s.mode === 'global-split' ? s.locals.map((l) => ({ local: l.local, functions: [...l.functions] })) : [],
+})
+
+/** Copies the fields a newer schema wrote from the decoded tree onto the fresh one, where it still has them. */
+const keepUnknown = (fresh: unknown, old: unknown): void => {
+  if (fresh === null || old === null || typeof fresh !== 'object' || typeof old !== 'object' || ArrayBuffer.isView(fresh)) return
+  const unknowns = (old as { $unknowns?: unknown }).$unknowns
+  if (unknowns !== undefined) Object.defineProperty(fresh, '$unknowns', { value: unknowns, enumerable: false, writable: true })
+  for (const [k, v] of Object.entries(fresh as Wire)) keepUnknown(v, (old as Wire)[k])
+}
+
+/** The state as protobuf bytes. A state from `decodeMigrationState` keeps the unknown fields it had. */
+export const encodeMigrationState = (state: MigrationState): Uint8Array => {
+  const wire: Wire = {
+    schemaVersion: state.schemaVersion,
+    vmName: state.vmName,
+    functions: state.functions.map((f) => ({
+      guestAddress: f.guestAddress,
+      persona: f.persona === null ? null : { ...f.persona, migrationStreams: [...f.persona.migrationStreams] },
+      layout: layoutWire(f.layout),
+      configImage: Uint8Array.from(f.configImage.bytes),
+      semanticDigest: Uint8Array.from(f.semanticDigest),
+    })),
+    pasid: state.pasid === null ? null : pasidWire(state.pasid),
+  }
+  const message = pb.MigrationState.create(wire as never)
+  keepUnknown(message, state.wire)
+  return pb.MigrationState.encode(message).finish()
+}
+
+/** The JSON mirror of a state, for people: layouts in the layout file's shape, images in hex. */
+export const migrationStateToJson = (state: MigrationState): unknown => ({
+  apiVersion: 'vpci/v1',
+  kind: 'MigrationState',
+  schemaVersion: state.schemaVersion,
+  vmName: state.vmName,
+  functions: state.functions.map((f) => ({
+    guestAddress: f.guestAddress,
+    persona: f.persona,
+    layout: JSON.parse(JSON.stringify(layoutToFile(f.layout), (_, v) => (typeof v === 'bigint' ? v.toString() : v))),
+    configImage: hex(Uint8Array.from(f.configImage.bytes)),
+    semanticDigest: Array.from(f.semanticDigest, (b) => b.toString(16).padStart(2, '0')).join(''),
+  })),
+  pasid: state.pasid === null ? null : JSON.parse(encodePasidState(state.pasid)),
+})
+
+/** A path for people: `functions[1].layout.capabilities[3].offset`. */
+export const renderStatePath = (path: ReadonlyArray<string | number>): string => renderPath(path)
+
+/** A state from its JSON mirror (`kind: MigrationState`), with the same checks as the bytes. */
+export const migrationStateFromJson = (raw: unknown): E.Either<readonly StateError[], MigrationState> => {
+  const errors: StateError[] = []
+  const top = (raw ?? {}) as Wire
+  if (top.apiVersion !== 'vpci/v1' || top.kind !== 'MigrationState') errors.push({ path: ['kind'], message: 'expected apiVersion vpci/v1 and kind MigrationState' })
+  const version = Number(top.schemaVersion)
+  if (version !== SCHEMA_VERSION) errors.push({ path: ['schemaVersion'], message: `schema version ${String(top.schemaVersion)}; this vpci reads version ${SCHEMA_VERSION}` })
+  const fromHex = (text: unknown, path: ReadonlyArray<string | number>, compact: boolean): Uint8Array | null => {
+    const s = typeof text === 'string' ? text.trim() : ''
+    const parts = compact ? (s.match(/../g) ?? []) : s.split(/\s+/).filter((x) => x !== '')
+    if (parts.length === 0 || !parts.every((p) => /^[0-9a-fA-F]{2}$/.test(p))) {
+      errors.push({ path, message: 'expected hex bytes' })
+      return null
+    }
+    return Uint8Array.from(parts.map((p) => parseInt(p, 16)))
+  }
+  const functions: AssignedFunction[] = []
+  const list = Array.isArray(top.functions) ? (top.functions as Wire[]) : []
+  if (!Array.isArray(top.functions)) errors.push({ path: ['functions'], message: 'expected a list' })
+  list.forEach((f, i) => {
+    const image = fromHex(f.configImage, ['functions', i, 'configImage'], false)
+    const config = image === null ? undefined : image.length === 256 || image.length === 4096 ? configSpace(image) : undefined
+    if (image !== null && config === undefined) errors.push({ path: ['functions', i, 'configImage'], message: `${image.length} bytes; a config image is 256 or 4096` })
+    const digest = fromHex(f.semanticDigest, ['functions', i, 'semanticDigest'], true)
+    if (digest !== null && digest.length !== 32) errors.push({ path: ['functions', i, 'semanticDigest'], message: `${digest.length} bytes; a SHA-256 digest is 32` })
+    const layout = layoutFromData(f.layout)
+    if (E.isLeft(layout)) for (const e of layout.left) errors.push({ path: ['functions', i, 'layout', ...e.path], message: e.message })
+    const persona = f.persona as Wire | null | undefined
+    if (config !== undefined && digest !== null && digest.length === 32 && E.isRight(layout)) {
+      functions.push({
+        guestAddress: String(f.guestAddress ?? ''),
+        persona: persona ? { family: String(persona.family), hardwareVersion: String(persona.hardwareVersion), firmware: String(persona.firmware), migrationStreams: ((persona.migrationStreams as number[] | undefined) ?? []).map(Number) } : null,
+        layout: layout.right,
+        configImage: config,
+        semanticDigest: digest,
+      })
+    }
+  })
+  let pasid: PasidState | null = null
+  if (top.pasid !== null && top.pasid !== undefined) {
+    const decoded = pasidStateFromData(top.pasid)
+    if (E.isLeft(decoded)) for (const e of decoded.left) errors.push({ path: ['pasid', ...e.path], message: e.message })
+    else pasid = decoded.right
+  }
+  errors.push(...pasidFunctionErrors(pasid, functions))
+  return errors.length > 0 ? E.left(errors) : E.right({ schemaVersion: version, vmName: String(top.vmName ?? ''), functions, pasid })
+}
