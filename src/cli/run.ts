@@ -8,6 +8,7 @@ import { buildCommand } from './build-command.js'
 import { checkCommand } from './check-command.js'
 import { deriveCommand } from './derive-command.js'
 import { remapCommand } from './remap-command.js'
+import { stateCommand } from './state-command.js'
 import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { MAIN_USAGE } from './usage.js'
@@ -18,6 +19,7 @@ const COMMANDS: Readonly<Record<string, (io: CliIo, args: CliArgs) => Promise<Ex
   derive: deriveCommand,
   build: buildCommand,
   remap: remapCommand,
+  state: stateCommand,
 }
 
 export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode> => {

@@ -17,6 +17,8 @@ Commands:
   build LAYOUT  the virtual config space a layout file describes
   remap STATE --host HOST
                 fresh host PASIDs for a VM's guest PASIDs on a destination, all or nothing
+  state decode STATE.pb | state encode STATE.json
+                migration state between protobuf and its JSON mirror
 
 Run "vpci <command> --help" for a command's options.
 
@@ -143,4 +145,19 @@ Exit status: 0 with a plan, 1 refused, 2 bad input.
 
 Example:
   vpci remap vm-17.pasid.json --host host-b.yaml --json
+`
+
+export const STATE_USAGE = `Usage:
+  vpci state decode STATE.pb [-o FILE]
+  vpci state encode STATE.json -o FILE
+
+A VM's migration state (vpci.migration.v1.MigrationState, proto/ in the package) between its
+protobuf form and the JSON mirror people read and edit. Both directions check everything: the
+layouts (as layout files are checked), the config images, the PASID state.
+
+Options:
+  -o FILE    write to FILE instead of standard output (binary output needs it on a terminal)
+
+Example:
+  vpci state decode vm-17.pb > vm-17.json && vpci state encode vm-17.json -o vm-17.pb
 `
