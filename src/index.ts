@@ -109,3 +109,10 @@ export { decodeHostPasid, decodePasidState, encodePasidState } from './pasid/pas
 export type { AssignedFunction, MigrationState, StateError } from './state/migration-state.js'
 export { SCHEMA_VERSION } from './state/migration-state.js'
 export { MAX_STATE_BYTES, decodeMigrationState, encodeMigrationState, migrationStateFromJson, migrationStateToJson } from './state/state-codec.js'
+
+// Hosts and the whole-VM check
+export type { HostFileError, HostFunctionSpec, HostSpec } from './host/host-file.js'
+export { decodeHostFile } from './host/host-file.js'
+export type { Host, HostCandidate } from './migrate/host.js'
+export type { CheckMigrationOptions, FunctionAssignment, MigrationVerdict } from './migrate/check-migration.js'
+export { checkMigration } from './migrate/check-migration.js'

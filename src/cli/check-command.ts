@@ -12,6 +12,10 @@ import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { loadFunction } from './load-function.js'
 import { loadLayout, looksLikeLayout } from './load-layout.js'
+import { loadHost } from './load-host.js'
+import { checkMigration } from '../migrate/check-migration.js'
+import { decodeMigrationState, MAX_STATE_BYTES } from '../state/state-codec.js'
+import { renderPath } from '../layout/layout-error.js'
 import { type OffsetMapping, realize } from '../layout/realize.js'
 import { MAX_LAYOUT_BYTES } from '../layout/layout-yaml.js'
 import { decodePersonaMatrix } from '../layout/persona.js'
@@ -100,12 +104,40 @@ const checkLayout = async (io: CliIo, args: CliArgs, layoutPath: string, physica
   return r.compatible ? ExitCode.ok : ExitCode.incompatible
 }
 
+/** True when the file is a host file (YAML, `kind: Host`). */
+const looksLikeHost = async (io: CliIo, path: string): Promise<boolean> => {
+  const s = await io.stat(path)
+  if (s === null || s.isDirectory || s.size > 16 * 1024 * 1024) return false
+  return /^kind:\s*Host\s*$/m.test(new TextDecoder().decode((await io.readFile(path)).subarray(0, 8192)))
+}
+
+/** `vpci check STATE.pb HOST.yaml`: can the host take the whole VM? */
+const checkVm = async (io: CliIo, args: CliArgs, statePath: string, hostPath: string): Promise<ExitCode> => {
+  const s = await io.stat(statePath)
+  if (s === null || s.isDirectory || s.size > MAX_STATE_BYTES) return failInput(io, `${statePath}: not a migration state file`)
+  const state = decodeMigrationState(await io.readFile(statePath))
+  if (E.isLeft(state)) return failInput(io, `${statePath}: ${renderPath(state.left[0]!.path)}: ${state.left[0]!.message}`)
+  const host = await loadHost(io, hostPath)
+  if (E.isLeft(host)) return failInput(io, host.left)
+  const v = checkMigration(state.right, host.right)
+  if (args.json) {
+    io.out(`${JSON.stringify({ ...(verdictJson({ compatible: v.compatible, reasons: v.reasons, certificate: null }) as object), assignment: v.assignment, pasidPlan: v.pasidPlan === null ? null : { map: v.pasidPlan.map, cpuTable: v.pasidPlan.cpuTable, entries: v.pasidPlan.entries } })}\n`)
+  } else {
+    let text = verdictText({ compatible: v.compatible, reasons: v.reasons, certificate: null }, statePath, hostPath)
+    for (const a of v.assignment ?? []) text += `${a.guestAddress} → ${a.hostAddress}\n${mapText(a.offsetMap)}`
+    if (v.pasidPlan !== null) text += `PASIDs: ${v.pasidPlan.map.map((m) => `${m.local} → ${m.global}`).join(', ')}\n`
+    io.out(text)
+  }
+  return v.compatible ? ExitCode.ok : ExitCode.incompatible
+}
+
 export const checkCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
   if (args.help) {
     io.out(CHECK_USAGE)
     return ExitCode.ok
   }
   if (args.positionals.length !== 2) return failInput(io, 'check takes SOURCE and DESTINATION; see "vpci check --help"')
+  if (await looksLikeHost(io, args.positionals[1]!)) return checkVm(io, args, args.positionals[0]!, args.positionals[1]!)
   if (await looksLikeLayout(io, args.positionals[0]!)) return checkLayout(io, args, args.positionals[0]!, args.positionals[1]!)
   if (args.pf !== undefined) return failInput(io, 'check: --pf goes with a layout file as the first argument')
   if (args.instance !== undefined && args.instance !== 'warn' && args.instance !== 'refuse') {

@@ -15,7 +15,7 @@ import { hex, type Reason, RULE_CONSEQUENCE } from '../proof/reason.js'
 import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
 import type { FieldInstance } from '../semantic/semantic-image.js'
 import { build } from './build.js'
-import type { FunctionLayout, LayoutCapability } from './function-layout.js'
+import type { FunctionLayout, LayoutCapability, Persona } from './function-layout.js'
 import type { LayoutError } from './layout-error.js'
 import { checkPersona, type PersonaMatrix, personaOf } from './persona.js'
 
@@ -44,6 +44,8 @@ export interface RealizeOptions {
    * the destination hardware's (by vendor, device and revision).
    */
   readonly personas?: PersonaMatrix
+  /** The destination's persona when known directly (a host file names it); else the matrix's. */
+  readonly destinationPersona?: Persona | null
 }
 
 const PASID_ID = 0x1b
@@ -321,9 +323,11 @@ export const realize = (layout: FunctionLayout, physical: PreparedFunction, opti
     map.push({ space: c.space, capability: vcap.name, virtualOffset: c.offset, physicalOffset: pcap.offset, length: c.length, backing: 'passthrough' })
   }
   reasons.push(...barReasons(layout, physical))
-  if (layout.persona !== null && options.personas !== undefined) {
+  if (layout.persona !== null && (options.destinationPersona !== undefined || options.personas !== undefined)) {
     const c = physical.config
-    reasons.push(...checkPersona(layout.persona, personaOf(options.personas, { vendorId: readU16(c, 0), deviceId: readU16(c, 2), revisionId: readU8(c, 8) })))
+    const destination =
+      options.destinationPersona ?? (options.personas === undefined ? null : personaOf(options.personas, { vendorId: readU16(c, 0), deviceId: readU16(c, 2), revisionId: readU8(c, 8) }))
+    reasons.push(...checkPersona(layout.persona, destination))
   }
   const compatible = !reasons.some((r) => r.severity === 'error')
   return E.right({ compatible, reasons, offsetMap: compatible ? map : null })

@@ -56,7 +56,7 @@ const PoolFile = t.strict({
     t.strict({ id: t.string, capabilityWidth: Width, execute: t.boolean, privileged: t.boolean, pasidEnabled: t.boolean, vf: t.boolean, allocated: t.array(Range) }),
   ),
 })
-const HostFile = t.strict({ apiVersion: t.literal('vpci/v1'), kind: t.literal('Host'), metadata: t.strict({ name: t.string }), pasid: PoolFile })
+const HostHeader = t.type({ apiVersion: t.literal('vpci/v1'), kind: t.literal('Host'), metadata: t.type({ name: t.string }), pasid: t.unknown })
 
 /** io-ts errors as PASID errors, one per path. */
 const shapeErrors = (errors: t.Errors): PasidStateError[] =>
@@ -103,7 +103,7 @@ const rangeErrors = (ranges: readonly PasidRange[], path: ReadonlyArray<string |
   return errors
 }
 
-/** Reads a host file's PASID side (YAML, `kind: Host`). */
+/** Reads a host file's PASID side (YAML, `kind: Host`; other sections are the host file's). */
 export const decodeHostPasid = (text: string): E.Either<readonly PasidStateError[], HostPasid> => {
   const doc = parseDocument(text, { uniqueKeys: true })
   if (doc.errors.length > 0) return E.left(doc.errors.map((e) => ({ code: 'WRONG_TYPE' as const, path: [], message: e.message.split('\n')[0]! })))
@@ -113,13 +113,20 @@ export const decodeHostPasid = (text: string): E.Either<readonly PasidStateError
   } catch (e) {
     return E.left([{ code: 'WRONG_TYPE', path: [], message: e instanceof Error ? e.message : String(e) }])
   }
-  const decoded = HostFile.decode(raw)
+  const decoded = HostHeader.decode(raw)
   if (E.isLeft(decoded)) return E.left(shapeErrors(decoded.left))
-  const p = decoded.right.pasid
-  const errors = [
-    ...rangeErrors(p.globalAllocated, ['pasid', 'globalAllocated']),
-    ...p.functions.flatMap((f, i) => rangeErrors(f.allocated, ['pasid', 'functions', i, 'allocated'])),
-  ]
+  return E.mapLeft((errors: readonly PasidStateError[]) => errors.map((e) => ({ ...e, path: ['pasid', ...e.path] })))(hostPasidFromData(decoded.right.pasid))
+}
+
+/** The shape of a host file's `pasid` section. */
+export type HostPasidData = t.TypeOf<typeof PoolFile>
+
+/** A host's PASID side from the plain data of its `pasid` section; paths relative to it. */
+export const hostPasidFromData = (raw: unknown): E.Either<readonly PasidStateError[], HostPasid> => {
+  const decoded = PoolFile.decode(raw)
+  if (E.isLeft(decoded)) return E.left(shapeErrors(decoded.left))
+  const p = decoded.right
+  const errors = [...rangeErrors(p.globalAllocated, ['globalAllocated']), ...p.functions.flatMap((f, i) => rangeErrors(f.allocated, ['functions', i, 'allocated']))]
   if (errors.length > 0) return E.left(errors)
   return E.right({
     iommuWidth: p.iommuWidth,

@@ -45,6 +45,10 @@ export type ReasonCode =
   | 'PASID_OCCUPIED'
   | 'PASID_NO_TRANSLATION'
   | 'PASID_NO_FUNCTION'
+  /** Whole-VM: no free function of the host can take a VM function (its closest candidate's reasons follow). */
+  | 'NO_CANDIDATE'
+  /** Whole-VM: every function has candidates, but no one-to-one assignment (with PASIDs) exists. */
+  | 'NO_ASSIGNMENT'
 
 export type Severity = 'error' | 'warning'
 

@@ -1,0 +1,50 @@
+/**
+ * Loads a host file and the functions it names (dumps, sysfs folders, layouts; paths relative
+ * to the host file), preparing each for judgement.
+ */
+import { dirname, isAbsolute, join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { decodeHostFile } from '../host/host-file.js'
+import { build } from '../layout/build.js'
+import { renderPath } from '../layout/layout-error.js'
+import type { Host, HostCandidate } from '../migrate/host.js'
+import { prepareFunction } from '../semantic/prepared-function.js'
+import type { CliIo } from './io.js'
+import { loadFunction } from './load-function.js'
+import { loadLayout } from './load-layout.js'
+import { renderReadError } from '../dump/read-error.js'
+import { renderLayoutError } from '../layout/layout-error.js'
+
+const MAX_HOST_FILE = 16 * 1024 * 1024
+
+/** The host, or one line saying what is wrong (file, path, message). */
+export const loadHost = async (io: CliIo, path: string): Promise<E.Either<string, Host>> => {
+  const s = await io.stat(path)
+  if (s === null) return E.left(`${path}: no such file`)
+  if (s.isDirectory || s.size > MAX_HOST_FILE) return E.left(`${path}: not a host file`)
+  const spec = decodeHostFile(new TextDecoder().decode(await io.readFile(path)))
+  if (E.isLeft(spec)) {
+    const first = spec.left[0]!
+    const p = renderPath(first.path)
+    return E.left(`${path}: ${p === '' ? '' : `${p}: `}${first.message}${spec.left.length > 1 ? ` (and ${spec.left.length - 1} more)` : ''}`)
+  }
+  const base = dirname(path)
+  const functions: HostCandidate[] = []
+  for (const f of spec.right.functions) {
+    const file = isAbsolute(f.source.path) ? f.source.path : join(base, f.source.path)
+    let prepared
+    if (f.source.kind === 'layout') {
+      const layout = await loadLayout(io, file)
+      if (E.isLeft(layout)) return E.left(renderLayoutError(layout.left[0]!))
+      const built = build(layout.right)
+      if (E.isLeft(built)) return E.left(renderLayoutError({ ...built.left[0]!, file }))
+      prepared = prepareFunction(built.right)
+    } else {
+      const dump = await loadFunction(io, file, undefined)
+      if (E.isLeft(dump)) return E.left(renderReadError(dump.left[0]!))
+      prepared = prepareFunction(dump.right)
+    }
+    functions.push({ address: f.address, function: prepared, persona: f.persona, pf: f.pf, free: f.free })
+  }
+  return E.right({ name: spec.right.name, functions, pasid: spec.right.pasid })
+}

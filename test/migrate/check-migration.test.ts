@@ -1,0 +1,88 @@
+/**
+ * The whole-VM check on corpus hosts. vm-17 (corpus/state) has two functions: 00:05.0 with
+ * instance type A (the accelerator V1 layout, stream 1) and 00:06.0 with N1 (the NIC V1 layout,
+ * streams 1–2), and ENQCMD PASIDs in global-split mode (split 64; locals 3 and 9 touch the 16-bit
+ * non-ENQCMD 00:06.0, local 5 only the ENQCMD 00:05.0). One host takes it; three refuse it, each
+ * for its own reason.
+ */
+import { readFileSync } from 'node:fs'
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import { processIo } from '../../src/cli/io.js'
+import { loadHost } from '../../src/cli/load-host.js'
+import { checkMigration } from '../../src/migrate/check-migration.js'
+import { decodeMigrationState } from '../../src/state/state-codec.js'
+import { vpci } from '../support/cli.js'
+import { corpusPath } from '../support/repo-corpus.js'
+
+const state = (() => {
+  const s = decodeMigrationState(new Uint8Array(readFileSync(corpusPath('state/vm-17-schema-v1.pb'))))
+  if (E.isLeft(s)) throw new Error(JSON.stringify(s.left))
+  return s.right
+})()
+const host = async (name: string) => {
+  const h = await loadHost(processIo, corpusPath(`hosts/${name}.yaml`))
+  if (E.isLeft(h)) throw new Error(h.left)
+  return h.right
+}
+const errorCodes = (v: ReturnType<typeof checkMigration>) => v.reasons.filter((r) => r.severity === 'error').map((r) => r.code)
+
+describe('vm-17 on the corpus hosts', () => {
+  it('host-good takes it: the accelerator on the V1 device, the NIC layout on V2 hardware (moved offsets), PASIDs placed', async () => {
+    const v = checkMigration(state, await host('host-good'))
+    expect(v.compatible).toBe(true)
+    expect(v.assignment!.map((a) => [a.guestAddress, a.hostAddress])).toEqual([
+      ['00:05.0', '0000:5a:00.0'],
+      ['00:06.0', '0000:5e:00.0'],
+    ])
+    // NIC V2 firmware moved MSI-X 0x50 → 0x90 and PCI Express 0x60 → 0x48 (corpus/README.md).
+    const nic = v.assignment![1]!.offsetMap
+    expect(nic.filter((m) => m.physicalOffset !== m.virtualOffset).map((m) => [m.virtualOffset, m.physicalOffset])).toEqual([
+      [0x50, 0x90],
+      [0x60, 0x48],
+    ])
+    // Free globals from 64: 100, 200, 201. Locals 3 and 9 are bounded by the 16-bit function
+    // (limit 2^16) and served first; local 5 (20-bit only) last.
+    expect(v.pasidPlan!.map).toEqual([
+      { local: 3, global: 100 },
+      { local: 5, global: 201 },
+      { local: 9, global: 200 },
+    ])
+    expect(v.pasidPlan!.cpuTable).toEqual([
+      { local: 3, global: 100 },
+      { local: 5, global: 201 },
+    ])
+  })
+
+  it('host-v2-accelerator refuses: its accelerator has less PASID width and PRI capacity, and speaks another stream', async () => {
+    const v = checkMigration(state, await host('host-v2-accelerator'))
+    expect(v.compatible).toBe(false)
+    expect(errorCodes(v)).toEqual(['NO_CANDIDATE', 'FIELD_CAPACITY', 'FIELD_CAPACITY', 'PERSONA_STREAM'])
+    expect(v.reasons.filter((r) => r.code === 'FIELD_CAPACITY').map((r) => r.field)).toEqual(['outstandingPageRequestCapacity', 'maxPasidWidth'])
+  })
+
+  it('host-split-low refuses: it leaves guests locals [1, 32), the VM owns [1, 64)', async () => {
+    expect(errorCodes(checkMigration(state, await host('host-split-low')))).toEqual(['PASID_SPLIT'])
+  })
+
+  it('host-no-translation refuses: ENQCMD needs the CPU to translate PASIDs', async () => {
+    expect(errorCodes(checkMigration(state, await host('host-no-translation')))).toEqual(['PASID_NO_TRANSLATION'])
+  })
+
+  it('a busy function is not a candidate', async () => {
+    const h = await host('host-good')
+    const busy = { ...h, functions: h.functions.map((f) => (f.address === '0000:5a:00.0' ? { ...f, free: false } : f)) }
+    const v = checkMigration(state, busy)
+    expect(v.compatible).toBe(false)
+    expect(v.reasons[0]).toMatchObject({ code: 'NO_CANDIDATE', source: '00:05.0', destination: '0000:5e:00.0' })
+  })
+
+  it('vpci check STATE.pb HOST.yaml: exit 0 with the assignment, 1 refused', async () => {
+    const ok = await vpci('check', corpusPath('state/vm-17-schema-v1.pb'), corpusPath('hosts/host-good.yaml'), '--json')
+    expect(ok.code).toBe(0)
+    expect(Object.keys(JSON.parse(ok.stdout))).toEqual(['compatible', 'reasons', 'certificate', 'assignment', 'pasidPlan'])
+    const refused = await vpci('check', corpusPath('state/vm-17-schema-v1.pb'), corpusPath('hosts/host-split-low.yaml'))
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toContain('PASID_SPLIT')
+  })
+})
