@@ -8,14 +8,14 @@ import type { Verdict } from '../proof/prove-equivalence.js'
 import { proveEquivalence } from '../proof/prove-equivalence.js'
 import { hex, type Reason } from '../proof/reason.js'
 import { prepareFunction } from '../semantic/prepared-function.js'
-import { type CliArgs, ExitCode, failInput } from './exit.js'
+import { type CliArgs, errorLine, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { loadFunction } from './load-function.js'
 import { loadLayout, looksLikeLayout } from './load-layout.js'
-import { loadHost } from './load-host.js'
+import { loadHost, MAX_HOST_FILE } from './load-host.js'
+import { readBounded, readHead } from './read-file.js'
 import { checkMigration } from '../migrate/check-migration.js'
 import { decodeMigrationState, MAX_STATE_BYTES } from '../state/state-codec.js'
-import { renderPath } from '../layout/layout-error.js'
 import { type OffsetMapping, realize } from '../layout/realize.js'
 import { MAX_LAYOUT_BYTES } from '../layout/layout-yaml.js'
 import { decodePersonaMatrix } from '../layout/persona.js'
@@ -86,9 +86,9 @@ const checkLayout = async (io: CliIo, args: CliArgs, layoutPath: string, physica
   }
   let personas
   if (args.personas !== undefined) {
-    const s = await io.stat(args.personas)
-    if (s === null || s.isDirectory || s.size > MAX_LAYOUT_BYTES) return failInput(io, `${args.personas}: not a persona matrix file`)
-    const decoded = decodePersonaMatrix(new TextDecoder().decode(await io.readFile(args.personas)), args.personas)
+    const read = await readBounded(io, args.personas, MAX_LAYOUT_BYTES)
+    if (E.isLeft(read)) return failInput(io, `${args.personas}: ${read.left.message}`)
+    const decoded = decodePersonaMatrix(new TextDecoder().decode(read.right), args.personas)
     if (E.isLeft(decoded)) return failInput(io, decoded.left)
     personas = decoded.right
   }
@@ -105,18 +105,14 @@ const checkLayout = async (io: CliIo, args: CliArgs, layoutPath: string, physica
 }
 
 /** True when the file is a host file (YAML, `kind: Host`). */
-const looksLikeHost = async (io: CliIo, path: string): Promise<boolean> => {
-  const s = await io.stat(path)
-  if (s === null || s.isDirectory || s.size > 16 * 1024 * 1024) return false
-  return /^kind:\s*Host\s*$/m.test(new TextDecoder().decode((await io.readFile(path)).subarray(0, 8192)))
-}
+const looksLikeHost = async (io: CliIo, path: string): Promise<boolean> => /^kind:\s*Host\s*$/m.test((await readHead(io, path, MAX_HOST_FILE)) ?? '')
 
 /** `vpci check STATE.pb HOST.yaml`: can the host take the whole VM? */
 const checkVm = async (io: CliIo, args: CliArgs, statePath: string, hostPath: string): Promise<ExitCode> => {
-  const s = await io.stat(statePath)
-  if (s === null || s.isDirectory || s.size > MAX_STATE_BYTES) return failInput(io, `${statePath}: not a migration state file`)
-  const state = decodeMigrationState(await io.readFile(statePath))
-  if (E.isLeft(state)) return failInput(io, `${statePath}: ${renderPath(state.left[0]!.path)}: ${state.left[0]!.message}`)
+  const read = await readBounded(io, statePath, MAX_STATE_BYTES)
+  if (E.isLeft(read)) return failInput(io, `${statePath}: ${read.left.message}`)
+  const state = decodeMigrationState(read.right)
+  if (E.isLeft(state)) return failInput(io, errorLine(statePath, state.left))
   const host = await loadHost(io, hostPath)
   if (E.isLeft(host)) return failInput(io, host.left)
   const v = checkMigration(state.right, host.right)

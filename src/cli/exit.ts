@@ -2,7 +2,7 @@
  * Exit codes and the one-line error the CLI prints for bad input or usage.
  */
 import { type ReadError, renderReadError } from '../dump/read-error.js'
-import { type LayoutError, renderLayoutError } from '../layout/layout-error.js'
+import { type LayoutError, renderLayoutError, renderPath } from '../layout/layout-error.js'
 import type { CliIo } from './io.js'
 
 export const ExitCode = {
@@ -40,14 +40,24 @@ export interface CliArgs {
 
 const isReadError = (e: ReadError | LayoutError): e is ReadError => 'offset' in e && !('path' in e)
 
+/** ` (and 2 more errors)` after the first of `count` errors. */
+const andMore = (count: number): string => (count > 1 ? ` (and ${count - 1} more error${count > 2 ? 's' : ''})` : '')
+
+/** One line for the first of several errors with paths: `file: path: message (and N more errors)`. */
+export const errorLine = (file: string, errors: ReadonlyArray<{ readonly path: ReadonlyArray<string | number>; readonly message: string }>): string => {
+  const first = errors[0]
+  if (first === undefined) return `${file}: unreadable input`
+  const path = renderPath(first.path)
+  return `${file}: ${path === '' ? '' : `${path}: `}${first.message}${andMore(errors.length)}`
+}
+
 /** Prints one line on stderr for a usage message or the first error (counting the rest). */
 export const failInput = (io: CliIo, problem: string | ReadonlyArray<ReadError | LayoutError>): ExitCode => {
   if (typeof problem === 'string') {
     io.err(`vpci: ${problem}\n`)
   } else {
-    const more = problem.length > 1 ? ` (and ${problem.length - 1} more error${problem.length > 2 ? 's' : ''})` : ''
     const first = problem[0]
-    io.err(`vpci: ${first === undefined ? 'unreadable input' : isReadError(first) ? renderReadError(first) : renderLayoutError(first)}${more}\n`)
+    io.err(`vpci: ${first === undefined ? 'unreadable input' : isReadError(first) ? renderReadError(first) : renderLayoutError(first)}${andMore(problem.length)}\n`)
   }
   return ExitCode.badInput
 }

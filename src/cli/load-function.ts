@@ -7,18 +7,13 @@ import type { FunctionDump } from '../dump/function-dump.js'
 import { fileError, type ReadError } from '../dump/read-error.js'
 import { MAX_DUMP_BYTES, readDump, readSysfsFunction } from '../dump/read-dump.js'
 import type { CliIo } from './io.js'
+import { readBounded } from './read-file.js'
 
-const reason = (e: unknown): string => (e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e))
-
-const readBounded = async (io: CliIo, path: string): Promise<E.Either<readonly ReadError[], Uint8Array>> => {
-  const s = await io.stat(path)
-  if (s === null) return E.left([fileError(path, { code: 'UNREADABLE', reason: 'no such file or folder' })])
-  if (s.size > MAX_DUMP_BYTES) return E.left([fileError(path, { code: 'TOO_LARGE', size: s.size, limit: MAX_DUMP_BYTES })])
-  try {
-    return E.right(await io.readFile(path))
-  } catch (e) {
-    return E.left([fileError(path, { code: 'UNREADABLE', reason: `cannot read: ${reason(e)}` })])
-  }
+const readDumpFile = async (io: CliIo, path: string): Promise<E.Either<readonly ReadError[], Uint8Array>> => {
+  const read = await readBounded(io, path, MAX_DUMP_BYTES)
+  if (E.isRight(read)) return read
+  const p = read.left
+  return E.left([p.code === 'too-large' ? fileError(path, { code: 'TOO_LARGE', size: p.size ?? 0, limit: MAX_DUMP_BYTES }) : fileError(path, { code: 'UNREADABLE', reason: p.message })])
 }
 
 /** Reads the function at `path`; `device` picks one device from lspci text holding several. */
@@ -30,16 +25,16 @@ export const loadFunction = async (
   const s = await io.stat(path)
   if (s === null) return E.left([fileError(path, { code: 'UNREADABLE', reason: 'no such file or folder' })])
   if (!s.isDirectory) {
-    const bytes = await readBounded(io, path)
+    const bytes = await readDumpFile(io, path)
     return E.isLeft(bytes) ? bytes : readDump(bytes.right, path, device === undefined ? {} : { device })
   }
   const folder = path.replace(/\/+$/, '')
   const names = await io.readDir(folder).catch(() => [] as readonly string[])
   if (!names.includes('config')) return E.left([fileError(folder, { code: 'NO_CONFIG' })])
-  const config = await readBounded(io, `${folder}/config`)
+  const config = await readDumpFile(io, `${folder}/config`)
   if (E.isLeft(config)) return config
   if (!names.includes('resource')) return readSysfsFunction({ config: config.right }, folder)
-  const resource = await readBounded(io, `${folder}/resource`)
+  const resource = await readDumpFile(io, `${folder}/resource`)
   if (E.isLeft(resource)) return resource
   return readSysfsFunction({ config: config.right, resource: new TextDecoder().decode(resource.right) }, folder)
 }

@@ -6,28 +6,25 @@ import { dirname, isAbsolute, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { decodeHostFile } from '../host/host-file.js'
 import { build } from '../layout/build.js'
-import { renderPath } from '../layout/layout-error.js'
 import type { Host, HostCandidate } from '../migrate/host.js'
 import { prepareFunction } from '../semantic/prepared-function.js'
+import { errorLine } from './exit.js'
 import type { CliIo } from './io.js'
+import { readBounded } from './read-file.js'
 import { loadFunction } from './load-function.js'
 import { loadLayout } from './load-layout.js'
 import { renderReadError } from '../dump/read-error.js'
 import { renderLayoutError } from '../layout/layout-error.js'
 
-const MAX_HOST_FILE = 16 * 1024 * 1024
+/** Larger text is not a host file. */
+export const MAX_HOST_FILE = 16 * 1024 * 1024
 
 /** The host, or one line saying what is wrong (file, path, message). */
 export const loadHost = async (io: CliIo, path: string): Promise<E.Either<string, Host>> => {
-  const s = await io.stat(path)
-  if (s === null) return E.left(`${path}: no such file`)
-  if (s.isDirectory || s.size > MAX_HOST_FILE) return E.left(`${path}: not a host file`)
-  const spec = decodeHostFile(new TextDecoder().decode(await io.readFile(path)))
-  if (E.isLeft(spec)) {
-    const first = spec.left[0]!
-    const p = renderPath(first.path)
-    return E.left(`${path}: ${p === '' ? '' : `${p}: `}${first.message}${spec.left.length > 1 ? ` (and ${spec.left.length - 1} more)` : ''}`)
-  }
+  const read = await readBounded(io, path, MAX_HOST_FILE)
+  if (E.isLeft(read)) return E.left(`${path}: ${read.left.message}`)
+  const spec = decodeHostFile(new TextDecoder().decode(read.right))
+  if (E.isLeft(spec)) return E.left(errorLine(path, spec.left))
   const base = dirname(path)
   const functions: HostCandidate[] = []
   for (const f of spec.right.functions) {

@@ -5,27 +5,13 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { decodeHostPasid, decodePasidState } from '../pasid/pasid-files.js'
 import { allocatedRanges } from '../pasid/pasid-pool.js'
-import type { PasidStateError } from '../pasid/pasid-state-error.js'
 import { type PasidPlan, remapPasids } from '../pasid/remap.js'
-import { type CliArgs, ExitCode, failInput } from './exit.js'
+import { MAX_STATE_BYTES } from '../state/state-codec.js'
+import { type CliArgs, errorLine, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
+import { MAX_HOST_FILE } from './load-host.js'
+import { readBounded } from './read-file.js'
 import { REMAP_USAGE } from './usage.js'
-
-const MAX_FILE = 64 * 1024 * 1024
-
-const readText = async (io: CliIo, path: string): Promise<string | string[]> => {
-  const s = await io.stat(path)
-  if (s === null) return [`${path}: no such file`]
-  if (s.isDirectory || s.size > MAX_FILE) return [`${path}: not a state or host file`]
-  return new TextDecoder().decode(await io.readFile(path))
-}
-
-const renderErrors = (file: string, errors: readonly PasidStateError[]): string => {
-  const first = errors[0]!
-  const path = first.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '')
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : ''
-  return `${file}: ${path === '' ? '' : `${path}: `}${first.message}${more}`
-}
 
 const planJson = (plan: PasidPlan): unknown => ({
   map: plan.map,
@@ -43,14 +29,15 @@ export const remapCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> 
     return ExitCode.ok
   }
   if (args.positionals.length !== 1 || args.host === undefined) return failInput(io, 'remap takes a STATE file and --host HOST; see "vpci remap --help"')
-  const stateText = await readText(io, args.positionals[0]!)
-  if (typeof stateText !== 'string') return failInput(io, stateText[0]!)
-  const hostText = await readText(io, args.host)
-  if (typeof hostText !== 'string') return failInput(io, hostText[0]!)
-  const state = decodePasidState(stateText)
-  if (E.isLeft(state)) return failInput(io, renderErrors(args.positionals[0]!, state.left))
-  const host = decodeHostPasid(hostText)
-  if (E.isLeft(host)) return failInput(io, renderErrors(args.host, host.left))
+  const statePath = args.positionals[0]!
+  const stateBytes = await readBounded(io, statePath, MAX_STATE_BYTES)
+  if (E.isLeft(stateBytes)) return failInput(io, `${statePath}: ${stateBytes.left.message}`)
+  const hostBytes = await readBounded(io, args.host, MAX_HOST_FILE)
+  if (E.isLeft(hostBytes)) return failInput(io, `${args.host}: ${hostBytes.left.message}`)
+  const state = decodePasidState(new TextDecoder().decode(stateBytes.right))
+  if (E.isLeft(state)) return failInput(io, errorLine(statePath, state.left))
+  const host = decodeHostPasid(new TextDecoder().decode(hostBytes.right))
+  if (E.isLeft(host)) return failInput(io, errorLine(args.host, host.left))
   let assignment: Map<string, string> | undefined
   if (args.assign !== undefined) {
     const pairs = args.assign.split(',').map((pair) => pair.split('='))
@@ -58,7 +45,7 @@ export const remapCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> 
     assignment = new Map(pairs.map(([g, h]) => [g!.trim(), h!.trim()]))
   }
   const verdict = remapPasids(state.right, host.right, assignment === undefined ? {} : { assignment })
-  if (E.isLeft(verdict)) return failInput(io, renderErrors(args.positionals[0]!, verdict.left))
+  if (E.isLeft(verdict)) return failInput(io, errorLine(statePath, verdict.left))
   const v = verdict.right
   if (args.json) {
     io.out(`${JSON.stringify({ compatible: v.compatible, reasons: v.reasons, plan: v.plan === null ? null : planJson(v.plan) })}\n`)

@@ -3,19 +3,12 @@
  * migration state between its protobuf wire form and the JSON mirror people read.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { renderPath } from '../layout/layout-error.js'
-import type { StateError } from '../state/migration-state.js'
 import { decodeMigrationState, encodeMigrationState, MAX_STATE_BYTES, migrationStateFromJson, migrationStateToJson } from '../state/state-codec.js'
-import { type CliArgs, ExitCode, failInput } from './exit.js'
+import { type CliArgs, errorLine, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
+import { readBounded } from './read-file.js'
 import { writeOutput } from './output.js'
 import { STATE_USAGE } from './usage.js'
-
-const render = (file: string, errors: readonly StateError[]): string => {
-  const first = errors[0]!
-  const path = renderPath(first.path)
-  return `${file}: ${path === '' ? '' : `${path}: `}${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : ''}`
-}
 
 export const stateCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
   if (args.help) {
@@ -24,13 +17,12 @@ export const stateCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> 
   }
   const [action, file, ...rest] = args.positionals
   if ((action !== 'decode' && action !== 'encode') || file === undefined || rest.length > 0) return failInput(io, 'state takes decode STATE.pb or encode STATE.json; see "vpci state --help"')
-  const s = await io.stat(file)
-  if (s === null) return failInput(io, `${file}: no such file`)
-  if (s.isDirectory || s.size > MAX_STATE_BYTES) return failInput(io, `${file}: not a migration state file`)
-  const bytes = await io.readFile(file)
+  const read = await readBounded(io, file, MAX_STATE_BYTES)
+  if (E.isLeft(read)) return failInput(io, `${file}: ${read.left.message}`)
+  const bytes = read.right
   if (action === 'decode') {
     const state = decodeMigrationState(bytes)
-    if (E.isLeft(state)) return failInput(io, render(file, state.left))
+    if (E.isLeft(state)) return failInput(io, errorLine(file, state.left))
     return (await writeOutput(io, args.output, `${JSON.stringify(migrationStateToJson(state.right), null, 2)}\n`)) ?? ExitCode.ok
   }
   let raw: unknown
@@ -40,7 +32,7 @@ export const stateCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> 
     return failInput(io, `${file}: not JSON: ${e instanceof Error ? e.message : String(e)}`)
   }
   const state = migrationStateFromJson(raw)
-  if (E.isLeft(state)) return failInput(io, render(file, state.left))
+  if (E.isLeft(state)) return failInput(io, errorLine(file, state.left))
   if (args.output === undefined && io.errIsTty) return failInput(io, 'state encode writes binary: give -o FILE')
   return (await writeOutput(io, args.output, encodeMigrationState(state.right))) ?? ExitCode.ok
 }

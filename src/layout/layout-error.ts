@@ -6,6 +6,7 @@
 
 export type LayoutErrorCode =
   | 'YAML_SYNTAX'
+  | 'UNREADABLE'
   | 'WRONG_KIND'
   | 'WRONG_TYPE'
   | 'UNKNOWN_KEY'
