@@ -31,6 +31,12 @@ export interface Capability {
   readonly known: boolean
 }
 
+/**
+ * True for an extended header with ID 0: the placeholder vfio leaves where it hid the first
+ * extended capability (its chain continues). Never part of a layout.
+ */
+export const isHiddenPlaceholder = (c: Pick<Capability, 'space' | 'id'>): boolean => c.space === 'extended' && c.id === 0
+
 /** The first byte past the space a capability lives in. */
 export const spaceEnd = (space: Space): number => (space === 'standard' ? 0x100 : 0x1000)
 

@@ -31,12 +31,24 @@ export interface CapabilityEntry {
    * compared exactly; a partial table lists the writable and volatile registers.
    */
   readonly fields?: FieldTable
+  /**
+   * Fields that say which structure an instance is (a VSEC's ID, a DVSEC's vendor and ID): two
+   * capabilities are the same kind only when these are equal too.
+   */
+  readonly identifiedBy?: readonly string[]
 }
 
 const entry =
   (space: Space) =>
-  (id: number, key: string, name: string, length: LengthRule, fields?: FieldTable): CapabilityEntry =>
-    fields === undefined ? { space, id, key, name, length } : { space, id, key, name, length, fields }
+  (id: number, key: string, name: string, length: LengthRule, fields?: FieldTable, identifiedBy?: readonly string[]): CapabilityEntry => ({
+    space,
+    id,
+    key,
+    name,
+    length,
+    ...(fields === undefined ? {} : { fields }),
+    ...(identifiedBy === undefined ? {} : { identifiedBy }),
+  })
 const std = entry('standard')
 const ext = entry('extended')
 
@@ -124,7 +136,7 @@ export const EXTENDED_CAPABILITIES: readonly CapabilityEntry[] = [
   ext(0x0008, 'mfvc', 'Multi-Function Virtual Channel', computed('as Virtual Channel', virtualChannelLength), X.VIRTUAL_CHANNEL_FIELDS),
   ext(0x0009, 'vc9', 'Virtual Channel (MFVC present)', computed('as Virtual Channel', virtualChannelLength), X.VIRTUAL_CHANNEL_FIELDS),
   ext(0x000a, 'rcrb', 'RCRB Header', fixed(0x14)),
-  ext(0x000b, 'vsec', 'Vendor-Specific Extended', designatedLength, X.VSEC_FIELDS),
+  ext(0x000b, 'vsec', 'Vendor-Specific Extended', designatedLength, X.VSEC_FIELDS, ['vsecId']),
   ext(0x000c, 'cac', 'Configuration Access Correlation', inferred),
   ext(
     0x000d,
@@ -188,7 +200,7 @@ export const EXTENDED_CAPABILITIES: readonly CapabilityEntry[] = [
   ext(0x0020, 'mpcie', 'M-PCIe', inferred),
   ext(0x0021, 'frs', 'FRS Queueing', fixed(0x10)),
   ext(0x0022, 'rtr', 'Readiness Time Reporting', fixed(0x0c)),
-  ext(0x0023, 'dvsec', 'Designated Vendor-Specific', designatedLength, X.DVSEC_FIELDS),
+  ext(0x0023, 'dvsec', 'Designated Vendor-Specific', designatedLength, X.DVSEC_FIELDS, ['dvsecVendorId', 'dvsecId']),
   ext(0x0024, 'vf-rebar', 'VF Resizable BAR', resizableBar, X.RESIZABLE_BAR_FIELDS),
   ext(0x0025, 'dlf', 'Data Link Feature', fixed(0x0c), X.DATA_LINK_FEATURE_FIELDS),
   ext(

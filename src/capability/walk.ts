@@ -34,6 +34,11 @@ export interface Walk {
   readonly capabilities: readonly Capability[]
   readonly problems: readonly WalkProblem[]
   readonly facts: FunctionFacts
+  /**
+   * The function has extended config space a guest can see: it has a PCI Express or PCI-X
+   * capability (whether or not the image read includes that space).
+   */
+  readonly extendedSpace: boolean
 }
 
 /** Linux's bound on the extended list ((4096 − 256) / 8 hops). */
@@ -205,7 +210,7 @@ const measure = (space: ConfigSpace, found: readonly Found[], facts: FunctionFac
 export const walkCapabilities = (space: ConfigSpace): Walk => {
   const problems: WalkProblem[] = []
   const found: Found[] = []
-  const noCaps = (facts: FunctionFacts): Walk => ({ capabilities: [], problems, facts })
+  const noCaps = (facts: FunctionFacts): Walk => ({ capabilities: [], problems, facts, extendedSpace: false })
   if (isAllOnes(space)) {
     problems.push({ code: 'ALL_ONES', space: null, offset: null })
     return noCaps({ headerLayout: HEADER_TYPE_LAYOUT_MASK, express: null })
@@ -226,5 +231,5 @@ export const walkCapabilities = (space: ConfigSpace): Walk => {
     }
   }
   const facts = functionFacts(space, express?.offset ?? null)
-  return { capabilities: measure(space, found, facts, problems), problems, facts }
+  return { capabilities: measure(space, found, facts, problems), problems, facts, extendedSpace: canHaveExtended }
 }

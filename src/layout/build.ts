@@ -9,7 +9,7 @@
  * the capability's bytes stop changing.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { type Capability, capabilityLabel } from '../capability/capability.js'
+import { type Capability, capabilityLabel, isHiddenPlaceholder } from '../capability/capability.js'
 import { type FieldSpec, fieldMask } from '../capability/field.js'
 import { type FieldTable, fieldsFor } from '../capability/fields/field-context.js'
 import { functionFacts } from '../capability/function-facts.js'
@@ -158,10 +158,18 @@ export const build = (layout: FunctionLayout): E.Either<readonly LayoutError[], 
   const config = configSpace(bytes)!
   // The built chain must walk back to exactly the layout's capabilities, lengths included.
   const walk = walkCapabilities(config)
-  const built = walk.capabilities.filter((c) => !(c.space === 'extended' && c.id === 0))
+  const built = walk.capabilities.filter((c) => !isHiddenPlaceholder(c))
   layout.capabilities.forEach((c, i) => {
-    const found: Capability | undefined = built.find((b) => b.space === c.space && b.offset === c.offset)
-    if (found !== undefined && found.length !== c.length) {
+    const found: Capability | undefined = built.find((b) => b.space === c.space && b.offset === c.offset && b.id === c.id)
+    if (found === undefined) {
+      errors.push(
+        layoutError(
+          'NOT_REACHABLE',
+          ['capabilities', i, 'offset'],
+          `the ${c.space} capability at 0x${c.offset.toString(16)} is not reachable from the chain the list order makes${c.space === 'extended' ? ' (the extended list starts at 0x100: a capability there must come first)' : ''}`,
+        ),
+      )
+    } else if (found.length !== c.length) {
       errors.push(
         layoutError('LENGTH_DOES_NOT_FIT', ['capabilities', i, 'length'], `${capabilityLabel(found)}: its fields make it ${found.length} bytes, the layout says ${c.length}`),
       )

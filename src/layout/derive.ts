@@ -5,7 +5,7 @@
  * describes, raw bytes for the rest.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { Capability } from '../capability/capability.js'
+import { type Capability, isHiddenPlaceholder } from '../capability/capability.js'
 import { fieldMask, fieldValue } from '../capability/field.js'
 import { barKindOf } from '../capability/fields/bar-fields.js'
 import { readU8, readU16, readU32 } from '../config-space/config-space.js'
@@ -125,10 +125,8 @@ export const derive = (physical: PreparedFunction, options: DeriveOptions = {}):
   }
   const policy = options.policy ?? 'kernel'
   const fieldsOf = (c: Capability | null): FieldInstance[] => physical.semantic.fields.filter((f) => f.capability === c || (c !== null && f.capability?.offset === c.offset && f.capability.space === c.space))
-  // An extended header with ID 0 is a placeholder left where a capability was hidden: never layout.
-  const placeholder = (c: Capability): boolean => c.space === 'extended' && c.id === 0
-  const exposed = physical.walk.capabilities.filter((c) => !hides(policy, c) && !placeholder(c))
-  const hidden = physical.walk.capabilities.filter((c) => hides(policy, c) || placeholder(c)).map((c) => ({ space: c.space, id: c.id, offset: c.offset }))
+  const exposed = physical.walk.capabilities.filter((c) => !hides(policy, c) && !isHiddenPlaceholder(c))
+  const hidden = physical.walk.capabilities.filter((c) => hides(policy, c) || isHiddenPlaceholder(c)).map((c) => ({ space: c.space, id: c.id, offset: c.offset }))
   const capabilities: LayoutCapability[] = exposed.map((c) => ({
     space: c.space,
     offset: c.offset,
@@ -142,7 +140,7 @@ export const derive = (physical: PreparedFunction, options: DeriveOptions = {}):
   const header = contents(physical, fieldsOf(null), 0, 0, 0x40, (k) => IDENTITY_KEYS.has(k) || STRUCTURAL_HEADER_KEY.test(k))
   const claimed = new Uint8Array(physical.config.size)
   claimed.fill(1, 0, 0x40)
-  for (const c of physical.walk.capabilities) claimed.fill(1, c.offset, Math.min(c.offset + (placeholder(c) ? 4 : c.length), physical.config.size))
+  for (const c of physical.walk.capabilities) claimed.fill(1, c.offset, Math.min(c.offset + (isHiddenPlaceholder(c) ? 4 : c.length), physical.config.size))
   const unclaimed: Array<{ at: number; bytes: number[] }> = []
   for (let i = 0x40; i < physical.config.size; i++) {
     const v = physical.config.bytes[i]!

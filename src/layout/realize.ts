@@ -11,6 +11,7 @@ import { type Capability, capabilityLabel } from '../capability/capability.js'
 import { type FieldSpec, fieldMask, fieldValue, showValue } from '../capability/field.js'
 import { barKindOf } from '../capability/fields/bar-fields.js'
 import { inImage, readU8, readU16, readU32 } from '../config-space/config-space.js'
+import { lookupCapability } from '../capability/registry.js'
 import { hex, type Reason, RULE_CONSEQUENCE } from '../proof/reason.js'
 import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
 import type { FieldInstance } from '../semantic/semantic-image.js'
@@ -58,11 +59,14 @@ const read = (f: PreparedFunction, at: number, width: 1 | 2 | 4): number => {
 
 const reason = (r: Omit<Reason, 'severity'> & { severity?: Reason['severity'] }): Reason => ({ severity: 'error', ...r })
 
-/** What makes two capabilities the same kind: space and ID, and for VSEC/DVSEC the vendor's structure ID. */
+/** What makes two capabilities the same kind: space, ID, and the registry's identifying fields (a VSEC's ID). */
 const kindOf = (f: PreparedFunction, c: Capability): string => {
-  if (c.space === 'extended' && c.id === 0x0b) return `e:11/${read(f, c.offset + 4, 2)}`
-  if (c.space === 'extended' && c.id === 0x23) return `e:35/${read(f, c.offset + 4, 2)}/${read(f, c.offset + 8, 2)}`
-  return `${c.space === 'standard' ? 's' : 'e'}:${c.id}`
+  let kind = `${c.space}:${c.id}`
+  for (const key of lookupCapability(c.space, c.id)?.identifiedBy ?? []) {
+    const field = f.semantic.fields.find((x) => x.capability?.offset === c.offset && x.capability.space === c.space && x.spec.key === key)
+    kind += `/${field === undefined ? '-' : fieldValue(field.spec, read(f, field.offset, field.spec.width))}`
+  }
+  return kind
 }
 
 /**

@@ -24,10 +24,6 @@ export interface EquivalenceOptions {
   readonly instance?: 'warn' | 'refuse'
 }
 
-/** Whether the function has extended space the guest can see (PCI Express or PCI-X). */
-const hasExtendedSpace = (f: PreparedFunction): boolean =>
-  f.walk.facts.express !== null || f.walk.capabilities.some((c) => c.space === 'standard' && c.id === 0x07)
-
 /** How many leading bytes of both images can be compared, with reasons when not all. */
 const comparableBytes = (a: PreparedFunction, b: PreparedFunction, reasons: Reason[]): number => {
   for (const [side, f] of [['source', a], ['destination', b]] as const) {
@@ -49,7 +45,7 @@ const comparableBytes = (a: PreparedFunction, b: PreparedFunction, reasons: Reas
   if (a.config.size === b.config.size) return a.config.size
   const short = a.config.size < b.config.size ? ['source', a] : ['destination', b]
   const [side, f] = short as [string, PreparedFunction]
-  if (hasExtendedSpace(a) || hasExtendedSpace(b)) {
+  if (a.walk.extendedSpace || b.walk.extendedSpace) {
     reasons.push({
       code: 'EXTENDED_SPACE_UNKNOWN',
       severity: 'error',

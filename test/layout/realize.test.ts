@@ -148,3 +148,34 @@ describe.skipIf(!sharedCorpusPresent)('realizability properties on the real dump
     )
   })
 })
+
+describe.skipIf(!sharedCorpusPresent)('capabilities of one ID but different structures', () => {
+  it('DVSECs pair by vendor and DVSEC ID (the registry\'s identifying fields), not by position', () => {
+    // intel-adl-pmt-467d has Intel DVSECs with IDs 2, 3, 4 at 0x100, 0x110, 0x120 (16 bytes each).
+    // A physical function with the first two swapped can still back the layout, crosswise.
+    const layout = right(derive(preparedReal('intel-adl-pmt-467d'), { policy: 'none', pasid: 'none' }))
+    // Swap the two and keep chain order = address order (the extended list starts at 0x100).
+    const moved = layout.capabilities.map((c) => (c.offset === 0x100 ? { ...c, offset: 0x110 } : c.offset === 0x110 ? { ...c, offset: 0x100 } : c))
+    const swapped = prepareFunction(right(build({ ...layout, capabilities: [...moved].sort((a, b) => a.offset - b.offset) })))
+    const r = right(realize(layout, swapped))
+    expect(r.reasons.filter((x) => x.severity === 'error')).toEqual([])
+    expect(r.offsetMap!.filter((m) => m.space === 'extended').map((m) => [m.virtualOffset, m.physicalOffset])).toEqual([
+      [0x100, 0x110],
+      [0x110, 0x100],
+      [0x120, 0x120],
+    ])
+  })
+})
+
+describe('build refuses a chain it cannot make', () => {
+  it('an extended capability at 0x100 placed last in list order cuts the others off, and each is named', () => {
+    // The list starts the extended chain at ATS (0x148), so build writes the placeholder at 0x100
+    // pointing there; then AER, last in the list, takes 0x100 with next 0 and ends the chain.
+    const layout = right(decodeLayout(readCorpusText('layouts/accelerator-v1.yaml'), 'a.yaml'))
+    const standard = layout.capabilities.filter((c) => c.space === 'standard')
+    const ext = layout.capabilities.filter((c) => c.space === 'extended')
+    const result = build({ ...layout, capabilities: [...standard, ...ext.slice(1), ext[0]!] })
+    const unreachable = E.isLeft(result) ? result.left.filter((e) => e.code === 'NOT_REACHABLE').map((e) => e.path[1]) : []
+    expect(unreachable).toEqual(ext.slice(1).map((_, k) => standard.length + k))
+  })
+})
