@@ -3,8 +3,7 @@
 // built register by register below, so the reason for every byte is written next to it; the
 // expected walk of each is in corpus/README.md and test/corpus/fixtures.test.ts.
 // Run: node corpus/make-fixtures.mjs   (output is committed; rerun after editing)
-import * as fs from 'node:fs'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 
 const here = new URL('.', import.meta.url)
 
@@ -33,6 +32,7 @@ const lspci = (device, bytes) => {
 }
 
 const write = (path, text) => writeFileSync(new URL(path, here), text)
+const readFileSyncText = (path) => readFileSync(new URL(path, here), 'utf8')
 
 /** Type-0 header of the fictional vendor 0x1234 (the PCI ID commonly used for examples). */
 const endpointHeader = (img, device, classCode) =>
@@ -177,7 +177,6 @@ brokenExtended('ext-hidden-first', (f) => f.ecap(0x100, 0x0000, 0, 0x150).ecap(0
 // --- sysfs/0000:5a:00.0: the accelerator as a sysfs device folder (binary config + resource) -----
 {
   const text = new URL('functions/pasid-ats-pri-endpoint.lspci', here)
-  const { readFileSync, mkdirSync } = await import('node:fs')
   const bytes = Uint8Array.from(
     readFileSync(text, 'utf8').split('\n').slice(1).filter((l) => l !== '').flatMap((l) => l.split(': ')[1].split(' ').map((x) => parseInt(x, 16))),
   )
@@ -220,12 +219,6 @@ brokenExtended('ext-hidden-first', (f) => f.ecap(0x100, 0x0000, 0, 0x150).ecap(0
   write('bad-input/empty.lspci', '')
 }
 
-function readFileSyncText(path) {
-  return require_fs().readFileSync(new URL(path, here), 'utf8')
-}
-function require_fs() {
-  return fs
-}
 
 // --- families/accelerator: one device model across hosts and hardware versions ------------------
 // The same fictional accelerator as functions/pasid-ats-pri-endpoint plus a Device Serial

@@ -11,7 +11,7 @@ import { barKindOf } from '../capability/fields/bar-fields.js'
 import { readU8, readU16, readU32 } from '../config-space/config-space.js'
 import { renderWalkProblem } from '../capability/walk-problem.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
-import type { FieldInstance } from '../semantic/semantic-image.js'
+import { type FieldInstance, fieldsOfCapability } from '../semantic/semantic-image.js'
 import { type ByteRange, findFreeSpace, quirkRanges, whyNotFree } from './free-space.js'
 import type { BarKind, FieldValues, FunctionLayout, Identity, LayoutBar, LayoutCapability, Persona, RawBytes } from './function-layout.js'
 import { type HidingPolicyName, hides } from './hiding-policy.js'
@@ -124,7 +124,7 @@ export const derive = (physical: PreparedFunction, options: DeriveOptions = {}):
     return E.left(broken.map((p) => layoutError('BROKEN_CHAIN', [], `${physical.name}: ${renderWalkProblem(p)}; fix the dump (or the device) before deriving a layout from it`)))
   }
   const policy = options.policy ?? 'kernel'
-  const fieldsOf = (c: Capability | null): FieldInstance[] => physical.semantic.fields.filter((f) => f.capability === c || (c !== null && f.capability?.offset === c.offset && f.capability.space === c.space))
+  const fieldsOf = (c: Capability | null): FieldInstance[] => fieldsOfCapability(physical.semantic, c)
   const exposed = physical.walk.capabilities.filter((c) => !hides(policy, c) && !isHiddenPlaceholder(c))
   const hidden = physical.walk.capabilities.filter((c) => hides(policy, c) || isHiddenPlaceholder(c)).map((c) => ({ space: c.space, id: c.id, offset: c.offset }))
   const capabilities: LayoutCapability[] = exposed.map((c) => ({

@@ -14,7 +14,7 @@ import { inImage, readU8, readU16, readU32 } from '../config-space/config-space.
 import { lookupCapability } from '../capability/registry.js'
 import { hex, type Reason, RULE_CONSEQUENCE } from '../proof/reason.js'
 import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
-import type { FieldInstance } from '../semantic/semantic-image.js'
+import { type FieldInstance, fieldsOfCapability } from '../semantic/semantic-image.js'
 import { build } from './build.js'
 import type { FunctionLayout, LayoutCapability, Persona } from './function-layout.js'
 import type { LayoutError } from './layout-error.js'
@@ -63,7 +63,7 @@ const reason = (r: Omit<Reason, 'severity'> & { severity?: Reason['severity'] })
 const kindOf = (f: PreparedFunction, c: Capability): string => {
   let kind = `${c.space}:${c.id}`
   for (const key of lookupCapability(c.space, c.id)?.identifiedBy ?? []) {
-    const field = f.semantic.fields.find((x) => x.capability?.offset === c.offset && x.capability.space === c.space && x.spec.key === key)
+    const field = fieldsOfCapability(f.semantic, c).find((x) => x.spec.key === key)
     kind += `/${field === undefined ? '-' : fieldValue(field.spec, read(f, field.offset, field.spec.width))}`
   }
   return kind
@@ -221,6 +221,10 @@ const barReasons = (layout: FunctionLayout, physical: PreparedFunction): Reason[
   return reasons
 }
 
+/** A capability of the layout that no physical capability can back. */
+const missing = (c: LayoutCapability, vcap: Capability, message: string): Reason =>
+  reason({ code: 'CAP_MISSING', capability: vcap.name, field: null, offset: c.offset, length: c.length, source: { offset: c.offset, id: c.id, version: c.version }, destination: null, message })
+
 const IDENTITY: ReadonlyArray<readonly [keyof FunctionLayout['identity'], string, number, 1 | 2, 'error' | 'warning']> = [
   ['vendorId', 'Vendor ID', 0x00, 2, 'error'],
   ['deviceId', 'Device ID', 0x02, 2, 'error'],
@@ -272,39 +276,16 @@ export const realize = (layout: FunctionLayout, physical: PreparedFunction, opti
         const source = options.pf ?? physical
         const pasid = source.walk.capabilities.find((p) => p.space === 'extended' && p.id === PASID_ID)
         if (pasid === undefined) {
-          reasons.push(
-            reason({
-              code: 'CAP_MISSING',
-              capability: vcap.name,
-              field: null,
-              offset: c.offset,
-              length: c.length,
-              source: { offset: c.offset, id: c.id },
-              destination: null,
-              message: `the layout emulates PASID at ${hex(c.offset)}, which needs PASID support on the physical function${options.pf ? "'s PF" : ' (for a VF, give its PF)'}; ${source.name} has no PASID capability`,
-            }),
-          )
+          reasons.push(missing(c, vcap, `the layout emulates PASID at ${hex(c.offset)}, which needs PASID support on the physical function${options.pf ? "'s PF" : ' (for a VF, give its PF)'}; ${source.name} has no PASID capability`))
         } else {
-          const fields = virtual.semantic.fields.filter((f) => f.capability?.offset === vcap.offset && f.capability.space === vcap.space)
-          reasons.push(...fieldReasons(virtual, source, vcap, pasid, fields).filter((r) => r.code !== 'BYTES_DIFFER'))
+          reasons.push(...fieldReasons(virtual, source, vcap, pasid, fieldsOfCapability(virtual.semantic, vcap)).filter((r) => r.code !== 'BYTES_DIFFER'))
         }
       }
       continue
     }
     const pcap = pairs.get(vcap)
     if (pcap === undefined) {
-      reasons.push(
-        reason({
-          code: 'CAP_MISSING',
-          capability: vcap.name,
-          field: null,
-          offset: c.offset,
-          length: c.length,
-          source: { offset: c.offset, id: c.id, version: c.version },
-          destination: null,
-          message: `the layout passes through ${capabilityLabel(vcap)}, but ${physical.name} has no ${vcap.name} capability`,
-        }),
-      )
+      reasons.push(missing(c, vcap, `the layout passes through ${capabilityLabel(vcap)}, but ${physical.name} has no ${vcap.name} capability`))
       continue
     }
     if (pcap.version !== vcap.version || pcap.length < vcap.length) {
@@ -322,8 +303,7 @@ export const realize = (layout: FunctionLayout, physical: PreparedFunction, opti
       )
       continue
     }
-    const fields = virtual.semantic.fields.filter((f) => f.capability?.offset === vcap.offset && f.capability.space === vcap.space)
-    reasons.push(...fieldReasons(virtual, physical, vcap, pcap, fields))
+    reasons.push(...fieldReasons(virtual, physical, vcap, pcap, fieldsOfCapability(virtual.semantic, vcap)))
     map.push({ space: c.space, capability: vcap.name, virtualOffset: c.offset, physicalOffset: pcap.offset, length: c.length, backing: 'passthrough' })
   }
   reasons.push(...barReasons(layout, physical))

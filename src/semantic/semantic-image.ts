@@ -35,6 +35,13 @@ export interface SemanticImage {
   readonly fields: readonly FieldInstance[]
 }
 
+/**
+ * The fields of one capability (null: the header). Matched by place, not identity: functions of
+ * one device model share their field instances.
+ */
+export const fieldsOfCapability = (s: SemanticImage, cap: Pick<Capability, 'space' | 'offset'> | null): FieldInstance[] =>
+  s.fields.filter((f) => (cap === null ? f.capability === null : f.capability?.offset === cap.offset && f.capability.space === cap.space))
+
 /** The read-only value bytes of a semantic image. */
 export const readOnlyBytes = (s: SemanticImage): Uint8Array => s.packed.subarray(0, s.size)
 /** The guest write mask of a semantic image. */
