@@ -60,25 +60,30 @@ const expectAtLeastAsStrict = (source: PreparedFunction, destination: PreparedFu
   return refused.length
 }
 
-const REAL_PAIRS: ReadonlyArray<readonly [string, string]> = [
-  ['amd-navi23-gpu-sysA', 'amd-navi23-gpu-sysB'],
-  ['intel-haswell-ep-rootport-2f02-a', 'intel-haswell-ep-rootport-2f02-b'],
-  ['qemu-nvme-sriov-pf-vfs-off', 'qemu-nvme-sriov-pf-vfs-on'],
-  ['intel-sunrisepoint-rootport-9d10', 'intel-sunrisepoint-rootport-9d10-aerlog'],
-  ['qemu-nvme-sriov-pf', 'qemu-nvme-sriov-pf-vfs-on'],
-  ['broadcom-bcm5719-fn0', 'broadcom-bcm5719-fn1'],
-  ['intel-cxl-0d93-dvsec', 'intel-cxl-0d93-doe'],
-  ['mlx4-cx3pro-pf', 'mlx5-cx5ex-pf'],
-  ['samsung-a808-nvme', 'samsung-pm174x-nvme'],
-  ['intel-haswell-ep-rootport-2f02-a', 'intel-haswell-ep-rootport-2f03'],
-  ['nvidia-ga104-rtx3070ti', 'nvidia-ga104-hda'],
-  ['amd-navi10-switch-upstream-1478', 'amd-navi10-switch-downstream-1479'],
+/**
+ * Real pairs, and whether QEMU's rule refuses them at all: the three same-model pairs differ only
+ * in writable or write-1-to-clear bits (argued byte by byte in real-pairs.test.ts); every other
+ * pair is two different devices or boards and differs in read-only bytes.
+ */
+const REAL_PAIRS: ReadonlyArray<readonly [string, string, boolean]> = [
+  ['amd-navi23-gpu-sysA', 'amd-navi23-gpu-sysB', false],
+  ['intel-haswell-ep-rootport-2f02-a', 'intel-haswell-ep-rootport-2f02-b', false],
+  ['qemu-nvme-sriov-pf-vfs-off', 'qemu-nvme-sriov-pf-vfs-on', false],
+  ['intel-sunrisepoint-rootport-9d10', 'intel-sunrisepoint-rootport-9d10-aerlog', true],
+  ['qemu-nvme-sriov-pf', 'qemu-nvme-sriov-pf-vfs-on', true],
+  ['broadcom-bcm5719-fn0', 'broadcom-bcm5719-fn1', true],
+  ['intel-cxl-0d93-dvsec', 'intel-cxl-0d93-doe', true],
+  ['mlx4-cx3pro-pf', 'mlx5-cx5ex-pf', true],
+  ['samsung-a808-nvme', 'samsung-pm174x-nvme', true],
+  ['intel-haswell-ep-rootport-2f02-a', 'intel-haswell-ep-rootport-2f03', true],
+  ['nvidia-ga104-rtx3070ti', 'nvidia-ga104-hda', true],
+  ['amd-navi10-switch-upstream-1478', 'amd-navi10-switch-downstream-1479', true],
 ]
 
 describe('at least as strict as QEMU\'s load check', () => {
-  it.skipIf(!sharedCorpusPresent).each(REAL_PAIRS)('real pair %s → %s, both ways', (a, b) => {
+  it.skipIf(!sharedCorpusPresent).each(REAL_PAIRS)('real pair %s → %s, both ways (QEMU refuses: %s)', (a, b, qemuRefuses) => {
     const refused = expectAtLeastAsStrict(preparedReal(a), preparedReal(b)) + expectAtLeastAsStrict(preparedReal(b), preparedReal(a))
-    expect(refused).toBeGreaterThanOrEqual(0)
+    expect(refused > 0).toBe(qemuRefuses)
   })
 
   it('the accelerator family, every ordered pair', () => {
