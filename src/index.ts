@@ -113,6 +113,6 @@ export { MAX_STATE_BYTES, decodeMigrationState, encodeMigrationState, migrationS
 // Hosts and the whole-VM check
 export type { HostFileError, HostFunctionSpec, HostSpec } from './host/host-file.js'
 export { decodeHostFile } from './host/host-file.js'
-export type { Host, HostCandidate } from './migrate/host.js'
+export type { Host, HostFunction } from './migrate/host.js'
 export type { CheckMigrationOptions, FunctionAssignment, MigrationVerdict } from './migrate/check-migration.js'
 export { checkMigration } from './migrate/check-migration.js'

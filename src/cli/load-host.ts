@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { decodeHostFile } from '../host/host-file.js'
 import { build } from '../layout/build.js'
-import type { Host, HostCandidate } from '../migrate/host.js'
+import type { Host, HostFunction } from '../migrate/host.js'
 import { prepareFunction } from '../semantic/prepared-function.js'
 import { errorLine } from './exit.js'
 import type { CliIo } from './io.js'
@@ -26,7 +26,7 @@ export const loadHost = async (io: CliIo, path: string): Promise<E.Either<string
   const spec = decodeHostFile(new TextDecoder().decode(read.right))
   if (E.isLeft(spec)) return E.left(errorLine(path, spec.left))
   const base = dirname(path)
-  const functions: HostCandidate[] = []
+  const functions: HostFunction[] = []
   for (const f of spec.right.functions) {
     const file = isAbsolute(f.source.path) ? f.source.path : join(base, f.source.path)
     let prepared

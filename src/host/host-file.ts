@@ -12,6 +12,7 @@ import type { Persona } from '../layout/function-layout.js'
 import { UInt } from '../layout/layout-file.js'
 import { type HostPasidData, hostPasidFromData } from '../pasid/pasid-files.js'
 import type { HostPasid } from '../pasid/host-pasid.js'
+import type { PasidRanges } from '../pasid/pasid-ranges.js'
 
 export interface HostFunctionSpec {
   readonly address: string
@@ -26,7 +27,7 @@ export interface HostFunctionSpec {
 export interface HostSpec {
   readonly name: string
   readonly functions: readonly HostFunctionSpec[]
-  readonly pasid: HostPasid | null
+  readonly pasid: HostPasid<PasidRanges> | null
 }
 
 export interface HostFileError {
@@ -72,7 +73,7 @@ export const decodeHostFile = (text: string): E.Either<readonly HostFileError[],
   functions.forEach((f, i) => {
     if (f.pf !== null && !seen.has(f.pf)) errors.push({ path: ['functions', i, 'pf'], message: `no function ${f.pf} on this host` })
   })
-  let pasid: HostPasid | null = null
+  let pasid: HostPasid<PasidRanges> | null = null
   if (decoded.right.pasid !== undefined) {
     const p = hostPasidFromData(decoded.right.pasid)
     if (E.isLeft(p)) errors.push(...p.left.map((e) => ({ path: ['pasid', ...e.path], message: e.message })))

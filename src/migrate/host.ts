@@ -1,12 +1,15 @@
 /**
  * A candidate destination host, loaded: its functions prepared for judgement, their personas
- * and PFs, which are free, and its PASID side.
+ * and PFs, which are free, and its PASID side with pools as range lists. Hosts of a fleet share
+ * their device models: functions of the same model may (and in a fleet should) point at the
+ * same `PreparedFunction`, so 10^6 hosts cost their addresses and pool ranges, not 10^6 images.
  */
 import type { Persona } from '../layout/function-layout.js'
 import type { HostPasid } from '../pasid/host-pasid.js'
+import type { PasidRanges } from '../pasid/pasid-ranges.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
 
-export interface HostCandidate {
+export interface HostFunction {
   readonly address: string
   readonly function: PreparedFunction
   readonly persona: Persona | null
@@ -17,6 +20,6 @@ export interface HostCandidate {
 
 export interface Host {
   readonly name: string
-  readonly functions: readonly HostCandidate[]
-  readonly pasid: HostPasid | null
+  readonly functions: readonly HostFunction[]
+  readonly pasid: HostPasid<PasidRanges> | null
 }

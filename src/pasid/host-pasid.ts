@@ -1,12 +1,14 @@
 /**
  * A destination host's PASID side, as data: the IOMMU's limit, whether the CPU translates
  * ENQCMD PASIDs, the split point of its global allocator, the global pool, and per function
- * the physical PASID capability and pool.
+ * the physical PASID capability and pool. Pools are bitmaps (`PasidPool`, what plans allocate
+ * from) or range lists (`PasidRanges`, what a fleet of hosts is held and filtered as).
  */
 import type { PasidPool } from './pasid-pool.js'
+import { type PasidRanges, poolToRanges, rangesToPool } from './pasid-ranges.js'
 import { effectiveWidth, type PasidWidth, pasidCount } from './pasid.js'
 
-export interface HostPasidFunction {
+export interface HostPasidFunction<P = PasidPool> {
   readonly id: string
   /** Max PASID Width of the function's PASID capability (a VF: its PF's); 0 without one. */
   readonly capabilityWidth: PasidWidth
@@ -16,18 +18,31 @@ export interface HostPasidFunction {
   readonly pasidEnabled: boolean
   readonly isVf: boolean
   /** The function's own PASID space (per-rid: the parent's pool; delegated: the VF's space). */
-  readonly pool: PasidPool
+  readonly pool: P
 }
 
-export interface HostPasid {
+export interface HostPasid<P = PasidPool> {
   readonly iommuWidth: PasidWidth
   /** The CPU translates ENQCMD PASIDs (guest local → host global). */
   readonly cpuTranslation: boolean
   /** N' of global-split: [1, N') left to guests, [N', max) host-global; null when not split. */
   readonly split: number | null
-  readonly global: PasidPool
-  readonly functions: readonly HostPasidFunction[]
+  readonly global: P
+  readonly functions: ReadonlyArray<HostPasidFunction<P>>
 }
 
 /** The first PASID a host function cannot use: 1 << min(capability width, IOMMU width). */
-export const pasidLimit = (host: HostPasid, f: HostPasidFunction): number => pasidCount(effectiveWidth(f.capabilityWidth, host.iommuWidth))
+export const pasidLimit = (host: Pick<HostPasid<unknown>, 'iommuWidth'>, f: Pick<HostPasidFunction<unknown>, 'capabilityWidth'>): number => pasidCount(effectiveWidth(f.capabilityWidth, host.iommuWidth))
+
+/** The same host side with its pools in another form. */
+export const mapPools = <P, Q>(host: HostPasid<P>, f: (pool: P) => Q): HostPasid<Q> => ({
+  ...host,
+  global: f(host.global),
+  functions: host.functions.map((x) => ({ ...x, pool: f(x.pool) })),
+})
+
+/** Bitmap pools (to plan on) from range pools. */
+export const withBitmapPools = (host: HostPasid<PasidRanges>): HostPasid => mapPools(host, rangesToPool)
+
+/** Range pools (to hold and filter) from bitmap pools. */
+export const withRangePools = (host: HostPasid): HostPasid<PasidRanges> => mapPools(host, poolToRanges)

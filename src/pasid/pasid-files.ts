@@ -9,8 +9,9 @@ import * as t from 'io-ts'
 import { parseDocument } from 'yaml'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
 import { UInt } from '../layout/layout-file.js'
-import type { HostPasid } from './host-pasid.js'
-import { pasidPool, type PasidRange } from './pasid-pool.js'
+import { type HostPasid, withBitmapPools } from './host-pasid.js'
+import type { PasidRange } from './pasid-pool.js'
+import { pasidRanges, type PasidRanges } from './pasid-ranges.js'
 import type { PasidStateError } from './pasid-state-error.js'
 import type { PasidState } from './pasid-state.js'
 import { type Pasid, pasidWidth, type PasidWidth } from './pasid.js'
@@ -115,14 +116,16 @@ export const decodeHostPasid = (text: string): E.Either<readonly PasidStateError
   }
   const decoded = HostHeader.decode(raw)
   if (E.isLeft(decoded)) return E.left(shapeErrors(decoded.left))
-  return E.mapLeft((errors: readonly PasidStateError[]) => errors.map((e) => ({ ...e, path: ['pasid', ...e.path] })))(hostPasidFromData(decoded.right.pasid))
+  const pasid = hostPasidFromData(decoded.right.pasid)
+  if (E.isLeft(pasid)) return E.left(pasid.left.map((e) => ({ ...e, path: ['pasid', ...e.path] })))
+  return E.right(withBitmapPools(pasid.right))
 }
 
 /** The shape of a host file's `pasid` section. */
 export type HostPasidData = t.TypeOf<typeof PoolFile>
 
-/** A host's PASID side from the plain data of its `pasid` section; paths relative to it. */
-export const hostPasidFromData = (raw: unknown): E.Either<readonly PasidStateError[], HostPasid> => {
+/** A host's PASID side from the plain data of its `pasid` section (pools as the file gives them: ranges); paths relative to it. */
+export const hostPasidFromData = (raw: unknown): E.Either<readonly PasidStateError[], HostPasid<PasidRanges>> => {
   const decoded = PoolFile.decode(raw)
   if (E.isLeft(decoded)) return E.left(shapeErrors(decoded.left))
   const p = decoded.right
@@ -132,7 +135,7 @@ export const hostPasidFromData = (raw: unknown): E.Either<readonly PasidStateErr
     iommuWidth: p.iommuWidth,
     cpuTranslation: p.cpuTranslation,
     split: p.split,
-    global: pasidPool(p.iommuWidth, p.globalAllocated),
+    global: pasidRanges(p.iommuWidth, p.globalAllocated),
     functions: p.functions.map((f) => ({
       id: f.id,
       capabilityWidth: f.capabilityWidth,
@@ -140,7 +143,7 @@ export const hostPasidFromData = (raw: unknown): E.Either<readonly PasidStateErr
       privileged: f.privileged,
       pasidEnabled: f.pasidEnabled,
       isVf: f.vf,
-      pool: pasidPool(f.capabilityWidth, f.allocated),
+      pool: pasidRanges(f.capabilityWidth, f.allocated),
     })),
   })
 }

@@ -46,7 +46,8 @@ export interface RemapOptions {
   readonly assignment?: ReadonlyMap<string, string>
 }
 
-const reason = (code: ReasonCode, message: string, source: Reason['source'] = null, destination: Reason['destination'] = null): Reason => ({
+/** A PASID refusal (capability: Process Address Space ID). */
+export const pasidReason = (code: ReasonCode, message: string, source: Reason['source'] = null, destination: Reason['destination'] = null): Reason => ({
   code,
   severity: 'error',
   capability: 'Process Address Space ID',
@@ -63,23 +64,28 @@ const withFunctionPool = (host: HostPasid, id: string, pool: PasidPool): HostPas
   functions: host.functions.map((f) => (f.id === id ? { ...f, pool } : f)),
 })
 
-/** Reasons about each function that hold in every mode: present, PASID-capable, features, PF enabled. */
-const functionReasons = (state: PasidState, host: HostPasid, hostOf: (f: PasidFunction) => HostPasidFunction | undefined, checkWidth: (f: PasidFunction) => boolean): Reason[] => {
+/** Reasons about each function that hold in every mode: present, PASID-capable, features, PF enabled. Any pool form. */
+export const functionReasons = <P>(
+  state: PasidState,
+  host: HostPasid<P>,
+  hostOf: (f: PasidFunction) => HostPasidFunction<P> | undefined,
+  checkWidth: (f: PasidFunction) => boolean,
+): Reason[] => {
   const reasons: Reason[] = []
   for (const f of state.functions) {
     const h = hostOf(f)
     if (h === undefined) {
-      reasons.push(reason('PASID_NO_FUNCTION', `the destination has no function to take ${f.id}`, f.id, null))
+      reasons.push(pasidReason('PASID_NO_FUNCTION', `the destination has no function to take ${f.id}`, f.id, null))
       continue
     }
     if (h.capabilityWidth === 0) {
-      reasons.push(reason('PASID_WIDTH', `${h.id} has no PASID capability${h.isVf ? ' (on its PF)' : ''}; ${f.id} uses PASIDs`, f.capability.width, 0))
+      reasons.push(pasidReason('PASID_WIDTH', `${h.id} has no PASID capability${h.isVf ? ' (on its PF)' : ''}; ${f.id} uses PASIDs`, f.capability.width, 0))
       continue
     }
     const width = Math.log2(pasidLimit(host, h))
     if (checkWidth(f) && width < f.capability.width) {
       reasons.push(
-        reason(
+        pasidReason(
           'PASID_WIDTH',
           `${f.id}: the guest was shown ${f.capability.width}-bit PASIDs; ${h.id} supports ${width} bits (capability ${h.capabilityWidth}, IOMMU ${host.iommuWidth})`,
           f.capability.width,
@@ -91,12 +97,12 @@ const functionReasons = (state: PasidState, host: HostPasid, hostOf: (f: PasidFu
       [f.capability.execute, h.execute, 'Execute Permission'],
       [f.capability.privileged, h.privileged, 'Privileged Mode'],
     ] as const) {
-      if (want && !has) reasons.push(reason('PASID_FEATURES', `${f.id}: the guest was shown ${name} support; ${h.id} lacks it`, true, false))
+      if (want && !has) reasons.push(pasidReason('PASID_FEATURES', `${f.id}: the guest was shown ${name} support; ${h.id} lacks it`, true, false))
     }
-    if (h.isVf && !h.pasidEnabled) reasons.push(reason('PASID_PF_DISABLED', `${h.id} is a VF whose PF has PASID disabled; its PASIDs would not work`, true, false))
+    if (h.isVf && !h.pasidEnabled) reasons.push(pasidReason('PASID_PF_DISABLED', `${h.id} is a VF whose PF has PASID disabled; its PASIDs would not work`, true, false))
   }
   if (state.functions.some((f) => f.enqcmd) && !host.cpuTranslation) {
-    reasons.push(reason('PASID_NO_TRANSLATION', 'functions submit with ENQCMD, but the destination CPU has no PASID translation for guests', true, false))
+    reasons.push(pasidReason('PASID_NO_TRANSLATION', 'functions submit with ENQCMD, but the destination CPU has no PASID translation for guests', true, false))
   }
   return reasons
 }
@@ -115,9 +121,9 @@ const delegate = (
     if (h === undefined || h.capabilityWidth === 0) continue
     const current = next.functions.find((x) => x.id === h.id)!
     if (b.pasid >= pasidLimit(host, h)) {
-      reasons.push(reason('PASID_WIDTH', `${b.function.id}: PASID ${b.pasid} is beyond ${h.id}'s limit ${pasidLimit(host, h)}`, b.pasid, pasidLimit(host, h)))
+      reasons.push(pasidReason('PASID_WIDTH', `${b.function.id}: PASID ${b.pasid} is beyond ${h.id}'s limit ${pasidLimit(host, h)}`, b.pasid, pasidLimit(host, h)))
     } else if (isAllocated(current.pool, b.pasid)) {
-      reasons.push(reason('PASID_OCCUPIED', `${b.function.id}: PASID ${b.pasid} is already in use on ${h.id}`, b.pasid, null))
+      reasons.push(pasidReason('PASID_OCCUPIED', `${b.function.id}: PASID ${b.pasid} is already in use on ${h.id}`, b.pasid, null))
     } else {
       next = withFunctionPool(next, h.id, withPasids(current.pool, [b.pasid], true))
       entries.push({ function: h.id, pasid: b.pasid, guest: b.pasid, kind: 'hardware' })
@@ -132,7 +138,7 @@ const assignOrRefuse = (host: HostPasid, from: number, demands: readonly GlobalD
   if (E.isLeft(assigned)) {
     const s = assigned.left
     reasons.push(
-      reason(
+      pasidReason(
         'PASID_POOL_EXHAUSTED',
         `${s.needed} local PASID${s.needed === 1 ? '' : 's'} need${s.needed === 1 ? 's' : ''} a fresh global below ${s.bound} (the smallest limit of the functions attached), but the destination has only ${s.available} free in [${from}, ${s.bound})`,
         s.needed,
@@ -199,7 +205,7 @@ export const remapPasids = (state: PasidState, host: HostPasid, options: RemapOp
       const pool = next.functions.find((x) => x.id === h.id)!.pool
       const p = lowestFree(pool, 1, pasidLimit(host, h))
       if (p === null) {
-        reasons.push(reason('PASID_POOL_EXHAUSTED', `${h.id}'s PASID pool has no free PASID below ${pasidLimit(host, h)} for ${b.function}'s vPASID ${b.pasid}`, b.pasid, null))
+        reasons.push(pasidReason('PASID_POOL_EXHAUSTED', `${h.id}'s PASID pool has no free PASID below ${pasidLimit(host, h)} for ${b.function}'s vPASID ${b.pasid}`, b.pasid, null))
         break
       }
       next = withFunctionPool(next, h.id, withPasids(pool, [p], true))
@@ -228,9 +234,9 @@ export const remapPasids = (state: PasidState, host: HostPasid, options: RemapOp
   // global-split
   const reasons = functionReasons(state, host, hostOf, (f) => !f.enqcmd)
   if (host.split === null) {
-    reasons.push(reason('PASID_SPLIT', `the destination does not split its PASID space; the guest owns locals [1, ${state.split})`, state.split, null))
+    reasons.push(pasidReason('PASID_SPLIT', `the destination does not split its PASID space; the guest owns locals [1, ${state.split})`, state.split, null))
   } else if (host.split < state.split) {
-    reasons.push(reason('PASID_SPLIT', `the destination leaves guests [1, ${host.split}) but the guest owns locals up to ${state.split - 1}`, state.split, host.split))
+    reasons.push(pasidReason('PASID_SPLIT', `the destination leaves guests [1, ${host.split}) but the guest owns locals up to ${state.split - 1}`, state.split, host.split))
   }
   // Per function id, what the loops below need, found once.
   const info = new Map<string, { readonly f: PasidFunction; readonly hostId: string; readonly limit: number }>()
@@ -239,13 +245,13 @@ export const remapPasids = (state: PasidState, host: HostPasid, options: RemapOp
   const demands: GlobalDemand[] = new Array(locals.length)
   for (let k = 0; k < locals.length; k++) {
     const l = locals[k]!
-    if (isAllocated(host.global, l.local)) reasons.push(reason('PASID_LOCAL_OCCUPIED', `local PASID ${l.local} is already allocated on the destination`, l.local, null))
+    if (isAllocated(host.global, l.local)) reasons.push(pasidReason('PASID_LOCAL_OCCUPIED', `local PASID ${l.local} is already allocated on the destination`, l.local, null))
     let bound = 1 << 20
     for (const id of l.functions) {
       const { f, hostId, limit } = info.get(id)!
       bound = Math.min(bound, limit)
       if (!f.enqcmd && limit > 0 && l.local >= limit) {
-        reasons.push(reason('PASID_WIDTH', `${id}: local PASID ${l.local} (programmed as is for a non-ENQCMD function) is beyond ${hostId}'s limit ${limit}`, l.local, limit))
+        reasons.push(pasidReason('PASID_WIDTH', `${id}: local PASID ${l.local} (programmed as is for a non-ENQCMD function) is beyond ${hostId}'s limit ${limit}`, l.local, limit))
       }
     }
     demands[k] = { local: l.local, bound }
