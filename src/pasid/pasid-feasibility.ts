@@ -38,6 +38,14 @@ export interface CompiledPasids {
   readonly locals: readonly number[]
   /** Each state function's index. */
   readonly indexOf: ReadonlyMap<PasidFunction, number>
+  /** Per function: the destination's width must cover the guest's (its PASIDs reach the hardware as they are). */
+  readonly widthChecked: readonly boolean[]
+  /** Per function: its PASIDs are programmed as they are (delegated; global-per-function's local functions). */
+  readonly asIs: readonly boolean[]
+  readonly anyEnqcmd: boolean
+  /** Working space of `pasidsFeasible` (per function limits, per group bounds): it allocates nothing. */
+  readonly scratch: Float64Array
+  readonly boundScratch: Float64Array
 }
 
 /** The state validated and arranged; Left with the state's own errors. */
@@ -72,7 +80,22 @@ export const compilePasids = (state: PasidState): E.Either<readonly PasidStateEr
     for (const fs of uses.values()) addToGroup(fs)
   }
   for (const p of pasidsOf) p.sort((a, b) => a - b)
-  return E.right({ state, pasidsOf, groups: [...groupCounts.values()], locals, indexOf: new Map(state.functions.map((f, i) => [f, i])) })
+  const widthChecked = state.functions.map((f) =>
+    state.mode === 'delegated' ? true : state.mode === 'per-rid' ? false : state.mode === 'global-per-function' ? f.pool !== 'global' : !f.enqcmd,
+  )
+  const asIs = state.functions.map((f) => state.mode === 'delegated' || (state.mode === 'global-per-function' && f.pool !== 'global'))
+  return E.right({
+    state,
+    pasidsOf,
+    groups: [...groupCounts.values()],
+    locals,
+    indexOf: new Map(state.functions.map((f, i) => [f, i])),
+    widthChecked,
+    asIs,
+    anyEnqcmd: state.functions.some((f) => f.enqcmd),
+    scratch: new Float64Array(state.functions.length),
+    boundScratch: new Float64Array(groupCounts.size),
+  })
 }
 
 /** How many of the sorted `values` lie in [from, to). */
@@ -107,15 +130,103 @@ const occupied = (values: readonly number[], pool: PasidRanges): { count: number
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
+/** Each state function's destination function, by index (undefined: none). */
+export type PasidAssignment = ReadonlyArray<HostPasidFunction<PasidRanges> | undefined>
+
+/** Whether any of the sorted `values` is allocated in `pool` (at or beyond its width counts). No allocation. */
+const anyAllocated = (values: readonly number[], pool: PasidRanges): boolean => {
+  if (values.length === 0) return false
+  const last = values[values.length - 1]!
+  if (last >= 1 << pool.width) return true
+  const a = pool.ranges
+  for (let i = 0; i < a.length; i += 3) {
+    if (a[i]! > last) break
+    if (a[i + 1]! > values[0]! && countIn(values, a[i]!, a[i + 1]!) > 0) return true
+  }
+  return false
+}
+
 /**
- * Every kind of reason the host cannot take the state, with `hostOf` giving each state
- * function's destination (by index); empty when a plan exists. Same codes as `remapPasids`.
+ * What no assignment can change: ENQCMD needs the CPU's translation; in global-split the host
+ * must leave guests the state's locals, none of them allocated. False means every assignment
+ * is refused (`pasidFeasibility` says why).
  */
-export const pasidFeasibility = (
-  compiled: CompiledPasids,
-  host: HostPasid<PasidRanges>,
-  hostOf: (index: number) => HostPasidFunction<PasidRanges> | undefined,
-): Reason[] => {
+export const hostAdmitsPasids = (compiled: CompiledPasids, host: HostPasid<PasidRanges>): boolean => {
+  if (compiled.anyEnqcmd && !host.cpuTranslation) return false
+  const state = compiled.state
+  if (state.mode !== 'global-split') return true
+  return host.split !== null && host.split >= state.split && !anyAllocated(compiled.locals, host.global)
+}
+
+/**
+ * Whether the host can take the state under `assigned`: the decision alone, without allocating
+ * (a scheduler asks it of every host). Equal to `pasidFeasibility(...).length === 0`.
+ */
+export const pasidsFeasible = (compiled: CompiledPasids, host: HostPasid<PasidRanges>, assigned: PasidAssignment): boolean => {
+  if (!hostAdmitsPasids(compiled, host)) return false
+  const { state, pasidsOf } = compiled
+  const n = state.functions.length
+  const limits = compiled.scratch
+  for (let i = 0; i < n; i++) {
+    const h = assigned[i]
+    if (h === undefined || h.capabilityWidth === 0) return false
+    const f = state.functions[i]!
+    const width = Math.min(h.capabilityWidth, host.iommuWidth)
+    if (compiled.widthChecked[i] && width < f.capability.width) return false
+    if ((f.capability.execute && !h.execute) || (f.capability.privileged && !h.privileged) || (h.isVf && !h.pasidEnabled)) return false
+    limits[i] = 1 << width
+  }
+  if (state.mode !== 'global-split') {
+    for (let i = 0; i < n; i++) {
+      const pasids = pasidsOf[i]!
+      if (pasids.length === 0) continue
+      if (state.mode === 'per-rid') {
+        if (pasids.length > rangesFree(assigned[i]!.pool, 1, limits[i]!)) return false
+      } else if (compiled.asIs[i] && (pasids[pasids.length - 1]! >= limits[i]! || anyAllocated(pasids, assigned[i]!.pool))) return false
+    }
+    return state.mode !== 'global-per-function' || globalsFit(compiled, host, limits, 1)
+  }
+  for (let i = 0; i < n; i++) {
+    const pasids = pasidsOf[i]!
+    if (compiled.widthChecked[i] && pasids.length > 0 && pasids[pasids.length - 1]! >= limits[i]!) return false
+  }
+  return globalsFit(compiled, host, limits, host.split!)
+}
+
+/** For every group's bound b (the smallest limit of its functions): the PASIDs bounded by b fit in the free globals of [from, b). */
+const globalsFit = (compiled: CompiledPasids, host: HostPasid<PasidRanges>, limits: Float64Array, from: number): boolean => {
+  const groups = compiled.groups
+  const bounds = compiled.boundScratch
+  for (let g = 0; g < groups.length; g++) {
+    let bound = 1 << 20
+    for (const i of groups[g]!.functions) bound = Math.min(bound, limits[i]!)
+    bounds[g] = bound
+  }
+  if (groups.length <= 16) {
+    for (let g = 0; g < groups.length; g++) {
+      let needed = 0
+      for (let x = 0; x < groups.length; x++) if (bounds[x]! <= bounds[g]!) needed += groups[x]!.count
+      if (needed > rangesFree(host.global, Math.max(from, 1), bounds[g]!)) return false
+    }
+    return true
+  }
+  const order = Array.from(groups, (_, g) => g).sort((a, b) => bounds[a]! - bounds[b]!)
+  let needed = 0
+  for (let k = 0; k < order.length; k++) {
+    needed += groups[order[k]!]!.count
+    const bound = bounds[order[k]!]!
+    if (k + 1 < order.length && bounds[order[k + 1]!] === bound) continue
+    if (needed > rangesFree(host.global, Math.max(from, 1), bound)) return false
+  }
+  return true
+}
+
+/**
+ * Every kind of reason the host cannot take the state under `assigned`; empty when a plan
+ * exists. Same codes as `remapPasids`.
+ */
+export const pasidFeasibility = (compiled: CompiledPasids, host: HostPasid<PasidRanges>, assigned: PasidAssignment): Reason[] => {
+  const hostOf = (i: number): HostPasidFunction<PasidRanges> | undefined => assigned[i]
   const { state, pasidsOf, indexOf } = compiled
   const byFunction = (f: PasidFunction): HostPasidFunction<PasidRanges> | undefined => hostOf(indexOf.get(f)!)
   const limitOf = (i: number): number => {

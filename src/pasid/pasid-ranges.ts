@@ -11,42 +11,55 @@ import { type PasidWidth, pasidCount } from './pasid.js'
 export interface PasidRanges {
   readonly _tag: 'PasidRanges'
   readonly width: PasidWidth
-  /** Allocated ranges, flat: [start0, end0, start1, end1, ...], sorted, disjoint, non-adjacent, within [0, 1 << width); PASID 0 always included. */
-  readonly bounds: readonly number[]
-  /** How many PASIDs are allocated before range i (prefix sums of the lengths). */
-  readonly before: readonly number[]
+  /**
+   * Allocated ranges as triples [start, end, allocatedBefore, ...]: sorted, disjoint,
+   * non-adjacent, within [0, 1 << width), PASID 0 always included; allocatedBefore is how many
+   * PASIDs the earlier ranges hold. One flat array: a fleet holds 10^6 of these.
+   */
+  readonly ranges: readonly number[]
 }
+
+/** Pools with nothing but PASID 0 allocated, one per width (most function pools are these). */
+const EMPTY: readonly PasidRanges[] = Array.from({ length: 21 }, (_, w) => ({ _tag: 'PasidRanges', width: w as PasidWidth, ranges: [0, 1, 0] }))
 
 /** A range pool of `width` bits with `allocated` taken (PASID 0 always). Ranges may overlap, touch or come in any order; they are clipped to the pool. */
 export const pasidRanges = (width: PasidWidth, allocated: readonly PasidRange[] = []): PasidRanges => {
   const count = pasidCount(width)
-  const sorted = [[0, 1] as PasidRange, ...allocated]
-    .map(([s, e]): PasidRange => [Math.max(0, s), Math.min(e, count)])
+  const sorted = allocated
+    .map(([s, e]): PasidRange => [Math.max(1, s), Math.min(e, count)])
     .filter(([s, e]) => e > s)
     .sort((a, b) => a[0] - b[0])
-  const bounds: number[] = []
+  if (sorted.length === 0 && EMPTY[width] !== undefined) return EMPTY[width]
+  const merged: number[] = [0, 1]
   for (const [s, e] of sorted) {
-    const last = bounds.length - 1
-    if (last > 0 && s <= bounds[last]!) bounds[last] = Math.max(bounds[last]!, e)
-    else bounds.push(s, e)
+    const last = merged.length - 1
+    if (s <= merged[last]!) merged[last] = Math.max(merged[last]!, e)
+    else merged.push(s, e)
   }
-  const before: number[] = []
+  // Exact length: arrays grown by push keep spare capacity, which a fleet pays 10^6 times.
+  const ranges: number[] = new Array((merged.length / 2) * 3)
   let total = 0
-  for (let i = 0; i < bounds.length; i += 2) {
-    before.push(total)
-    total += bounds[i + 1]! - bounds[i]!
+  for (let i = 0, j = 0; i < merged.length; i += 2, j += 3) {
+    ranges[j] = merged[i]!
+    ranges[j + 1] = merged[i + 1]!
+    ranges[j + 2] = total
+    total += merged[i + 1]! - merged[i]!
   }
-  return { _tag: 'PasidRanges', width, bounds, before }
+  return { _tag: 'PasidRanges', width, ranges }
 }
+
+/** How many ranges the pool holds. */
+export const rangeCount = (r: PasidRanges): number => r.ranges.length / 3
 
 /** Index of the last range starting at or before p, or -1. */
 const rangeAtOrBefore = (r: PasidRanges, p: number): number => {
+  const a = r.ranges
   let lo = 0
-  let hi = r.before.length - 1
+  let hi = a.length / 3 - 1
   let found = -1
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1
-    if (r.bounds[mid * 2]! <= p) {
+    if (a[mid * 3]! <= p) {
       found = mid
       lo = mid + 1
     } else hi = mid - 1
@@ -58,14 +71,15 @@ const rangeAtOrBefore = (r: PasidRanges, p: number): number => {
 export const rangesAllocated = (r: PasidRanges, p: number): boolean => {
   if (p < 0 || p >= pasidCount(r.width)) return true
   const i = rangeAtOrBefore(r, p)
-  return i >= 0 && p < r.bounds[i * 2 + 1]!
+  return i >= 0 && p < r.ranges[i * 3 + 1]!
 }
 
 /** How many PASIDs of [0, x) are allocated. */
 const allocatedBelow = (r: PasidRanges, x: number): number => {
   const i = rangeAtOrBefore(r, x - 1)
   if (i < 0) return 0
-  return r.before[i]! + Math.min(x, r.bounds[i * 2 + 1]!) - r.bounds[i * 2]!
+  const a = r.ranges
+  return a[i * 3 + 2]! + Math.min(x, a[i * 3 + 1]!) - a[i * 3]!
 }
 
 /** How many PASIDs of [from, to) are free (clipped to the pool). */
@@ -79,10 +93,11 @@ export const rangesFree = (r: PasidRanges, from: number, to: number): number => 
 /** The allocated ranges of [from, to), as pairs (for messages and overlap checks). */
 export const rangesWithin = (r: PasidRanges, from: number, to: number): PasidRange[] => {
   const out: PasidRange[] = []
-  for (let i = Math.max(0, rangeAtOrBefore(r, from)); i < r.before.length; i++) {
-    const s = Math.max(r.bounds[i * 2]!, from)
-    const e = Math.min(r.bounds[i * 2 + 1]!, to)
-    if (r.bounds[i * 2]! >= to) break
+  const a = r.ranges
+  for (let i = Math.max(0, rangeAtOrBefore(r, from)); i < a.length / 3; i++) {
+    if (a[i * 3]! >= to) break
+    const s = Math.max(a[i * 3]!, from)
+    const e = Math.min(a[i * 3 + 1]!, to)
     if (e > s) out.push([s, e])
   }
   return out
@@ -91,7 +106,7 @@ export const rangesWithin = (r: PasidRanges, from: number, to: number): PasidRan
 /** The bitmap pool with the same PASIDs allocated. */
 export const rangesToPool = (r: PasidRanges): PasidPool => {
   const ranges: PasidRange[] = []
-  for (let i = 0; i < r.bounds.length; i += 2) ranges.push([r.bounds[i]!, r.bounds[i + 1]!])
+  for (let i = 0; i < r.ranges.length; i += 3) ranges.push([r.ranges[i]!, r.ranges[i + 1]!])
   return pasidPool(r.width, ranges)
 }
 

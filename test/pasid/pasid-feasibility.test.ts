@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { type HostPasid, withBitmapPools } from '../../src/pasid/host-pasid.js'
-import { compilePasids, pasidFeasibility } from '../../src/pasid/pasid-feasibility.js'
+import { compilePasids, pasidFeasibility, pasidsFeasible } from '../../src/pasid/pasid-feasibility.js'
 import { freeCount, isAllocated, pasidPool, type PasidRange, samePool } from '../../src/pasid/pasid-pool.js'
 import { pasidRanges, type PasidRanges, poolToRanges, rangesAllocated, rangesFree, rangesToPool } from '../../src/pasid/pasid-ranges.js'
 import type { PasidFunction, PasidMode, PasidState } from '../../src/pasid/pasid-state.js'
@@ -34,8 +34,9 @@ describe('range pools', () => {
     )
   })
   it('merge touching and overlapping ranges and always hold PASID 0', () => {
-    expect(pasidRanges(w(8), [[5, 9], [1, 3], [3, 5], [20, 30], [25, 26]]).bounds).toEqual([0, 9, 20, 30])
-    expect(pasidRanges(w(4), [[10, 100]]).bounds).toEqual([0, 1, 10, 16])
+    // Triples: start, end, PASIDs allocated in earlier ranges.
+    expect(pasidRanges(w(8), [[5, 9], [1, 3], [3, 5], [20, 30], [25, 26]]).ranges).toEqual([0, 9, 0, 20, 30, 9])
+    expect(pasidRanges(w(4), [[10, 100]]).ranges).toEqual([0, 1, 0, 10, 16, 1])
   })
 })
 
@@ -100,7 +101,7 @@ const hostFor = (n: number): fc.Arbitrary<HostPasid<PasidRanges>> =>
 
 describe('feasibility agrees with the planner', () => {
   for (const mode of ['delegated', 'per-rid', 'global-per-function', 'global-split'] as const) {
-    it(`${mode}: refused exactly when remapPasids refuses, with the same reason codes`, () => {
+    it(`${mode}: refused exactly when remapPasids refuses, with the same reason codes; the allocation-free decision agrees`, () => {
       let accepted = 0
       let refused = 0
       fc.assert(
@@ -111,8 +112,10 @@ describe('feasibility agrees with the planner', () => {
             if (E.isLeft(planned)) throw new Error('generated states are valid')
             const compiled = compilePasids(state)
             if (E.isLeft(compiled)) throw new Error('generated states are valid')
-            const found = pasidFeasibility(compiled.right, host, (i) => host.functions.find((h) => h.id === state.functions[i]!.id))
+            const assigned = state.functions.map((f) => host.functions.find((h) => h.id === f.id))
+            const found = pasidFeasibility(compiled.right, host, assigned)
             expect(found.length === 0).toBe(planned.right.compatible)
+            expect(pasidsFeasible(compiled.right, host, assigned)).toBe(planned.right.compatible)
             expect([...new Set(found.map((r) => r.code))].sort()).toEqual([...new Set(planned.right.reasons.map((r) => r.code))].sort())
             if (planned.right.compatible) accepted++
             else refused++
@@ -148,7 +151,7 @@ describe('feasibility agrees with the planner', () => {
     })
     const compiled = compilePasids(state)
     if (E.isLeft(compiled)) throw new Error('valid')
-    const codes = (h: HostPasid<PasidRanges>) => pasidFeasibility(compiled.right, h, (i) => h.functions[i]).map((r) => r.code)
+    const codes = (h: HostPasid<PasidRanges>) => pasidFeasibility(compiled.right, h, h.functions).map((r) => r.code)
     expect(codes(host([[16, 29]]))).toEqual(['PASID_POOL_EXHAUSTED']) // 29, 30, 31 free: 3 < 4
     expect(codes(host([[16, 28]]))).toEqual([]) // 28–31 free: 4
     expect(codes(host([[16, 28], [100, 256]]))).toEqual([]) // occupancy above the bound does not matter
