@@ -9,6 +9,7 @@ import { checkCommand } from './check-command.js'
 import { deriveCommand } from './derive-command.js'
 import { remapCommand } from './remap-command.js'
 import { stateCommand } from './state-command.js'
+import { filterCommand } from './filter-command.js'
 import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { MAIN_USAGE } from './usage.js'
@@ -20,6 +21,7 @@ const COMMANDS: Readonly<Record<string, (io: CliIo, args: CliArgs) => Promise<Ex
   build: buildCommand,
   remap: remapCommand,
   state: stateCommand,
+  filter: filterCommand,
 }
 
 export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode> => {

@@ -19,6 +19,8 @@ Commands:
                 fresh host PASIDs for a VM's guest PASIDs on a destination, all or nothing
   state decode STATE.pb | state encode STATE.json
                 migration state between protobuf and its JSON mirror
+  filter STATE.pb HOST...
+                which candidate hosts can take the whole VM
 
 Run "vpci <command> --help" for a command's options.
 
@@ -166,4 +168,23 @@ Options:
 
 Example:
   vpci state decode vm-17.pb > vm-17.json && vpci state encode vm-17.json -o vm-17.pb
+`
+
+export const FILTER_USAGE = `Usage:
+  vpci filter STATE.pb HOST.yaml... [--json]
+
+Judge every candidate host (kind: Host files) for the VM whose migration state is STATE.pb, as
+a scheduler does: which hosts can take the whole VM (a one-to-one assignment of its functions
+to free host functions, each able to back its layout and take its state, with room for its
+PASIDs), and why each other host cannot. Device models are loaded once and judged once however
+many hosts carry them. On a terminal, more than 1,000 hosts get a progress line on stderr.
+
+Options:
+  --json   print {"vm":...,"hosts":N,"accepted":[{"host","file","assignment","warnings"}],
+           "rejected":[{"host","file","reasons"}]}
+
+Exit status: 0 at least one host accepted, 1 none, 2 bad input or usage.
+
+Example:
+  vpci filter vm-17.pb hosts/*.yaml --json
 `

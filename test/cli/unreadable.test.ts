@@ -29,6 +29,7 @@ describe('unreadable files', () => {
     ['build', corpusPath('layouts/accelerator-v1.yaml')],
     ['state', 'decode', corpusPath('state/vm-17-schema-v1.pb')],
     ['remap', corpusPath('pasid/vm-enqcmd.json'), '--host', corpusPath('pasid/host-b.yaml')],
+    ['filter', corpusPath('state/vm-17-schema-v1.pb'), corpusPath('hosts/host-good.yaml')],
   ])('%s %s', async (...argv) => {
     const io = failingReads()
     expect(await run(argv, io)).toBe(2)

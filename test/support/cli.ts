@@ -10,10 +10,13 @@ export interface CliResult {
   readonly stderr: string
 }
 
-export const vpci = async (...argv: string[]): Promise<CliResult> => {
+export const vpci = async (...argv: string[]): Promise<CliResult> => vpciWith({}, ...argv)
+
+/** As `vpci`, with parts of the io replaced (a terminal on stderr, say). */
+export const vpciWith = async (extra: Partial<CliIo>, ...argv: string[]): Promise<CliResult> => {
   let stdout = ''
   let stderr = ''
-  const io: CliIo = { ...processIo, out: (t) => void (stdout += t), err: (t) => void (stderr += t), errIsTty: false }
+  const io: CliIo = { ...processIo, out: (t) => void (stdout += t), err: (t) => void (stderr += t), errIsTty: false, ...extra }
   const code = await run(argv, io)
   return { code, stdout, stderr }
 }
