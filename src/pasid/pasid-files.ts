@@ -35,16 +35,55 @@ const FunctionFile = t.intersection([
   t.partial({ pool: t.keyof({ global: null, local: null }) }),
 ])
 const Binding = t.strict({ function: t.string, pasid: PasidNumber })
+const Local = t.strict({ local: PasidNumber, functions: t.array(t.string) })
+
+/**
+ * An array codec with a fast path: states carry thousands of bindings (2^20 locals at most),
+ * and io-ts spends microseconds on each element. Arrays whose every element passes `ok` are
+ * copied in one loop; any other array is validated by `codec` itself, so errors (and their
+ * paths) are exactly io-ts's.
+ */
+const fastArray = <C extends t.Mixed>(codec: t.ArrayC<C>, ok: (u: Record<string, unknown>) => boolean, copy: (u: Record<string, unknown>) => t.TypeOf<C>) =>
+  new t.Type<Array<t.TypeOf<C>>, unknown, unknown>(
+    codec.name,
+    codec.is,
+    (u, c) => {
+      if (Array.isArray(u)) {
+        const out: Array<t.TypeOf<C>> = new Array(u.length)
+        let i = 0
+        for (; i < u.length; i++) {
+          const x = u[i] as Record<string, unknown> | null
+          if (typeof x !== 'object' || x === null || !ok(x)) break
+          out[i] = copy(x)
+        }
+        if (i === u.length) return t.success(out)
+      }
+      // The slow path reports as the array type, so error paths keep their indices.
+      const last = c[c.length - 1]
+      return codec.validate(u, last === undefined ? c : [...c.slice(0, -1), { ...last, type: codec }])
+    },
+    codec.encode,
+  )
+const Bindings = fastArray(
+  t.array(Binding),
+  (b) => typeof b.function === 'string' && PasidNumber.is(b.pasid),
+  (b) => ({ function: b.function as string, pasid: b.pasid as Pasid }),
+)
+const Locals = fastArray(
+  t.array(Local),
+  (l) => PasidNumber.is(l.local) && Array.isArray(l.functions) && l.functions.every((f) => typeof f === 'string'),
+  (l) => ({ local: l.local as Pasid, functions: [...(l.functions as string[])] }),
+)
 const Header = { apiVersion: t.literal('vpci/v1'), kind: t.literal('PasidState') }
 
 const StateFile = t.union([
-  t.strict({ ...Header, mode: t.keyof({ delegated: null, 'per-rid': null, 'global-per-function': null }), functions: t.array(FunctionFile), bindings: t.array(Binding) }),
+  t.strict({ ...Header, mode: t.keyof({ delegated: null, 'per-rid': null, 'global-per-function': null }), functions: t.array(FunctionFile), bindings: Bindings }),
   t.strict({
     ...Header,
     mode: t.literal('global-split'),
     split: UInt,
     functions: t.array(FunctionFile),
-    locals: t.array(t.strict({ local: PasidNumber, functions: t.array(t.string) })),
+    locals: Locals,
   }),
 ])
 

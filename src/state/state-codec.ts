@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { configSpace } from '../config-space/config-space.js'
 import type { FunctionLayout, RawBytes } from '../layout/function-layout.js'
 import { layoutFromData, layoutToFile } from '../layout/layout-yaml.js'
-import { renderPath } from '../layout/layout-error.js'
+import { type LayoutError, renderPath } from '../layout/layout-error.js'
 import { encodePasidState, pasidStateFromData } from '../pasid/pasid-files.js'
 import type { PasidState } from '../pasid/pasid-state.js'
 import protobuf from 'protobufjs/minimal.js'
@@ -85,8 +85,31 @@ const pasidData = (w: Wire): unknown => {
   const base = { apiVersion: 'vpci/v1', kind: 'PasidState', mode, functions }
   return mode === 'global-split'
     ? { ...base, split: w.split ?? 0, locals: ((w.locals as Wire[] | undefined) ?? []).map((l) => ({ local: l.local ?? 0, functions: l.functions ?? [] })) }
-    : { ...base, bindings: ((w.bindings as Wire[] | undefined) ?? []).map((b) => ({ function: b.function ?? '', pasid: b.pasid ?? 0 })) }
+    : // Wire bindings already have the file's shape ({function, pasid}, defaults on the prototype): handed over as they are.
+      { ...base, bindings: (w.bindings as Wire[] | undefined) ?? [] }
 }
+
+/**
+ * Validated layouts by their content (the layout in the file's shape, as JSON). A VM's
+ * functions are often of one instance type, and a host decodes many VMs of few instance
+ * types; checking a layout (shape, then building it) costs far more than its key. Bounded: the
+ * oldest entry goes when full. Results are immutable values, safe to share.
+ */
+const LAYOUT_CACHE_SIZE = 64
+const layoutCache = new Map<string, E.Either<readonly LayoutError[], FunctionLayout>>()
+
+const checkedLayout = (data: unknown): E.Either<readonly LayoutError[], FunctionLayout> => {
+  const key = JSON.stringify(data)
+  const hit = layoutCache.get(key)
+  if (hit !== undefined) return hit
+  const checked = layoutFromData(data)
+  if (layoutCache.size >= LAYOUT_CACHE_SIZE) layoutCache.delete(layoutCache.keys().next().value!)
+  layoutCache.set(key, checked)
+  return checked
+}
+
+/** Empties the layout cache (benchmarks measure the cold path with it). */
+export const clearLayoutCache = (): void => layoutCache.clear()
 
 /** PASID functions must be the VM's assigned functions (by guest address). */
 const pasidFunctionErrors = (pasid: PasidState | null, functions: readonly AssignedFunction[]): StateError[] =>
@@ -122,7 +145,7 @@ export const decodeMigrationState = (bytes: Uint8Array): E.Either<readonly State
       errors.push({ path: ['functions', i, 'layout'], message: 'missing' })
       return
     }
-    const layout = layoutFromData(layoutData(f.layout as Wire))
+    const layout = checkedLayout(layoutData(f.layout as Wire))
     if (E.isLeft(layout)) {
       for (const e of layout.left) errors.push({ path: ['functions', i, 'layout', ...e.path], message: e.message })
       return

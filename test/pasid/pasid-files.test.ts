@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { decodeHostPasid, decodePasidState, encodePasidState } from '../../src/pasid/pasid-files.js'
+import { decodeHostPasid, decodePasidState, encodePasidState, pasidStateFromData } from '../../src/pasid/pasid-files.js'
 import { allocatedRanges } from '../../src/pasid/pasid-pool.js'
 import { vpci } from '../support/cli.js'
 import { corpusPath, readCorpusText } from '../support/repo-corpus.js'
@@ -38,6 +38,24 @@ describe('PASID files', () => {
     expect(E.isLeft(overlap) && overlap.left.map((e) => [e.code, e.path])).toEqual([['RANGES_OVERLAP', ['pasid', 'globalAllocated', 1]]])
     const wrong = decodePasidState(readCorpusText('pasid/vm-enqcmd.json').replace('"width": 16', '"width": 21'))
     expect(E.isLeft(wrong) && wrong.left.map((e) => e.path)).toContainEqual(['functions', 1, 'capability', 'width'])
+  })
+
+  it('a bad entry deep in a long binding or local list is reported at its index (the lists have a fast path)', () => {
+    const bindings = Array.from({ length: 5000 }, (_, i) => ({ function: 'a', pasid: 1 + i }))
+    const state = (b: unknown[]) => ({ apiVersion: 'vpci/v1', kind: 'PasidState', mode: 'delegated', functions: [{ id: 'a', capability: { width: 20, execute: false, privileged: false }, enqcmd: false }], bindings: b })
+    const ok = pasidStateFromData(state(bindings))
+    expect(E.isRight(ok) && ok.right.mode === 'delegated' && ok.right.bindings.length).toBe(5000)
+    const bad = pasidStateFromData(state(bindings.map((b, i) => (i === 4321 ? { ...b, pasid: 1 << 20 } : i === 4400 ? { ...b, function: 7 } : b))))
+    // (The union's other member, global-split, adds its own complaints about mode and locals.)
+    const paths = E.isLeft(bad) ? bad.left.map((e) => e.path) : []
+    expect(paths.filter((p) => p[0] === 'bindings')).toEqual([
+      ['bindings', 4321, 'pasid'],
+      ['bindings', 4400, 'function'],
+    ])
+    const locals = Array.from({ length: 100 }, (_, i) => ({ local: 1 + i, functions: ['a'] }))
+    locals[77] = { local: 78, functions: [3 as unknown as string] }
+    const split = pasidStateFromData({ apiVersion: 'vpci/v1', kind: 'PasidState', mode: 'global-split', split: 128, functions: state([]).functions, locals })
+    expect((E.isLeft(split) ? split.left.map((e) => e.path) : []).filter((p) => p[0] === 'locals')).toEqual([['locals', 77, 'functions', 0]])
   })
 })
 

@@ -149,6 +149,19 @@ describe('hostile bytes give typed errors', () => {
     )
   })
 
+  it('a bad layout is refused with its path every time, whatever the layout cache holds', () => {
+    const state = right(decodeMigrationState(golden))
+    const f = state.functions[1]!
+    const broken = { ...f.layout, capabilities: f.layout.capabilities.map((c, i) => (i === 0 ? { ...c, offset: 0x41 } : c)) }
+    const bad = encodeMigrationState({ ...state, wire: undefined, functions: [state.functions[0]!, { ...f, layout: broken }] })
+    for (let round = 0; round < 2; round++) {
+      const r = decodeMigrationState(bad)
+      expect(E.isLeft(r) && r.left.map((e) => e.path.slice(0, 5))).toContainEqual(['functions', 1, 'layout', 'capabilities', 0])
+    }
+    // The good state still decodes after the bad one.
+    expect(E.isRight(decodeMigrationState(golden))).toBe(true)
+  })
+
   it('a PASID function that is not an assigned function', () => {
     const state = right(decodeMigrationState(golden))
     const bad = encodeMigrationState({ ...state, wire: undefined, pasid: { ...state.pasid!, functions: [...state.pasid!.functions, { id: '00:09.0', capability: { width: 8 as PasidWidth, execute: false, privileged: false }, enqcmd: false }] } as PasidState })
