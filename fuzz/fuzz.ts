@@ -1,0 +1,92 @@
+/**
+ * The fuzzer: inputs for each target from its seeds (one in ten as is, the rest mutated), each
+ * run under watch. A failure is an exception, an input taking more than `maxMs`, or resident
+ * memory growing by more than a bound derived from the input's size. Failures are written to
+ * `corpus/fuzz/<target>/<hash>.bin` as reproducers (test/fuzz/reproducers.test.ts replays them).
+ */
+import { createHash } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { mutate, type Random, seeded } from './mutate.js'
+import { argvNoise, CORPUS, type Target, TARGETS } from './targets.js'
+
+export interface FuzzOptions {
+  readonly runs: number
+  readonly seed?: number
+  /** Only this target (by name). */
+  readonly target?: string
+  /** Default 1,000 ms. */
+  readonly maxMs?: number
+  /** Write reproducers to corpus/fuzz (default true). */
+  readonly save?: boolean
+  readonly onProgress?: (done: number, failures: number) => void
+}
+
+export interface FuzzFailure {
+  readonly target: string
+  readonly kind: 'exception' | 'slow' | 'memory'
+  readonly message: string
+  readonly input: Uint8Array
+  readonly file: string | null
+}
+
+export interface FuzzSummary {
+  readonly runs: number
+  readonly perTarget: Readonly<Record<string, number>>
+  readonly failures: readonly FuzzFailure[]
+  readonly ms: number
+}
+
+/** Resident memory may grow by this much for one input, plus 64× the input. */
+const MEMORY_SLACK = 256 * 1024 * 1024
+
+const save = (target: string, input: Uint8Array): string => {
+  const dir = join(CORPUS, 'fuzz', target)
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `${createHash('sha256').update(input).digest('hex').slice(0, 16)}.bin`)
+  writeFileSync(file, input)
+  return file
+}
+
+/** One input through one target, watched. Null when it passed. */
+export const runOne = async (target: Target, input: Uint8Array, maxMs = 1000): Promise<Omit<FuzzFailure, 'file'> | null> => {
+  const rss = process.memoryUsage.rss()
+  const start = performance.now()
+  try {
+    await target.run(input)
+  } catch (e) {
+    return { target: target.name, kind: 'exception', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e), input }
+  }
+  const ms = performance.now() - start
+  if (ms > maxMs) return { target: target.name, kind: 'slow', message: `${ms.toFixed(0)} ms (limit ${maxMs})`, input }
+  const grown = process.memoryUsage.rss() - rss
+  if (grown > MEMORY_SLACK + 64 * input.length) return { target: target.name, kind: 'memory', message: `resident memory grew ${Math.round(grown / 2 ** 20)} MiB for a ${input.length}-byte input`, input }
+  return null
+}
+
+/** The input number `i` for `target`. */
+const inputFor = (r: Random, target: Target, seeds: readonly Uint8Array[]): Uint8Array => {
+  const pick = () => seeds[Math.floor(r() * seeds.length)]!
+  if (r() < 0.1) return pick()
+  const mutated = mutate(r, pick(), pick())
+  return target.name === 'argv' && r() < 0.5 ? argvNoise(r, pick()) : mutated
+}
+
+export const fuzz = async (options: FuzzOptions): Promise<FuzzSummary> => {
+  const targets = TARGETS.filter((t) => options.target === undefined || t.name === options.target)
+  if (targets.length === 0) throw new Error(`no target "${options.target}"; targets: ${TARGETS.map((t) => t.name).join(', ')}`)
+  const seeds = new Map(targets.map((t) => [t, t.seeds()]))
+  const r = seeded(options.seed ?? 1)
+  const perTarget: Record<string, number> = {}
+  const failures: FuzzFailure[] = []
+  const start = performance.now()
+  for (let i = 0; i < options.runs; i++) {
+    const target = targets[i % targets.length]!
+    const input = inputFor(r, target, seeds.get(target)!)
+    perTarget[target.name] = (perTarget[target.name] ?? 0) + 1
+    const failed = await runOne(target, input, options.maxMs)
+    if (failed !== null) failures.push({ ...failed, file: options.save === false ? null : save(target.name, input) })
+    if ((i + 1) % 1000 === 0) options.onProgress?.(i + 1, failures.length)
+  }
+  return { runs: options.runs, perTarget, failures, ms: performance.now() - start }
+}

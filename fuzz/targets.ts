@@ -1,0 +1,219 @@
+/**
+ * What the fuzzer feeds: every decoder and entry point that faces untrusted input. Each target
+ * has seed inputs (files of the team corpus) and a `run` that takes one input through its
+ * decoder and, when that accepts it, on through what a real caller would do next. A target
+ * must return normally whatever the input: an exception is a failure.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as E from 'fp-ts/lib/Either.js'
+import type { CliIo } from '../src/cli/io.js'
+import { run } from '../src/cli/run.js'
+import { readDump, readSysfsFunction } from '../src/dump/read-dump.js'
+import { decodeHostFile } from '../src/host/host-file.js'
+import { build } from '../src/layout/build.js'
+import { derive } from '../src/layout/derive.js'
+import { decodeLayout, encodeLayout } from '../src/layout/layout-yaml.js'
+import { decodePersonaMatrix } from '../src/layout/persona.js'
+import { realize } from '../src/layout/realize.js'
+import { compileMigration } from '../src/migrate/migration-plan.js'
+import { decodeHostPasid, decodePasidState } from '../src/pasid/pasid-files.js'
+import { remapPasids } from '../src/pasid/remap.js'
+import { proveEquivalence } from '../src/proof/prove-equivalence.js'
+import { prepareFunction } from '../src/semantic/prepared-function.js'
+import { decodeMigrationState, encodeMigrationState, migrationStateFromJson } from '../src/state/state-codec.js'
+
+export const CORPUS = fileURLToPath(new URL('../corpus/', import.meta.url))
+
+const files = (dir: string, keep: (name: string) => boolean): string[] =>
+  readdirSync(join(CORPUS, dir)).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(join(CORPUS, path)).isDirectory() ? files(path, keep) : keep(name) ? [path] : []
+  })
+const bytesOf = (path: string): Uint8Array => new Uint8Array(readFileSync(join(CORPUS, path)))
+const textOf = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
+
+export interface Target {
+  readonly name: string
+  readonly seeds: () => readonly Uint8Array[]
+  readonly run: (input: Uint8Array) => void | Promise<void>
+}
+
+const typeA = (() => {
+  const l = decodeLayout(textOf(bytesOf('layouts/accelerator-v1.yaml')), 'accelerator-v1.yaml')
+  if (E.isLeft(l)) throw new Error('corpus/layouts/accelerator-v1.yaml must decode')
+  return l.right
+})()
+
+/** A function that read: walked, prepared, proved against itself, derived, built, realized. */
+const exercise = (dump: ReturnType<typeof readDump>): void => {
+  if (E.isLeft(dump)) return
+  const p = prepareFunction(dump.right)
+  proveEquivalence(p, p)
+  realize(typeA, p)
+  const layout = derive(p)
+  if (E.isRight(layout)) {
+    const built = build(layout.right)
+    if (E.isLeft(built)) throw new Error(`a derived layout does not build: ${built.left[0]!.message}`)
+    decodeLayout(encodeLayout(layout.right), 'derived.yaml')
+  }
+}
+
+const dumps = () => files('functions', () => true).concat(files('families', () => true), files('broken', () => true), files('bad-input', () => true)).map(bytesOf)
+const binaries = () => [bytesOf('sysfs/0000:5a:00.0/config'), ...dumps().flatMap((d) => {
+  const r = readDump(d, 'seed')
+  return E.isRight(r) ? [Uint8Array.from(r.right.config.bytes)] : []
+})]
+const layouts = () => files('layouts', (n) => n.endsWith('.yaml')).map(bytesOf)
+const hostsYaml = () => files('hosts', (n) => n.endsWith('.yaml')).concat(files('pasid', (n) => n.endsWith('.yaml'))).map(bytesOf)
+const states = () => files('state', (n) => n.endsWith('.pb')).map(bytesOf)
+
+const hostB = (() => {
+  const pools = decodeHostPasid(textOf(bytesOf('pasid/host-b.yaml')))
+  if (E.isLeft(pools)) throw new Error('corpus/pasid/host-b.yaml must decode')
+  return pools.right
+})()
+
+/** A file system in memory for CLI runs: every path reads as the one fuzzed input. */
+const memoryIo = (input: Uint8Array): CliIo => ({
+  out: () => undefined,
+  err: () => undefined,
+  stat: async (path) => (path.endsWith('/') ? { isDirectory: true, size: 0 } : { isDirectory: false, size: input.length }),
+  readFile: async () => input,
+  readDir: async () => ['config', 'resource'],
+  writeFile: async () => undefined,
+  errIsTty: false,
+})
+const ARGV: readonly (readonly string[])[] = [
+  ['caps', 'F'],
+  ['caps', 'F', '--json'],
+  ['check', 'A', 'B'],
+  ['check', 'L.yaml', 'P', '--json'],
+  ['check', 'S.pb', 'H.yaml'],
+  ['derive', 'F', '--policy', 'qemu', '--pasid', 'auto'],
+  ['build', 'L.yaml', '--format', 'binary', '-o', 'out'],
+  ['remap', 'S.json', '--host', 'H.yaml'],
+  ['state', 'decode', 'S.pb'],
+  ['state', 'encode', 'S.json', '-o', 'out'],
+  ['filter', 'S.pb', 'H1.yaml', 'H2.yaml', '--json'],
+]
+const ARGV_NOISE = ['--json', '--help', '-h', '--device', '00:00.0', '--policy', 'kernel', '--pasid', '0x100', '--format', 'lspci', '--instance', 'refuse', '--', '-', '', '--nope', 'x'.repeat(300)]
+
+export const TARGETS: readonly Target[] = [
+  { name: 'lspci-text', seeds: dumps, run: (input) => exercise(readDump(input, 'fuzz.lspci')) },
+  { name: 'binary', seeds: binaries, run: (input) => exercise(readDump(input, 'fuzz.bin')) },
+  {
+    name: 'sysfs',
+    seeds: () => [concatResource(bytesOf('sysfs/0000:5a:00.0/config'), textOf(bytesOf('sysfs/0000:5a:00.0/resource')))],
+    run: (input) => {
+      // The input is a config image and a resource file, split at the first 0x00 0xfe marker.
+      exercise(readSysfsFunction(splitResource(input), '/sys/bus/pci/devices/0000:5a:00.0'))
+    },
+  },
+  {
+    name: 'layout-yaml',
+    seeds: layouts,
+    run: (input) => {
+      const l = decodeLayout(textOf(input), 'fuzz.yaml')
+      if (E.isLeft(l)) return
+      const built = build(l.right)
+      if (E.isRight(built)) realize(l.right, prepareFunction(built.right))
+      encodeLayout(l.right, textOf(input))
+    },
+  },
+  {
+    name: 'host-yaml',
+    seeds: hostsYaml,
+    run: (input) => {
+      decodeHostFile(textOf(input))
+      decodeHostPasid(textOf(input))
+      decodePersonaMatrix(textOf(input), 'fuzz.yaml')
+    },
+  },
+  {
+    name: 'pasid-json',
+    seeds: () => files('pasid', (n) => n.endsWith('.json')).map(bytesOf),
+    run: (input) => {
+      const s = decodePasidState(textOf(input))
+      if (E.isRight(s)) remapPasids(s.right, hostB)
+    },
+  },
+  {
+    name: 'protobuf',
+    seeds: states,
+    run: (input) => {
+      const s = decodeMigrationState(input)
+      if (E.isLeft(s)) return
+      encodeMigrationState(s.right)
+      compileMigration(s.right)
+    },
+  },
+  {
+    name: 'state-json',
+    seeds: () => files('state', (n) => n.endsWith('.json')).map(bytesOf),
+    run: (input) => {
+      let raw: unknown
+      try {
+        raw = JSON.parse(textOf(input))
+      } catch {
+        return
+      }
+      migrationStateFromJson(raw)
+    },
+  },
+  {
+    name: 'argv',
+    // An argv (NUL-separated) whose every file reads as the same bytes: a corpus file.
+    seeds: () => ARGV.flatMap((argv) => [...dumps().slice(0, 2), ...layouts().slice(0, 1), ...states()].map((file) => encodeArgv(argv, file))),
+    run: async (input) => {
+      const { argv, file } = decodeArgv(input)
+      const code = await run(argv, memoryIo(file))
+      if (code === 3) throw new Error(`internal error (exit 3) for ${JSON.stringify(argv)}`)
+    },
+  },
+]
+
+/** Mixes command-line noise into an argv input (used as a mutator of the argv target). */
+export const argvNoise = (r: () => number, input: Uint8Array): Uint8Array => {
+  const { argv, file } = decodeArgv(input)
+  const out = [...argv]
+  const n = Math.floor(r() * 3)
+  for (let k = 0; k <= n; k++) {
+    const at = Math.floor(r() * (out.length + 1))
+    if (r() < 0.3 && out.length > 0) out.splice(Math.min(at, out.length - 1), 1)
+    else out.splice(at, 0, ARGV_NOISE[Math.floor(r() * ARGV_NOISE.length)]!)
+  }
+  return encodeArgv(out, file)
+}
+
+const MARK = Uint8Array.of(0x00, 0xfe, 0x00, 0xfe)
+const indexOfMark = (input: Uint8Array): number => {
+  for (let i = 0; i + MARK.length <= input.length; i++) if (input[i] === 0 && input[i + 1] === 0xfe && input[i + 2] === 0 && input[i + 3] === 0xfe) return i
+  return -1
+}
+const concatResource = (config: Uint8Array, resource: string): Uint8Array => {
+  const r = new TextEncoder().encode(resource)
+  const out = new Uint8Array(config.length + MARK.length + r.length)
+  out.set(config)
+  out.set(MARK, config.length)
+  out.set(r, config.length + MARK.length)
+  return out
+}
+const splitResource = (input: Uint8Array): { config: Uint8Array; resource?: string } => {
+  const at = indexOfMark(input)
+  return at < 0 ? { config: input } : { config: input.slice(0, at), resource: textOf(input.slice(at + MARK.length)) }
+}
+/** argv words, then a 0x01 line, then the file's bytes. */
+const encodeArgv = (argv: readonly string[], file: Uint8Array): Uint8Array => {
+  const head = new TextEncoder().encode(`${argv.join('\u0000')}\u0001`)
+  const out = new Uint8Array(head.length + file.length)
+  out.set(head)
+  out.set(file, head.length)
+  return out
+}
+const decodeArgv = (input: Uint8Array): { argv: string[]; file: Uint8Array } => {
+  const at = input.indexOf(0x01)
+  const head = at < 0 ? input : input.slice(0, at)
+  return { argv: textOf(head).split('\u0000').slice(0, 64), file: at < 0 ? new Uint8Array() : input.slice(at + 1) }
+}
