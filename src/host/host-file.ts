@@ -4,6 +4,7 @@
  * (paths relative to the host file), with its persona, its PF (for a VF) and whether it is
  * free. This module reads the text; the caller loads the files it names.
  */
+import { flowDepthError } from '../decode/yaml-depth.js'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { parseDocument } from 'yaml'
@@ -47,6 +48,8 @@ const HostFile = t.intersection([
 
 /** Reads a host file's text: every error with its path. */
 export const decodeHostFile = (text: string): E.Either<readonly HostFileError[], HostSpec> => {
+  const deep = flowDepthError(text)
+  if (deep !== null) return E.left([{ path: [], message: deep.message }])
   const doc = parseDocument(text, { uniqueKeys: true })
   if (doc.errors.length > 0) return E.left(doc.errors.map((e) => ({ path: [], message: e.message.split('\n')[0]! })))
   let raw: unknown

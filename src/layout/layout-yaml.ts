@@ -3,6 +3,7 @@
  * every error with its path and line; `encodeLayout` writes one, and given the file it came
  * from, changes only what changed so the operator's comments stay.
  */
+import { flowDepthError } from '../decode/yaml-depth.js'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
@@ -195,6 +196,8 @@ const withLines = (errors: readonly LayoutError[], doc: Document | null, lines: 
 /** Reads a layout file, or every reason it is not a valid one (path and line each). */
 export const decodeLayout = (text: string, file: string): E.Either<readonly LayoutError[], FunctionLayout> => {
   if (text.length > MAX_LAYOUT_BYTES) return E.left([{ ...layoutError('YAML_SYNTAX', [], `${text.length} bytes is larger than any layout file (limit ${MAX_LAYOUT_BYTES})`), file }])
+  const deep = flowDepthError(text)
+  if (deep !== null) return E.left([{ ...layoutError('YAML_SYNTAX', [], deep.message), file, line: deep.line }])
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true })
   if (doc.errors.length > 0) {
@@ -287,8 +290,8 @@ const applyChanges = (doc: Document, path: Array<string | number>, previous: unk
 export const encodeLayout = (layout: FunctionLayout, previousText?: string): string => {
   const next = layoutToFile(layout)
   if (previousText !== undefined) {
-    const doc = parseDocument(previousText)
-    if (doc.errors.length === 0) {
+    const doc = flowDepthError(previousText) === null ? parseDocument(previousText) : null
+    if (doc !== null && doc.errors.length === 0) {
       applyChanges(doc, [], doc.toJS({ maxAliasCount: MAX_ALIASES }), next)
       formatNumbers(doc)
       return doc.toString()

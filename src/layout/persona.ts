@@ -3,6 +3,7 @@
  * device persona (family, hardware version, firmware) speaks, and whether a source's stream can
  * be loaded on a destination.
  */
+import { flowDepthError } from '../decode/yaml-depth.js'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { parseDocument } from 'yaml'
@@ -84,6 +85,8 @@ const MatrixFile = t.strict({
 
 /** Reads a persona matrix file (`kind: PersonaMatrix`). */
 export const decodePersonaMatrix = (text: string, file: string): E.Either<readonly LayoutError[], PersonaMatrix> => {
+  const deep = flowDepthError(text)
+  if (deep !== null) return E.left([{ ...layoutError('YAML_SYNTAX', [], deep.message), file, line: deep.line }])
   const doc = parseDocument(text, { uniqueKeys: true })
   if (doc.errors.length > 0) return E.left(doc.errors.map((e) => ({ ...layoutError('YAML_SYNTAX', [], e.message.split('\n')[0]!), file })))
   let raw: unknown

@@ -4,6 +4,7 @@
  * (YAML, `kind: Host`). Both are decoded with io-ts; every error carries its path, and
  * overlapping allocated ranges in a pool are refused.
  */
+import { flowDepthError } from '../decode/yaml-depth.js'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { parseDocument } from 'yaml'
@@ -145,6 +146,8 @@ const rangeErrors = (ranges: readonly PasidRange[], path: ReadonlyArray<string |
 
 /** Reads a host file's PASID side (YAML, `kind: Host`; other sections are the host file's). */
 export const decodeHostPasid = (text: string): E.Either<readonly PasidStateError[], HostPasid> => {
+  const deep = flowDepthError(text)
+  if (deep !== null) return E.left([{ code: 'WRONG_TYPE', path: [], message: deep.message }])
   const doc = parseDocument(text, { uniqueKeys: true })
   if (doc.errors.length > 0) return E.left(doc.errors.map((e) => ({ code: 'WRONG_TYPE' as const, path: [], message: e.message.split('\n')[0]! })))
   let raw: unknown
