@@ -29,6 +29,14 @@ export const UInt = new t.Type<number, number, unknown>(
   (n) => n,
 )
 
+/** A BAR index: 0–5 (a type 1 header has only 0 and 1; `build` says so). */
+const BarIndex = new t.Type<number, number, unknown>(
+  'a BAR index (0–5)',
+  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= 5,
+  (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= 5 ? t.success(u) : t.failure(u, c)),
+  (n) => n,
+)
+
 /** A capability ID: a registry key (`pasid`) or a number. */
 export const CapabilityId = t.union([t.string, UInt])
 
@@ -67,7 +75,7 @@ export const LayoutFile = t.intersection([
     persona: t.strict({ family: t.string, hardwareVersion: t.string, firmware: t.string, migrationStreams: t.array(UInt) }),
     bars: t.array(
       t.intersection([
-        t.strict({ index: UInt, kind: t.keyof({ memory32: null, memory64: null, io: null }) }),
+        t.strict({ index: BarIndex, kind: t.keyof({ memory32: null, memory64: null, io: null }) }),
         t.partial({ prefetchable: t.boolean, size: t.union([BigUInt, t.null]) }),
       ]),
     ),
