@@ -50,7 +50,7 @@ const HostFile = t.intersection([
 export const decodeHostFile = (text: string): E.Either<readonly HostFileError[], HostSpec> => {
   const deep = flowDepthError(text)
   if (deep !== null) return E.left([{ path: [], message: deep.message }])
-  const doc = parseDocument(text, { uniqueKeys: true })
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false })
   if (doc.errors.length > 0) return E.left(doc.errors.map((e) => ({ path: [], message: e.message.split('\n')[0]! })))
   let raw: unknown
   try {

@@ -199,14 +199,14 @@ export const decodeLayout = (text: string, file: string): E.Either<readonly Layo
   const deep = flowDepthError(text)
   if (deep !== null) return E.left([{ ...layoutError('YAML_SYNTAX', [], deep.message), file, line: deep.line }])
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true })
+  // Plain errors: the parser's pretty errors cost time per error times the input's size.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
   if (doc.errors.length > 0) {
     return E.left(
-      doc.errors.map((e) => ({
-        ...layoutError('YAML_SYNTAX', [], `${e.message.split('\n')[0]!.replace(/ at line \d+, column (\d+):?$/, ' (column $1)')}`),
-        file,
-        line: e.linePos?.[0].line ?? null,
-      })),
+      doc.errors.map((e) => {
+        const at = lines.linePos(e.pos[0])
+        return { ...layoutError('YAML_SYNTAX', [], `${e.message.split('\n')[0]!} (column ${at.col})`), file, line: at.line }
+      }),
     )
   }
   let raw: unknown

@@ -87,7 +87,7 @@ const MatrixFile = t.strict({
 export const decodePersonaMatrix = (text: string, file: string): E.Either<readonly LayoutError[], PersonaMatrix> => {
   const deep = flowDepthError(text)
   if (deep !== null) return E.left([{ ...layoutError('YAML_SYNTAX', [], deep.message), file, line: deep.line }])
-  const doc = parseDocument(text, { uniqueKeys: true })
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false })
   if (doc.errors.length > 0) return E.left(doc.errors.map((e) => ({ ...layoutError('YAML_SYNTAX', [], e.message.split('\n')[0]!), file })))
   let raw: unknown
   try {

@@ -148,7 +148,7 @@ const rangeErrors = (ranges: readonly PasidRange[], path: ReadonlyArray<string |
 export const decodeHostPasid = (text: string): E.Either<readonly PasidStateError[], HostPasid> => {
   const deep = flowDepthError(text)
   if (deep !== null) return E.left([{ code: 'WRONG_TYPE', path: [], message: deep.message }])
-  const doc = parseDocument(text, { uniqueKeys: true })
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false })
   if (doc.errors.length > 0) return E.left(doc.errors.map((e) => ({ code: 'WRONG_TYPE' as const, path: [], message: e.message.split('\n')[0]! })))
   let raw: unknown
   try {
