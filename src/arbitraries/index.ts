@@ -1,0 +1,253 @@
+/**
+ * fast-check arbitraries for property suites downstream (VMMs, schedulers) and for our own:
+ * config images and capability chains, physical functions, layout files, compatible and
+ * incompatible pairs (with the change applied and, for the incompatible, the reason code it must
+ * produce), PASID states, destination pools, hosts and migration states. Import from
+ * `vpci-migrate/arbitraries` (fast-check is an optional peer dependency: install it to use these).
+ *
+ * Every arbitrary takes a constraints object whose fields all have documented defaults; values
+ * always pass the library's own decoder for their kind, and shrinking keeps them valid (shrinks
+ * come from the underlying records: fewer capabilities, fewer PASIDs, smaller numbers).
+ */
+import fc from 'fast-check'
+import * as E from 'fp-ts/lib/Either.js'
+import type { FunctionDump } from '../dump/function-dump.js'
+import { readBinaryConfig } from '../dump/read-dump.js'
+import { derive } from '../layout/derive.js'
+import type { FunctionLayout } from '../layout/function-layout.js'
+import { encodeLayout } from '../layout/layout-yaml.js'
+import type { Host, HostFunction } from '../migrate/host.js'
+import type { HostPasid, HostPasidFunction } from '../pasid/host-pasid.js'
+import { type PasidRanges, pasidRanges } from '../pasid/pasid-ranges.js'
+import type { PasidFunction, PasidMode, PasidState } from '../pasid/pasid-state.js'
+import type { Pasid, PasidWidth } from '../pasid/pasid.js'
+import type { ReasonCode } from '../proof/reason.js'
+import { prepareFunction } from '../semantic/prepared-function.js'
+import { configSpace } from '../config-space/config-space.js'
+import type { AssignedFunction, MigrationState } from '../state/migration-state.js'
+import { SCHEMA_VERSION } from '../state/migration-state.js'
+import { build } from '../layout/build.js'
+import { type ConfigImageConstraints, configImage, type GeneratedFunction } from './config-image.js'
+
+export { type ConfigImageConstraints, configImage, type GeneratedFunction } from './config-image.js'
+
+/** The capability chain of a generated image: (offset, ID, length) in chain order. */
+export const capabilityChain = (constraints: ConfigImageConstraints = {}): fc.Arbitrary<GeneratedFunction['capabilities']> => configImage(constraints).map((g) => g.capabilities)
+
+/** A physical function as the library reads one (a binary config, no BAR sizes). */
+export const physicalFunction = (constraints: ConfigImageConstraints = {}): fc.Arbitrary<FunctionDump> =>
+  configImage(constraints).map((g) => {
+    const dump = readBinaryConfig(g.bytes, 'generated')
+    // A generated image is always a valid config space; a Left here is a bug in the generator.
+    if (E.isLeft(dump)) throw new Error(`configImage made an unreadable image: ${dump.left[0]!.code}`)
+    return dump.right
+  })
+
+/** A function's layout, derived from a generated physical function (kernel hiding policy). */
+export const functionLayout = (constraints: ConfigImageConstraints = {}): fc.Arbitrary<FunctionLayout> =>
+  physicalFunction(constraints).map((f) => {
+    const l = derive(prepareFunction(f))
+    if (E.isLeft(l)) throw new Error(`derive refused a generated function: ${l.left[0]!.message}`)
+    return l.right
+  })
+
+/** A layout file's text (YAML, `kind: FunctionLayout`). */
+export const layoutFile = (constraints: ConfigImageConstraints = {}): fc.Arbitrary<string> => functionLayout(constraints).map((l) => encodeLayout(l))
+
+export interface PairConstraints extends ConfigImageConstraints {}
+
+/** Two functions that must be judged equivalent: the destination differs in one writable bit (migrated state, not layout). */
+export interface CompatiblePair {
+  readonly source: FunctionDump
+  readonly destination: FunctionDump
+  /** What was changed, for messages: `writable bit 3 of 0x44`, or `none` when no bit is writable. */
+  readonly change: string
+}
+
+const withBytes = (f: FunctionDump, edit: (bytes: Uint8Array) => void): FunctionDump => {
+  const bytes = Uint8Array.from(f.config.bytes)
+  edit(bytes)
+  return { ...f, config: configSpace(bytes)! }
+}
+
+/** A generated function and a copy with one writable (RW or RW1C) bit flipped. */
+export const compatiblePair = (constraints: PairConstraints = {}): fc.Arbitrary<CompatiblePair> =>
+  fc.tuple(physicalFunction(constraints), fc.nat()).map(([source, pick]) => {
+    const semantic = prepareFunction(source).semantic
+    const size = source.config.size
+    const writable: Array<[number, number]> = []
+    for (let at = 0; at < size; at++) {
+      const mask = semantic.packed[size + at]! | semantic.packed[2 * size + at]!
+      for (let bit = 0; bit < 8; bit++) if ((mask >> bit) & 1) writable.push([at, bit])
+    }
+    if (writable.length === 0) return { source, destination: source, change: 'none' }
+    const [at, bit] = writable[pick % writable.length]!
+    return { source, destination: withBytes(source, (b) => void (b[at]! ^= 1 << bit)), change: `writable bit ${bit} of 0x${at.toString(16)}` }
+  })
+
+/** Two functions that must be refused, and the reason code the refusal must carry. */
+export interface IncompatiblePair {
+  readonly source: FunctionDump
+  readonly destination: FunctionDump
+  readonly change: string
+  readonly code: ReasonCode
+}
+
+/**
+ * A generated function and a copy with a breaking change: another Device ID, another Subsystem
+ * ID (both FIELD_IDENTITY), or the last standard capability unlinked from the chain (CAP_MISSING).
+ */
+export const incompatiblePair = (constraints: PairConstraints = {}): fc.Arbitrary<IncompatiblePair> =>
+  fc.tuple(configImage({ maxStandard: 4, ...constraints }), fc.integer({ min: 1, max: 0xfffe }), fc.constantFrom('device', 'subsystem', 'unlink' as const)).map(([g, value, kind]) => {
+    const read = (bytes: Uint8Array): FunctionDump => {
+      const d = readBinaryConfig(bytes, 'generated')
+      if (E.isLeft(d)) throw new Error('generated images read')
+      return d.right
+    }
+    const source = read(g.bytes)
+    const standard = g.capabilities.filter((c) => c.offset < 0x100)
+    if (kind === 'unlink' && standard.length >= 2) {
+      // The capability before the last points past it: the last is gone from the destination.
+      const before = standard[standard.length - 2]!
+      return { source, destination: withBytes(source, (b) => void (b[before.offset + 1] = 0)), change: `capability ${standard[standard.length - 1]!.id} at 0x${standard[standard.length - 1]!.offset.toString(16)} unlinked`, code: 'CAP_MISSING' }
+    }
+    const at = kind === 'subsystem' ? 0x2e : 0x02
+    const old = g.bytes[at]! | (g.bytes[at + 1]! << 8)
+    const next = old === value ? value ^ 1 : value
+    return { source, destination: withBytes(source, (b) => ((b[at] = next & 0xff), (b[at + 1] = next >> 8))), change: `${kind === 'subsystem' ? 'Subsystem ID' : 'Device ID'} 0x${old.toString(16)} → 0x${next.toString(16)}`, code: 'FIELD_IDENTITY' }
+  })
+
+/** What `pasidState` generates. Defaults: any mode, 1–4 functions, up to 64 PASIDs. */
+export interface PasidStateConstraints {
+  readonly mode?: PasidMode
+  readonly maxFunctions?: number
+  readonly maxPasids?: number
+  /** Guest function ids; default `00:0N.0`. */
+  readonly functionIds?: readonly string[]
+}
+
+/** A valid guest PASID state (it passes `validatePasidState`). */
+export const pasidState = (constraints: PasidStateConstraints = {}): fc.Arbitrary<PasidState> => {
+  const ids = constraints.functionIds ?? Array.from({ length: constraints.maxFunctions ?? 4 }, (_, i) => `00:0${i + 1}.0`)
+  const mode = constraints.mode === undefined ? fc.constantFrom<PasidMode>('delegated', 'per-rid', 'global-split', 'global-per-function') : fc.constant(constraints.mode)
+  return fc
+    .record({
+      mode,
+      functions: fc.array(fc.record({ width: fc.integer({ min: 5, max: 20 }), enqcmd: fc.boolean(), global: fc.boolean(), execute: fc.boolean(), privileged: fc.boolean() }), { minLength: 1, maxLength: ids.length }),
+      split: fc.integer({ min: 2, max: 32 }),
+      pasids: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 31 })), { maxLength: constraints.maxPasids ?? 64 }),
+    })
+    .map(({ mode, functions: fs, split, pasids }): PasidState => {
+      const functions: PasidFunction[] = fs.map((f, i) => ({
+        id: ids[i]!,
+        capability: { width: f.width as PasidWidth, execute: f.execute, privileged: f.privileged },
+        enqcmd: f.enqcmd,
+        ...(mode === 'global-per-function' ? { pool: f.global || f.enqcmd ? ('global' as const) : ('local' as const) } : {}),
+      }))
+      if (mode === 'global-split') {
+        // Locals below the split (and so below every width, all at least 5 bits), one entry each.
+        const seen = new Set<number>()
+        const locals = pasids.flatMap(([f, g, p]) => {
+          const local = 1 + (p % (split - 1))
+          if (seen.has(local)) return []
+          seen.add(local)
+          const members = [...new Set([functions[f % functions.length]!.id, functions[g % functions.length]!.id])]
+          return [{ local: local as Pasid, functions: members }]
+        })
+        return { mode, split, functions, locals }
+      }
+      const seen = new Set<string>()
+      const bindings = pasids.flatMap(([f, , p]) => {
+        const fn = functions[f % functions.length]!
+        const key = `${fn.id}/${p}`
+        if (seen.has(key)) return []
+        seen.add(key)
+        return [{ function: fn.id, pasid: p as Pasid }]
+      })
+      return { mode, functions, bindings }
+    })
+}
+
+/** What `pasidPool` generates. Defaults: 20 bits, up to 8 allocated ranges anywhere in the pool. */
+export interface PasidPoolConstraints {
+  readonly width?: number
+  readonly maxRanges?: number
+}
+
+/** A destination pool as allocated ranges (PASID 0 always taken). */
+export const pasidPool = (constraints: PasidPoolConstraints = {}): fc.Arbitrary<PasidRanges> => {
+  const width = (constraints.width ?? 20) as PasidWidth
+  const count = 1 << width
+  return fc
+    .array(fc.tuple(fc.nat({ max: count - 1 }), fc.nat({ max: Math.max(1, count >> 4) })), { maxLength: constraints.maxRanges ?? 8 })
+    .map((ranges) => pasidRanges(width, ranges.map(([s, n]) => [s, s + n + 1] as const)))
+}
+
+/** What `hostPasid` generates: the destination's PASID side for the given function ids. */
+export interface HostPasidConstraints extends PasidPoolConstraints {
+  /** Destination function ids; default `0000:17:00.0`, `0000:27:00.0`, … for 4. */
+  readonly functionIds?: readonly string[]
+}
+
+const hostIds = (n: number): string[] => Array.from({ length: n }, (_, k) => `0000:${(0x17 + k * 0x10).toString(16)}:00.0`)
+
+/** A destination's PASID side: IOMMU width, CPU translation, split, global pool, per-function capability and pool. */
+export const hostPasid = (constraints: HostPasidConstraints = {}): fc.Arbitrary<HostPasid<PasidRanges>> => {
+  const ids = constraints.functionIds ?? hostIds(4)
+  return fc
+    .record({
+      iommuWidth: fc.integer({ min: 8, max: 20 }),
+      cpuTranslation: fc.boolean(),
+      split: fc.option(fc.integer({ min: 1, max: 64 }), { freq: 5 }),
+      global: pasidPool(constraints),
+      functions: fc.tuple(
+        ...ids.map((id) =>
+          fc.record({ width: fc.integer({ min: 0, max: 20 }), execute: fc.boolean(), privileged: fc.boolean(), pasidEnabled: fc.boolean(), isVf: fc.boolean() }).map(
+            (f): HostPasidFunction<PasidRanges> => ({ id, capabilityWidth: f.width as PasidWidth, execute: f.execute, privileged: f.privileged, pasidEnabled: f.pasidEnabled, isVf: f.isVf, pool: pasidRanges(f.width as PasidWidth) }),
+          ),
+        ),
+      ),
+    })
+    .map((h) => ({ iommuWidth: h.iommuWidth as PasidWidth, cpuTranslation: h.cpuTranslation, split: h.split, global: h.global, functions: h.functions }))
+}
+
+/** What `host` generates. Defaults: 1–4 functions, all free, PASID pools present. */
+export interface HostConstraints extends ConfigImageConstraints {
+  readonly maxFunctions?: number
+}
+
+/** A candidate destination host of generated physical functions. */
+export const host = (constraints: HostConstraints = {}): fc.Arbitrary<Host> =>
+  fc.array(fc.tuple(physicalFunction(constraints), fc.boolean()), { minLength: 1, maxLength: constraints.maxFunctions ?? 4 }).chain((fns) => {
+    const ids = hostIds(fns.length)
+    return hostPasid({ functionIds: ids }).map(
+      (pasid): Host => ({
+        name: 'generated-host',
+        functions: fns.map(([f, busy], k): HostFunction => ({ address: ids[k]!, function: prepareFunction(f), persona: null, pf: null, free: !busy || k === 0 })),
+        pasid,
+      }),
+    )
+  })
+
+/** What `migrationState` generates. Defaults: 1–4 functions, a PASID state over them (or none). */
+export interface MigrationStateConstraints extends ConfigImageConstraints {
+  readonly maxFunctions?: number
+  readonly maxPasids?: number
+}
+
+const hexBytes = (hex: string): Uint8Array => Uint8Array.from({ length: hex.length / 2 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16))
+
+/** A VM's migration state: layouts derived from generated functions, each function's image built from its layout. */
+export const migrationState = (constraints: MigrationStateConstraints = {}): fc.Arbitrary<MigrationState> =>
+  fc.array(functionLayout(constraints), { minLength: 1, maxLength: constraints.maxFunctions ?? 4 }).chain((layouts) => {
+    const ids = layouts.map((_, i) => `00:0${(i + 1).toString(16)}.0`)
+    const functions: AssignedFunction[] = layouts.map((layout, i) => {
+      const built = build(layout)
+      if (E.isLeft(built)) throw new Error(`a derived layout did not build: ${built.left[0]!.message}`)
+      const prepared = prepareFunction(built.right)
+      return { guestAddress: ids[i]!, persona: null, layout, configImage: built.right.config, semanticDigest: hexBytes(prepared.digest) }
+    })
+    return fc.option(pasidState({ functionIds: ids, maxFunctions: ids.length, ...(constraints.maxPasids === undefined ? {} : { maxPasids: constraints.maxPasids }) }), { freq: 3 }).map(
+      (pasid): MigrationState => ({ schemaVersion: SCHEMA_VERSION, vmName: 'generated-vm', functions, pasid }),
+    )
+  })
