@@ -1,5 +1,6 @@
 /**
- * The fuzzer: inputs for each target from its seeds (one in ten as is, the rest mutated), each
+ * The fuzzer: inputs for each target from its seeds and the exported arbitraries (as they are,
+ * or mutated), each
  * run under watch. A failure is an exception, an input taking more than `maxMs`, or resident
  * memory growing by more than a bound derived from the input's size. Failures are written to
  * `corpus/fuzz/<target>/<hash>.bin` as reproducers (test/fuzz/reproducers.test.ts replays them).
@@ -67,7 +68,13 @@ export const runOne = async (target: Target, input: Uint8Array, maxMs = 1000): P
 /** The input number `i` for `target`. */
 const inputFor = (r: Random, target: Target, seeds: readonly Uint8Array[]): Uint8Array => {
   const pick = () => seeds[Math.floor(r() * seeds.length)]!
-  if (r() < 0.1) return pick()
+  const roll = r()
+  // One in ten as they are; where the target has arbitraries, one in ten generated and one in ten generated then mutated.
+  if (roll < 0.1) return pick()
+  if (target.generate !== undefined && roll < 0.3) {
+    const fresh = target.generate(Math.floor(r() * 2 ** 31))
+    return roll < 0.2 ? fresh : mutate(r, fresh, pick())
+  }
   const mutated = mutate(r, pick(), pick())
   return target.name === 'argv' && r() < 0.5 ? argvNoise(r, pick()) : mutated
 }

@@ -7,7 +7,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
+import * as arb from '../src/arbitraries/index.js'
 import type { CliIo } from '../src/cli/io.js'
 import { run } from '../src/cli/run.js'
 import { readDump, readSysfsFunction } from '../src/dump/read-dump.js'
@@ -18,7 +20,7 @@ import { decodeLayout, encodeLayout } from '../src/layout/layout-yaml.js'
 import { decodePersonaMatrix } from '../src/layout/persona.js'
 import { realize } from '../src/layout/realize.js'
 import { compileMigration } from '../src/migrate/migration-plan.js'
-import { decodeHostPasid, decodePasidState } from '../src/pasid/pasid-files.js'
+import { decodeHostPasid, decodePasidState, encodePasidState } from '../src/pasid/pasid-files.js'
 import { remapPasids } from '../src/pasid/remap.js'
 import { proveEquivalence } from '../src/proof/prove-equivalence.js'
 import { prepareFunction } from '../src/semantic/prepared-function.js'
@@ -37,8 +39,14 @@ const textOf = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
 export interface Target {
   readonly name: string
   readonly seeds: () => readonly Uint8Array[]
+  /** Fresh valid inputs from the exported arbitraries (`seed` picks one), where the target has them. */
+  readonly generate?: (seed: number) => Uint8Array
   readonly run: (input: Uint8Array) => void | Promise<void>
 }
+
+/** One value of an arbitrary, for a seed. */
+const one = <T,>(a: fc.Arbitrary<T>, seed: number): T => fc.sample(a, { seed, numRuns: 1 })[0]!
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
 
 const typeA = (() => {
   const l = decodeLayout(textOf(bytesOf('layouts/accelerator-v1.yaml')), 'accelerator-v1.yaml')
@@ -102,7 +110,7 @@ const ARGV_NOISE = ['--json', '--help', '-h', '--device', '00:00.0', '--policy',
 
 export const TARGETS: readonly Target[] = [
   { name: 'lspci-text', seeds: dumps, run: (input) => exercise(readDump(input, 'fuzz.lspci')) },
-  { name: 'binary', seeds: binaries, run: (input) => exercise(readDump(input, 'fuzz.bin')) },
+  { name: 'binary', seeds: binaries, generate: (seed) => one(arb.configImage(), seed).bytes, run: (input) => exercise(readDump(input, 'fuzz.bin')) },
   {
     name: 'sysfs',
     seeds: () => [concatResource(bytesOf('sysfs/0000:5a:00.0/config'), textOf(bytesOf('sysfs/0000:5a:00.0/resource')))],
@@ -114,6 +122,7 @@ export const TARGETS: readonly Target[] = [
   {
     name: 'layout-yaml',
     seeds: layouts,
+    generate: (seed) => utf8(one(arb.layoutFile(), seed)),
     run: (input) => {
       const l = decodeLayout(textOf(input), 'fuzz.yaml')
       if (E.isLeft(l)) return
@@ -134,6 +143,7 @@ export const TARGETS: readonly Target[] = [
   {
     name: 'pasid-json',
     seeds: () => files('pasid', (n) => n.endsWith('.json')).map(bytesOf),
+    generate: (seed) => utf8(encodePasidState(one(arb.pasidState(), seed))),
     run: (input) => {
       const s = decodePasidState(textOf(input))
       if (E.isRight(s)) remapPasids(s.right, hostB)
@@ -142,6 +152,7 @@ export const TARGETS: readonly Target[] = [
   {
     name: 'protobuf',
     seeds: states,
+    generate: (seed) => encodeMigrationState(one(arb.migrationState({ maxFunctions: 2 }), seed)),
     run: (input) => {
       const s = decodeMigrationState(input)
       if (E.isLeft(s)) return
