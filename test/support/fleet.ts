@@ -15,6 +15,7 @@ import { type PasidRanges, pasidRanges } from '../../src/pasid/pasid-ranges.js'
 import type { PasidWidth } from '../../src/pasid/pasid.js'
 import { readDump } from '../../src/dump/read-dump.js'
 import { type PreparedFunction, prepareFunction } from '../../src/semantic/prepared-function.js'
+import { seeded } from '../../fuzz/mutate.js'
 import { readCorpusBytes } from './repo-corpus.js'
 
 export interface DeviceModel {
@@ -66,18 +67,6 @@ export const deviceModels = (): DeviceModel[] => {
   return models
 }
 
-/** mulberry32: a small, fast, seeded generator. */
-export const random = (seed: number): (() => number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 export interface FleetOptions {
   readonly hosts: number
   readonly seed?: number
@@ -95,7 +84,7 @@ const W20 = 20 as PasidWidth
  * per-slot PASID function entries with their empty pools.
  */
 export const fleet = ({ hosts, seed = 1, models = deviceModels() }: FleetOptions): Host[] => {
-  const rnd = random(seed)
+  const rnd = seeded(seed)
   const int = (n: number): number => Math.floor(rnd() * n)
   const pasidFunctions: HostPasidFunction<PasidRanges>[][] = models.map((m) =>
     ADDRESSES.map((id) => ({ id, capabilityWidth: m.pasidWidth as PasidWidth, execute: true, privileged: true, pasidEnabled: true, isVf: false, pool: pasidRanges(m.pasidWidth as PasidWidth) })),
