@@ -116,12 +116,21 @@ const checkVm = async (io: CliIo, args: CliArgs, statePath: string, hostPath: st
   const host = await loadHost(io, hostPath)
   if (E.isLeft(host)) return failInput(io, host.left)
   const v = checkMigration(state.right, host.right)
+  if (args.certificate !== undefined) {
+    try {
+      await io.writeFile(args.certificate, `${JSON.stringify(v.certificate, null, 2)}\n`)
+    } catch (e) {
+      return failInput(io, `cannot write the certificate to ${args.certificate}: ${e instanceof Error ? e.message : String(e)}`)
+    }
+  }
   if (args.json) {
-    io.out(`${JSON.stringify({ ...(verdictJson({ compatible: v.compatible, reasons: v.reasons, certificate: null }) as object), assignment: v.assignment, pasidPlan: v.pasidPlan === null ? null : { map: v.pasidPlan.map, cpuTable: v.pasidPlan.cpuTable, entries: v.pasidPlan.entries } })}\n`)
+    const json = verdictJson({ compatible: v.compatible, reasons: v.reasons, certificate: null }) as object
+    io.out(`${JSON.stringify({ ...json, certificate: v.certificate, assignment: v.assignment, pasidPlan: v.pasidPlan === null ? null : { map: v.pasidPlan.map, cpuTable: v.pasidPlan.cpuTable, entries: v.pasidPlan.entries } })}\n`)
   } else {
     let text = verdictText({ compatible: v.compatible, reasons: v.reasons, certificate: null }, statePath, hostPath)
     for (const a of v.assignment ?? []) text += `${a.guestAddress} → ${a.hostAddress}\n${mapText(a.offsetMap)}`
     if (v.pasidPlan !== null) text += `PASIDs: ${v.pasidPlan.map.map((m) => `${m.local} → ${m.global}`).join(', ')}\n`
+    if (v.certificate !== null) text += `certificate: ${v.certificate.functions.length} functions by digest (${v.certificate.functions.map((f) => `${f.guestAddress} ${f.physicalDigest.slice(0, 12)}…`).join(', ')}), ${v.certificate.assumptions.length} assumptions\n`
     io.out(text)
   }
   return v.compatible ? ExitCode.ok : ExitCode.incompatible

@@ -58,7 +58,7 @@ Example:
 export const CHECK_USAGE = `Usage:
   vpci check SOURCE DESTINATION [--json] [--certificate FILE] [--instance warn|refuse]
   vpci check LAYOUT PHYSICAL [--pf PF] [--personas FILE] [--json]
-  vpci check STATE.pb HOST.yaml [--json]
+  vpci check STATE.pb HOST.yaml [--json] [--certificate FILE]
 
 Prove or refute that DESTINATION presents the same config space to a guest as SOURCE: the
 same capabilities at the same offsets, the same read-only values, the same writable and
@@ -76,7 +76,8 @@ whose PASID capability an emulated vPASID needs.
 With a migration state (STATE.pb) and a host file (kind: Host), the check is whether the host
 can take the whole VM: a one-to-one assignment of its functions to the host's free functions,
 each able to back its layout and take its state, and a plan for its PASIDs. The output has the
-assignment, each function's offset map and the PASID plan, or every reason none exists.
+assignment, each function's offset map and the PASID plan, or every reason none exists; the
+certificate names every layout and host function by digest with its offset map and the plan.
 
 Options:
   --json              print {"compatible":...,"reasons":[...],"certificate":{...}}

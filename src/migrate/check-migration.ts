@@ -14,6 +14,8 @@ import { type PasidPlan, remapPasids } from '../pasid/remap.js'
 import type { Reason } from '../proof/reason.js'
 import type { MigrationState } from '../state/migration-state.js'
 import type { Host } from './host.js'
+import { compareMigrationCertificates, type MigrationCertificate, migrationCertificate } from './migration-certificate.js'
+import type { CertificateMismatch } from '../proof/certificate.js'
 import { compileMigration, type FunctionAssignment, judgeHost, type MigrationPlan, type PlanOptions } from './migration-plan.js'
 
 export type { FunctionAssignment } from './migration-plan.js'
@@ -23,6 +25,8 @@ export interface MigrationVerdict {
   readonly reasons: readonly Reason[]
   readonly assignment: readonly FunctionAssignment[] | null
   readonly pasidPlan: PasidPlan | null
+  /** What was proved, by digest (null for a refusal); `verifyMigrationCertificate` re-derives it. */
+  readonly certificate: MigrationCertificate | null
 }
 
 export type CheckMigrationOptions = PlanOptions
@@ -30,17 +34,22 @@ export type CheckMigrationOptions = PlanOptions
 /** The exact verdict for one host under a compiled plan: the judgement, then the PASID plan for its assignment. */
 export const checkHost = (plan: MigrationPlan, host: Host): MigrationVerdict => {
   const j = judgeHost(plan, host)
-  if (!j.compatible) return { compatible: false, reasons: j.reasons, assignment: null, pasidPlan: null }
+  if (!j.compatible) return { compatible: false, reasons: j.reasons, assignment: null, pasidPlan: null, certificate: null }
+  const certified = (v: Omit<MigrationVerdict, 'certificate'>): MigrationVerdict => ({ ...v, certificate: migrationCertificate(plan, host, v) })
   const pasid = plan.state.pasid
-  if (pasid === null || host.pasid === null) return { compatible: true, reasons: j.warnings, assignment: j.assignment, pasidPlan: null }
+  if (pasid === null || host.pasid === null) return certified({ compatible: true, reasons: j.warnings, assignment: j.assignment, pasidPlan: null })
   const remapped = remapPasids(pasid, withBitmapPools(host.pasid), { assignment: new Map(j.assignment.map((a) => [a.guestAddress, a.hostAddress])) })
   // Feasibility and planning follow the same rules; a disagreement would be a bug, reported, not hidden.
   if (E.isLeft(remapped) || remapped.right.plan === null) {
     const why = E.isLeft(remapped) ? remapped.left.map((e) => e.message).join('; ') : remapped.right.reasons.map((r) => r.message).join('; ')
     throw new Error(`PASID feasibility accepted ${host.name} but no plan could be made: ${why}`)
   }
-  return { compatible: true, reasons: j.warnings, assignment: j.assignment, pasidPlan: remapped.right.plan }
+  return certified({ compatible: true, reasons: j.warnings, assignment: j.assignment, pasidPlan: remapped.right.plan })
 }
 
 /** Judges `state` against `host`. Total: bad layouts in the state are reported as reasons. */
 export const checkMigration = (state: MigrationState, host: Host, options: CheckMigrationOptions = {}): MigrationVerdict => checkHost(compileMigration(state, options), host)
+
+/** Re-derives the certificate from the state and the host: every mismatch (empty when it holds). */
+export const verifyMigrationCertificate = (certificate: MigrationCertificate, state: MigrationState, host: Host, options: CheckMigrationOptions = {}): CertificateMismatch[] =>
+  compareMigrationCertificates(certificate, checkMigration(state, host, options).certificate)

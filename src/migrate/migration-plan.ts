@@ -52,6 +52,8 @@ export interface MigrationPlan {
   readonly pasids: E.Either<readonly Reason[], CompiledPasids> | null
   /** For each PASID-state function, the index of the VM function it names, or -1. */
   readonly pasidFunctionIndex: readonly number[]
+  /** Each VM function's layout, built: the digest of its semantic image (null when it does not build). */
+  readonly layoutDigests: ReadonlyArray<string | null>
   /** How many device classes were judged so far (each costs a realize per VM function). */
   classesJudged(): number
   /** The device class of a host function (judged on first sight). */
@@ -126,6 +128,7 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
     options,
     pasids,
     pasidFunctionIndex: (state.pasid?.functions ?? []).map((f) => guestIndex.get(f.id) ?? -1),
+    layoutDigests: virtual.map((v) => v?.digest ?? null),
     classesJudged: () => byDigest.size,
     classOf,
     judge: (host) => judge(host),

@@ -10,10 +10,11 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { processIo } from '../../src/cli/io.js'
 import { loadHost } from '../../src/cli/load-host.js'
-import { checkMigration } from '../../src/migrate/check-migration.js'
+import { checkMigration, verifyMigrationCertificate } from '../../src/migrate/check-migration.js'
 import { decodeMigrationState } from '../../src/state/state-codec.js'
 import { vpci } from '../support/cli.js'
 import { corpusPath } from '../support/repo-corpus.js'
+import { preparedCorpus } from '../support/prepared.js'
 
 const state = (() => {
   const s = decodeMigrationState(new Uint8Array(readFileSync(corpusPath('state/vm-17-schema-v1.pb'))))
@@ -81,8 +82,42 @@ describe('vm-17 on the corpus hosts', () => {
     const ok = await vpci('check', corpusPath('state/vm-17-schema-v1.pb'), corpusPath('hosts/host-good.yaml'), '--json')
     expect(ok.code).toBe(0)
     expect(Object.keys(JSON.parse(ok.stdout))).toEqual(['compatible', 'reasons', 'certificate', 'assignment', 'pasidPlan'])
+    expect(JSON.parse(ok.stdout).certificate.kind).toBe('vpci/migration-certificate')
     const refused = await vpci('check', corpusPath('state/vm-17-schema-v1.pb'), corpusPath('hosts/host-split-low.yaml'))
     expect(refused.code).toBe(1)
     expect(refused.stdout).toContain('PASID_SPLIT')
+  })
+})
+
+describe('the whole-VM certificate', () => {
+  it('names each layout and host function by digest, with the offset maps and the PASID plan, and re-derives', async () => {
+    const h = await host('host-good')
+    const v = checkMigration(state, h)
+    const c = v.certificate!
+    expect(c.functions.map((f) => [f.guestAddress, f.hostAddress])).toEqual([
+      ['00:05.0', '0000:5a:00.0'],
+      ['00:06.0', '0000:5e:00.0'],
+    ])
+    // The digest the state recorded is the digest of its layout built now (corpus/state/make-golden.mjs).
+    for (const f of c.functions) expect(f.layoutDigest).toBe(f.stateDigest)
+    expect(c.functions[1]!.physicalDigest).toBe(h.functions[1]!.function.digest)
+    expect(c.pasid!.map).toEqual(v.pasidPlan!.map)
+    expect(verifyMigrationCertificate(c, state, h)).toEqual([])
+    expect(checkMigration(state, await host('host-split-low')).certificate).toBeNull()
+  })
+
+  it('fails to verify when a destination function changes or the certificate is edited', async () => {
+    const h = await host('host-good')
+    const c = checkMigration(state, h).certificate!
+    // The accelerator's place taken by the same model on host B (its serial number differs): still
+    // compatible, but not the function the certificate names.
+    const hostB = preparedCorpus('families/accelerator/v1-host-b.lspci')
+    const swapped = { ...h, functions: [{ ...h.functions[0]!, function: hostB }, h.functions[1]!] }
+    expect(checkMigration(state, swapped).compatible).toBe(true)
+    expect(verifyMigrationCertificate(c, state, swapped).map((m) => m.what)).toContain('functions.0.physicalDigest')
+    // A host that no longer takes the VM at all.
+    expect(verifyMigrationCertificate(c, state, await host('host-split-low'))).toEqual([{ what: 'verdict', expected: 'compatible', actual: 'the host no longer takes the VM' }])
+    const edited = { ...c, functions: c.functions.map((f, i) => (i === 1 ? { ...f, offsetMap: f.offsetMap.map((m) => ({ ...m, physicalOffset: m.virtualOffset })) } : f)) }
+    expect(verifyMigrationCertificate(edited, state, h).map((m) => m.what.split('.')[0])).toContain('functions')
   })
 })
