@@ -8,6 +8,7 @@ import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import * as arb from '../../src/arbitraries/index.js'
+import { lookupCapability } from '../../src/capability/registry.js'
 import { walkCapabilities } from '../../src/capability/walk.js'
 import { readBinaryConfig } from '../../src/dump/read-dump.js'
 import { build } from '../../src/layout/build.js'
@@ -42,7 +43,12 @@ const CONTRACTS: ReadonlyArray<Contract<unknown>> = [
     const d = readBinaryConfig(g.bytes, 'g')
     return E.isLeft(d) ? 'unreadable' : ok(walkCapabilities(d.right.config).problems.length === 0, 'walk problems')
   }, (g) => g.capabilities.length),
-  contract('capabilityChain', arb.capabilityChain(), (c) => ok(c.every((x) => x.offset % 4 === 0 && x.length > 0), 'misaligned or empty capability'), (c) => c.length),
+  contract(
+    'capabilityChain',
+    arb.capabilityChain(),
+    (c) => ok(c.every((x) => x.offset % 4 === 0 && x.length > 0 && lookupCapability(x.offset < 0x100 ? 'standard' : 'extended', x.id) !== undefined), 'misaligned, empty, or not in the registry'),
+    (c) => c.length,
+  ),
   contract('physicalFunction', arb.physicalFunction(), (f) => ok(walkCapabilities(f.config).problems.length === 0, 'walk problems'), (f) => walkCapabilities(f.config).capabilities.length),
   contract('functionLayout', arb.functionLayout(), (l) => ok(E.isRight(build(l)), 'does not build'), (l) => l.capabilities.length),
   contract('layoutFile', arb.layoutFile(), (t) => ok(E.isRight(decodeLayout(t, 'generated.yaml')), 'does not decode'), (t) => t.length),
