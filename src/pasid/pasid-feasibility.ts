@@ -43,9 +43,10 @@ export interface CompiledPasids {
   /** Per function: its PASIDs are programmed as they are (delegated; global-per-function's local functions). */
   readonly asIs: readonly boolean[]
   readonly anyEnqcmd: boolean
-  /** Working space of `pasidsFeasible` (per function limits, per group bounds): it allocates nothing. */
+  /** Working space (per function limits, per group bounds, groups by bound): the decision allocates nothing. */
   readonly scratch: Float64Array
   readonly boundScratch: Float64Array
+  readonly orderScratch: Int32Array
 }
 
 /** The state validated and arranged; Left with the state's own errors. */
@@ -95,6 +96,7 @@ export const compilePasids = (state: PasidState): E.Either<readonly PasidStateEr
     anyEnqcmd: state.functions.some((f) => f.enqcmd),
     scratch: new Float64Array(state.functions.length),
     boundScratch: new Float64Array(groupCounts.size),
+    orderScratch: new Int32Array(groupCounts.size),
   })
 }
 
@@ -184,41 +186,46 @@ export const pasidsFeasible = (compiled: CompiledPasids, host: HostPasid<PasidRa
         if (pasids.length > rangesFree(assigned[i]!.pool, 1, limits[i]!)) return false
       } else if (compiled.asIs[i] && (pasids[pasids.length - 1]! >= limits[i]! || anyAllocated(pasids, assigned[i]!.pool))) return false
     }
-    return state.mode !== 'global-per-function' || globalsFit(compiled, host, limits, 1)
+    return state.mode !== 'global-per-function' || globalShortfall(compiled, host, limits, 1) === null
   }
   for (let i = 0; i < n; i++) {
     const pasids = pasidsOf[i]!
     if (compiled.widthChecked[i] && pasids.length > 0 && pasids[pasids.length - 1]! >= limits[i]!) return false
   }
-  return globalsFit(compiled, host, limits, host.split!)
+  return globalShortfall(compiled, host, limits, host.split!) === null
 }
 
-/** For every group's bound b (the smallest limit of its functions): the PASIDs bounded by b fit in the free globals of [from, b). */
-const globalsFit = (compiled: CompiledPasids, host: HostPasid<PasidRanges>, limits: Float64Array, from: number): boolean => {
-  const groups = compiled.groups
-  const bounds = compiled.boundScratch
+/** Locals bounded by `bound` outnumber the free globals below it. */
+interface Shortfall {
+  readonly needed: number
+  readonly bound: number
+  readonly available: number
+}
+
+/**
+ * The first bound b (tightest first) whose PASIDs do not fit in the free globals of [from, b),
+ * or null when every group fits; `limits` holds each function's PASID limit. Allocates nothing:
+ * the groups are ordered by bound in the compiled scratch (insertion sort; groups are few).
+ */
+const globalShortfall = (compiled: CompiledPasids, host: HostPasid<PasidRanges>, limits: Float64Array, from: number): Shortfall | null => {
+  const { groups, boundScratch: bounds, orderScratch: order } = compiled
   for (let g = 0; g < groups.length; g++) {
     let bound = 1 << 20
     for (const i of groups[g]!.functions) bound = Math.min(bound, limits[i]!)
     bounds[g] = bound
+    let k = g
+    for (; k > 0 && bounds[order[k - 1]!]! > bound; k--) order[k] = order[k - 1]!
+    order[k] = g
   }
-  if (groups.length <= 16) {
-    for (let g = 0; g < groups.length; g++) {
-      let needed = 0
-      for (let x = 0; x < groups.length; x++) if (bounds[x]! <= bounds[g]!) needed += groups[x]!.count
-      if (needed > rangesFree(host.global, Math.max(from, 1), bounds[g]!)) return false
-    }
-    return true
-  }
-  const order = Array.from(groups, (_, g) => g).sort((a, b) => bounds[a]! - bounds[b]!)
   let needed = 0
-  for (let k = 0; k < order.length; k++) {
+  for (let k = 0; k < groups.length; k++) {
     needed += groups[order[k]!]!.count
     const bound = bounds[order[k]!]!
-    if (k + 1 < order.length && bounds[order[k + 1]!] === bound) continue
-    if (needed > rangesFree(host.global, Math.max(from, 1), bound)) return false
+    if (k + 1 < groups.length && bounds[order[k + 1]!] === bound) continue
+    const available = rangesFree(host.global, Math.max(from, 1), bound)
+    if (needed > available) return { needed, bound, available }
   }
-  return true
+  return null
 }
 
 /**
@@ -254,30 +261,18 @@ export const pasidFeasibility = (compiled: CompiledPasids, host: HostPasid<Pasid
 
   /** Fresh globals in [from, bound) for every group, tightest bound first. */
   const globals = (from: number, reasons: Reason[]): void => {
-    const bounded = compiled.groups.map((g) => {
-      let bound = 1 << 20
-      for (const i of g.functions) bound = Math.min(bound, limitOf(i))
-      return { bound, count: g.count }
-    })
-    bounded.sort((a, b) => a.bound - b.bound)
-    let needed = 0
-    for (let k = 0; k < bounded.length; k++) {
-      needed += bounded[k]!.count
-      if (k + 1 < bounded.length && bounded[k + 1]!.bound === bounded[k]!.bound) continue
-      const bound = bounded[k]!.bound
-      const available = rangesFree(host.global, Math.max(from, 1), bound)
-      if (needed > available) {
-        reasons.push(
-          pasidReason(
-            'PASID_POOL_EXHAUSTED',
-            `${plural(needed, 'guest PASID')} need${needed === 1 ? 's' : ''} a fresh global below ${bound} (the smallest limit of the functions attached), but the destination has only ${available} free in [${from}, ${bound})`,
-            needed,
-            available,
-          ),
-        )
-        return
-      }
-    }
+    for (let i = 0; i < state.functions.length; i++) compiled.scratch[i] = limitOf(i)
+    const short = globalShortfall(compiled, host, compiled.scratch, from)
+    if (short === null) return
+    const { needed, bound, available } = short
+    reasons.push(
+      pasidReason(
+        'PASID_POOL_EXHAUSTED',
+        `${plural(needed, 'guest PASID')} need${needed === 1 ? 's' : ''} a fresh global below ${bound} (the smallest limit of the functions attached), but the destination has only ${available} free in [${from}, ${bound})`,
+        needed,
+        available,
+      ),
+    )
   }
 
   if (state.mode === 'delegated') {
