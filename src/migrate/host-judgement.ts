@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { HostPasidFunction } from '../pasid/host-pasid.js'
 import { hostAdmitsPasids, pasidFeasibility, pasidsFeasible } from '../pasid/pasid-feasibility.js'
 import type { PasidRanges } from '../pasid/pasid-ranges.js'
-import type { Reason } from '../proof/reason.js'
+import { type Reason, wholeReason } from '../proof/reason.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
 import type { Host, HostFunction } from './host.js'
 import type { DeviceClass, Edge, FunctionAssignment, MigrationPlan } from './migration-plan.js'
@@ -50,20 +50,15 @@ const noCandidateReasons = (plan: MigrationPlan, host: Host): Reason[] => {
     for (let k = 0; k < free.length; k++) if (closest < 0 || classes[k]!.edges[i]!.errors.length < classes[closest]!.edges[i]!.errors.length) closest = k
     const c = closest < 0 ? undefined : free[closest]!
     const errors = closest < 0 ? [] : classes[closest]!.edges[i]!.errors
-    reasons.push({
-      code: 'NO_CANDIDATE',
-      severity: 'error',
-      capability: null,
-      field: null,
-      offset: null,
-      length: null,
-      source: f.guestAddress,
-      destination: c?.address ?? null,
-      message:
+    reasons.push(
+      wholeReason(
+        'NO_CANDIDATE',
         c === undefined
           ? `${f.guestAddress}: ${host.name} has no free function`
           : `${f.guestAddress}: no free function of ${host.name} can take it; the closest, ${c.address}, fails ${errors.length} check${errors.length === 1 ? '' : 's'}:`,
-    })
+        { source: f.guestAddress, destination: c?.address ?? null },
+      ),
+    )
     if (c !== undefined) for (const r of errors) reasons.push(prefixed(r, `${f.guestAddress} → ${c.address}`))
   })
   return reasons
@@ -111,17 +106,11 @@ class Accepted implements HostAccepted {
   }
 }
 
-const noAssignment = (plan: MigrationPlan, host: Host): Reason => ({
-  code: 'NO_ASSIGNMENT',
-  severity: 'error',
-  capability: null,
-  field: null,
-  offset: null,
-  length: null,
-  source: plan.state.functions.map((f) => f.guestAddress).join(', '),
-  destination: host.name,
-  message: `every function has a candidate on ${host.name}, but they compete for the same free functions: no one-to-one assignment exists`,
-})
+const noAssignment = (plan: MigrationPlan, host: Host): Reason =>
+  wholeReason('NO_ASSIGNMENT', `every function has a candidate on ${host.name}, but they compete for the same free functions: no one-to-one assignment exists`, {
+    source: plan.state.functions.map((f) => f.guestAddress).join(', '),
+    destination: host.name,
+  })
 
 /** The judge of a plan: one closure holding the scratch buffers. */
 export const hostJudge = (plan: MigrationPlan): ((host: Host) => HostJudgement) => {
@@ -152,7 +141,7 @@ export const hostJudge = (plan: MigrationPlan): ((host: Host) => HostJudgement) 
     }
     const hostPasid = host.pasid
     if (hostPasid === null) {
-      pasidReasons ??= [{ code: 'PASID_NO_FUNCTION', severity: 'error', capability: null, field: null, offset: null, length: null, source: pasids.right.state.mode, destination: null, message: `the VM uses PASIDs but ${host.name} describes no PASID pools` }]
+      pasidReasons ??= [wholeReason('PASID_NO_FUNCTION', `the VM uses PASIDs but ${host.name} describes no PASID pools`, { source: pasids.right.state.mode })]
       return false
     }
     const fns = hostPasid.functions

@@ -13,7 +13,8 @@ import { type OffsetMapping, realize } from '../layout/realize.js'
 import { translate } from '../layout/translate.js'
 import { build } from '../layout/build.js'
 import { type CompiledPasids, compilePasids } from '../pasid/pasid-feasibility.js'
-import type { Reason } from '../proof/reason.js'
+import { type Reason, wholeReason } from '../proof/reason.js'
+import { renderPath } from '../layout/layout-error.js'
 import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
 import type { MigrationState } from '../state/migration-state.js'
 import type { Host, HostFunction } from './host.js'
@@ -78,7 +79,7 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
         ...(candidate.persona === null ? {} : { destinationPersona: candidate.persona }),
       })
       if (E.isLeft(r)) {
-        return { map: null, errors: [{ code: 'NO_CANDIDATE', severity: 'error', capability: null, field: null, offset: null, length: null, source: null, destination: null, message: r.left.map((e) => e.message).join('; ') }], warnings: [] }
+        return { map: null, errors: [wholeReason('NO_CANDIDATE', r.left.map((e) => `${renderPath(e.path)}: ${e.message}`).join('; '))], warnings: [] }
       }
       const errors = r.right.reasons.filter((x) => x.severity === 'error')
       const warnings = r.right.reasons.filter((x) => x.severity === 'warning')
@@ -120,7 +121,7 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
     const compiled = compilePasids(state.pasid)
     pasids = E.isRight(compiled)
       ? compiled
-      : E.left(compiled.left.map((e): Reason => ({ code: 'PASID_NO_FUNCTION', severity: 'error', capability: null, field: null, offset: null, length: null, source: null, destination: null, message: `PASID state: ${e.message}` })))
+      : E.left(compiled.left.map((e) => wholeReason('PASID_NO_FUNCTION', `PASID state, ${renderPath(['pasid', ...e.path])}: ${e.message}`)))
   }
   const guestIndex = new Map(state.functions.map((f, i) => [f.guestAddress, i]))
   const plan: MigrationPlan = {
@@ -142,6 +143,5 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
  * itself is `checkHost`'s), or every reason none exists. Total; no plan made.
  */
 export const judgeHost = (plan: MigrationPlan, host: Host): HostJudgement => plan.judge(host)
-
 
 export type { HostAccepted, HostJudgement, HostRejected } from './host-judgement.js'

@@ -91,6 +91,20 @@ export const RULE_CODE: Readonly<Record<Rule, ReasonCode>> = {
   instance: 'FIELD_INSTANCE',
 }
 
+/** An error about the function, host or VM as a whole (no capability, field or bytes), unless `where` says more. */
+export const wholeReason = (code: ReasonCode, message: string, where: Partial<Omit<Reason, 'code' | 'message'>> = {}): Reason => ({
+  code,
+  severity: 'error',
+  capability: null,
+  field: null,
+  offset: null,
+  length: null,
+  source: null,
+  destination: null,
+  message,
+  ...where,
+})
+
 export const hex = (n: number): string => `0x${n.toString(16)}`
 
 /** True when the reason concerns byte `at`. */
