@@ -79,7 +79,7 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
         ...(candidate.persona === null ? {} : { destinationPersona: candidate.persona }),
       })
       if (E.isLeft(r)) {
-        return { map: null, errors: [wholeReason('NO_CANDIDATE', r.left.map((e) => `${renderPath(e.path)}: ${e.message}`).join('; '))], warnings: [] }
+        return { map: null, errors: [wholeReason('NO_CANDIDATE', r.left.map((e) => (e.path.length === 0 ? e.message : `${renderPath(e.path)}: ${e.message}`)).join('; '))], warnings: [] }
       }
       const errors = r.right.reasons.filter((x) => x.severity === 'error')
       const warnings = r.right.reasons.filter((x) => x.severity === 'warning')
