@@ -135,13 +135,16 @@ export const hostJudge = (plan: MigrationPlan): ((host: Host) => HostJudgement) 
   /** Do the PASIDs fit under the assignment in `chosen`? The first refusal's reasons are kept. */
   const pasidsFit = (): boolean => {
     if (pasids === null) return true
+    // Refusals no other assignment could change end the search (tried = limit).
     if (E.isLeft(pasids)) {
       pasidReasons ??= pasids.left
+      tried = limit
       return false
     }
     const hostPasid = host.pasid
     if (hostPasid === null) {
       pasidReasons ??= [wholeReason('PASID_NO_FUNCTION', `the VM uses PASIDs but ${host.name} describes no PASID pools`, { source: pasids.right.state.mode })]
+      tried = limit
       return false
     }
     const fns = hostPasid.functions
@@ -154,7 +157,6 @@ export const hostJudge = (plan: MigrationPlan): ((host: Host) => HostJudgement) 
     }
     if (admits && pasidsFeasible(pasids.right, hostPasid, assigned)) return true
     pasidReasons ??= pasidFeasibility(pasids.right, hostPasid, assigned)
-    // What the host refuses whatever the assignment: no other assignment is worth trying.
     if (!admits) tried = limit
     return false
   }
