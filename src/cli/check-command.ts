@@ -104,6 +104,16 @@ const checkLayout = async (io: CliIo, args: CliArgs, layoutPath: string, physica
   return r.compatible ? ExitCode.ok : ExitCode.incompatible
 }
 
+/** Writes a certificate as JSON; the exit code when it cannot (one line on stderr), else null. */
+const writeCertificate = async (io: CliIo, path: string, certificate: unknown): Promise<ExitCode | null> => {
+  try {
+    await io.writeFile(path, `${JSON.stringify(certificate, null, 2)}\n`)
+    return null
+  } catch (e) {
+    return failInput(io, `cannot write the certificate to ${path}: ${e instanceof Error ? e.message : String(e)}`)
+  }
+}
+
 /** True when the file is a host file (YAML, `kind: Host`). */
 const looksLikeHost = async (io: CliIo, path: string): Promise<boolean> => /^kind:\s*Host\s*$/m.test((await readHead(io, path, MAX_HOST_FILE)) ?? '')
 
@@ -117,11 +127,8 @@ const checkVm = async (io: CliIo, args: CliArgs, statePath: string, hostPath: st
   if (E.isLeft(host)) return failInput(io, host.left)
   const v = checkMigration(state.right, host.right)
   if (args.certificate !== undefined) {
-    try {
-      await io.writeFile(args.certificate, `${JSON.stringify(v.certificate, null, 2)}\n`)
-    } catch (e) {
-      return failInput(io, `cannot write the certificate to ${args.certificate}: ${e instanceof Error ? e.message : String(e)}`)
-    }
+    const failed = await writeCertificate(io, args.certificate, v.certificate)
+    if (failed !== null) return failed
   }
   if (args.json) {
     const json = verdictJson({ compatible: v.compatible, reasons: v.reasons, certificate: null }) as object
@@ -157,11 +164,8 @@ export const checkCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> 
     instance: args.instance === 'refuse' ? 'refuse' : 'warn',
   })
   if (args.certificate !== undefined) {
-    try {
-      await io.writeFile(args.certificate, `${JSON.stringify(verdict.certificate, null, 2)}\n`)
-    } catch (e) {
-      return failInput(io, `cannot write the certificate to ${args.certificate}: ${e instanceof Error ? e.message : String(e)}`)
-    }
+    const failed = await writeCertificate(io, args.certificate, verdict.certificate)
+    if (failed !== null) return failed
   }
   io.out(args.json ? `${JSON.stringify(verdictJson(verdict))}\n` : verdictText(verdict, sourcePath, destinationPath))
   return verdict.compatible ? ExitCode.ok : ExitCode.incompatible
