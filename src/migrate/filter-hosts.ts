@@ -57,7 +57,8 @@ class Filter {
   }
 
   result(): FilterResult {
-    this.options.onProgress?.(this.judged)
+    // The last count, unless it was just reported.
+    if (this.judged === 0 || this.judged % this.every !== 0) this.options.onProgress?.(this.judged)
     const { plan, rejectedHosts, rejectedWhy } = this
     let rejected: RejectedHost[] | null = null
     return {

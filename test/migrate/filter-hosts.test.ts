@@ -115,5 +115,8 @@ describe('filterHosts on a generated fleet', () => {
     const seen: number[] = []
     filterHosts(state, hosts.slice(0, 1000), { onProgress: (n) => seen.push(n), progressEvery: 300 })
     expect(seen).toEqual([300, 600, 900, 1000])
+    const even: number[] = []
+    filterHosts(state, hosts.slice(0, 600), { onProgress: (n) => even.push(n), progressEvery: 300 })
+    expect(even).toEqual([300, 600])
   })
 })
