@@ -64,7 +64,8 @@ const exercise = (dump: ReturnType<typeof readDump>): void => {
   if (E.isRight(layout)) {
     const built = build(layout.right)
     if (E.isLeft(built)) throw new Error(`a derived layout does not build: ${built.left[0]!.message}`)
-    decodeLayout(encodeLayout(layout.right), 'derived.yaml')
+    const again = decodeLayout(encodeLayout(layout.right), 'derived.yaml')
+    if (E.isLeft(again)) throw new Error(`a derived layout does not read back: ${again.left[0]!.message}`)
   }
 }
 
