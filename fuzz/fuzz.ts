@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { mutate, type Random, seeded } from './mutate.js'
-import { argvNoise, CORPUS, type Target, TARGETS } from './targets.js'
+import { CORPUS, type Target, TARGETS } from './targets.js'
 
 export interface FuzzOptions {
   readonly runs: number
@@ -65,7 +65,7 @@ export const runOne = async (target: Target, input: Uint8Array, maxMs = 1000): P
   return null
 }
 
-/** The input number `i` for `target`. */
+/** The next input for `target`: a seed as it is, a generated value (fresh or mutated), or a mutated seed. */
 const inputFor = (r: Random, target: Target, seeds: readonly Uint8Array[]): Uint8Array => {
   const pick = () => seeds[Math.floor(r() * seeds.length)]!
   const roll = r()
@@ -76,7 +76,7 @@ const inputFor = (r: Random, target: Target, seeds: readonly Uint8Array[]): Uint
     return roll < 0.2 ? fresh : mutate(r, fresh, pick())
   }
   const mutated = mutate(r, pick(), pick())
-  return target.name === 'argv' && r() < 0.5 ? argvNoise(r, pick()) : mutated
+  return target.mutate !== undefined && r() < 0.5 ? target.mutate(r, pick()) : mutated
 }
 
 export const fuzz = async (options: FuzzOptions): Promise<FuzzSummary> => {

@@ -41,6 +41,8 @@ export interface Target {
   readonly seeds: () => readonly Uint8Array[]
   /** Fresh valid inputs from the exported arbitraries (`seed` picks one), where the target has them. */
   readonly generate?: (seed: number) => Uint8Array
+  /** A mutation of its own, used for half the mutated inputs (the generic mutators know nothing of its input's shape). */
+  readonly mutate?: (r: () => number, input: Uint8Array) => Uint8Array
   readonly run: (input: Uint8Array) => void | Promise<void>
 }
 
@@ -178,6 +180,7 @@ export const TARGETS: readonly Target[] = [
     name: 'argv',
     // An argv (NUL-separated) whose every file reads as the same bytes: a corpus file.
     seeds: () => ARGV.flatMap((argv) => [...dumps().slice(0, 2), ...layouts().slice(0, 1), ...states()].map((file) => encodeArgv(argv, file))),
+    mutate: (r, input) => argvNoise(r, input),
     run: async (input) => {
       const { argv, file } = decodeArgv(input)
       const code = await run(argv, memoryIo(file))
@@ -186,8 +189,8 @@ export const TARGETS: readonly Target[] = [
   },
 ]
 
-/** Mixes command-line noise into an argv input (used as a mutator of the argv target). */
-export const argvNoise = (r: () => number, input: Uint8Array): Uint8Array => {
+/** Mixes command-line noise into an argv input: words removed, noise options added. */
+const argvNoise = (r: () => number, input: Uint8Array): Uint8Array => {
   const { argv, file } = decodeArgv(input)
   const out = [...argv]
   const n = Math.floor(r() * 3)
