@@ -13,6 +13,7 @@ import fc from 'fast-check'
 import * as E from 'fp-ts/lib/Either.js'
 import type { FunctionDump } from '../dump/function-dump.js'
 import { readBinaryConfig } from '../dump/read-dump.js'
+import { bytesOfHex } from '../decode/hex-bytes.js'
 import { derive } from '../layout/derive.js'
 import type { FunctionLayout } from '../layout/function-layout.js'
 import { encodeLayout } from '../layout/layout-yaml.js'
@@ -35,13 +36,14 @@ export { type ConfigImageConstraints, configImage, type GeneratedFunction } from
 export const capabilityChain = (constraints: ConfigImageConstraints = {}): fc.Arbitrary<GeneratedFunction['capabilities']> => configImage(constraints).map((g) => g.capabilities)
 
 /** A physical function as the library reads one (a binary config, no BAR sizes). */
-export const physicalFunction = (constraints: ConfigImageConstraints = {}): fc.Arbitrary<FunctionDump> =>
-  configImage(constraints).map((g) => {
-    const dump = readBinaryConfig(g.bytes, 'generated')
-    // A generated image is always a valid config space; a Left here is a bug in the generator.
-    if (E.isLeft(dump)) throw new Error(`configImage made an unreadable image: ${dump.left[0]!.code}`)
-    return dump.right
-  })
+export const physicalFunction = (constraints: ConfigImageConstraints = {}): fc.Arbitrary<FunctionDump> => configImage(constraints).map((g) => readGenerated(g.bytes))
+
+/** A generated image, read. Generated images are always valid config spaces; a Left is a bug in the generator. */
+const readGenerated = (bytes: Uint8Array): FunctionDump => {
+  const dump = readBinaryConfig(bytes, 'generated')
+  if (E.isLeft(dump)) throw new Error(`configImage made an unreadable image: ${dump.left[0]!.code}`)
+  return dump.right
+}
 
 /** A function's layout, derived from a generated physical function (kernel hiding policy). */
 export const functionLayout = (constraints: ConfigImageConstraints = {}): fc.Arbitrary<FunctionLayout> =>
@@ -54,7 +56,8 @@ export const functionLayout = (constraints: ConfigImageConstraints = {}): fc.Arb
 /** A layout file's text (YAML, `kind: FunctionLayout`). */
 export const layoutFile = (constraints: ConfigImageConstraints = {}): fc.Arbitrary<string> => functionLayout(constraints).map((l) => encodeLayout(l))
 
-export interface PairConstraints extends ConfigImageConstraints {}
+/** What the pairs generate: as `configImage`. */
+export type PairConstraints = ConfigImageConstraints
 
 /** Two functions that must be judged equivalent: the destination differs in one writable bit (migrated state, not layout). */
 export interface CompatiblePair {
@@ -99,12 +102,7 @@ export interface IncompatiblePair {
  */
 export const incompatiblePair = (constraints: PairConstraints = {}): fc.Arbitrary<IncompatiblePair> =>
   fc.tuple(configImage({ maxStandard: 4, ...constraints }), fc.integer({ min: 1, max: 0xfffe }), fc.constantFrom('device', 'subsystem', 'unlink' as const)).map(([g, value, kind]) => {
-    const read = (bytes: Uint8Array): FunctionDump => {
-      const d = readBinaryConfig(bytes, 'generated')
-      if (E.isLeft(d)) throw new Error('generated images read')
-      return d.right
-    }
-    const source = read(g.bytes)
+    const source = readGenerated(g.bytes)
     const standard = g.capabilities.filter((c) => c.offset < 0x100)
     if (kind === 'unlink' && standard.length >= 2) {
       // The capability before the last points past it: the last is gone from the destination.
@@ -235,8 +233,6 @@ export interface MigrationStateConstraints extends ConfigImageConstraints {
   readonly maxPasids?: number
 }
 
-const hexBytes = (hex: string): Uint8Array => Uint8Array.from({ length: hex.length / 2 }, (_, i) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16))
-
 /** A VM's migration state: layouts derived from generated functions, each function's image built from its layout. */
 export const migrationState = (constraints: MigrationStateConstraints = {}): fc.Arbitrary<MigrationState> =>
   fc.array(functionLayout(constraints), { minLength: 1, maxLength: constraints.maxFunctions ?? 4 }).chain((layouts) => {
@@ -245,7 +241,7 @@ export const migrationState = (constraints: MigrationStateConstraints = {}): fc.
       const built = build(layout)
       if (E.isLeft(built)) throw new Error(`a derived layout did not build: ${built.left[0]!.message}`)
       const prepared = prepareFunction(built.right)
-      return { guestAddress: ids[i]!, persona: null, layout, configImage: built.right.config, semanticDigest: hexBytes(prepared.digest) }
+      return { guestAddress: ids[i]!, persona: null, layout, configImage: built.right.config, semanticDigest: bytesOfHex(prepared.digest)! }
     })
     return fc.option(pasidState({ functionIds: ids, maxFunctions: ids.length, ...(constraints.maxPasids === undefined ? {} : { maxPasids: constraints.maxPasids }) }), { freq: 3 }).map(
       (pasid): MigrationState => ({ schemaVersion: SCHEMA_VERSION, vmName: 'generated-vm', functions, pasid }),

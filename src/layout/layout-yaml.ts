@@ -3,6 +3,7 @@
  * every error with its path and line; `encodeLayout` writes one, and given the file it came
  * from, changes only what changed so the operator's comments stay.
  */
+import { bytesOfHex, hexOf } from '../decode/hex-bytes.js'
 import { flowDepthError } from '../decode/yaml-depth.js'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
@@ -62,8 +63,8 @@ const shapeErrors = (errors: t.Errors): LayoutError[] =>
   )
 
 const parseHex = (hex: string): number[] | null => {
-  const parts = hex.trim().split(/\s+/)
-  return parts.every((p) => /^[0-9a-fA-F]{2}$/.test(p)) ? parts.map((p) => parseInt(p, 16)) : null
+  const bytes = bytesOfHex(hex, true)
+  return bytes === null || bytes.length === 0 ? null : Array.from(bytes)
 }
 
 const rawBytes = (runs: ReadonlyArray<{ at: number; hex: string }> | undefined, path: LayoutPath, errors: LayoutError[]): RawBytes =>
@@ -220,7 +221,7 @@ export const decodeLayout = (text: string, file: string): E.Either<readonly Layo
 }
 
 const keyOf = (space: Space, id: number): string | number => lookupCapability(space, id)?.key ?? id
-const hexRuns = (raw: RawBytes) => raw.map((r) => ({ at: r.at, hex: r.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ') }))
+const hexRuns = (raw: RawBytes) => raw.map((r) => ({ at: r.at, hex: hexOf(r.bytes, ' ') }))
 const big = (n: bigint): number | string => (n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : `0x${n.toString(16)}`)
 
 /** The layout as plain data in the file's shape. */

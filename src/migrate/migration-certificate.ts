@@ -7,6 +7,7 @@
  * to any layout's read-only content or mask, any destination function's, or the plan shows up
  * as a mismatch.
  */
+import { hexOf } from '../decode/hex-bytes.js'
 import type { Persona } from '../layout/function-layout.js'
 import type { OffsetMapping } from '../layout/realize.js'
 import type { PasidMode } from '../pasid/pasid-state.js'
@@ -36,8 +37,6 @@ export interface MigrationCertificate {
   readonly assumptions: readonly string[]
 }
 
-const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
-
 /** The certificate of a compatible verdict (null for a refusal). */
 export const migrationCertificate = (plan: MigrationPlan, host: Host, verdict: Omit<MigrationVerdict, 'certificate'>): MigrationCertificate | null => {
   if (!verdict.compatible || verdict.assignment === null) return null
@@ -52,7 +51,7 @@ export const migrationCertificate = (plan: MigrationPlan, host: Host, verdict: O
       return {
         guestAddress: a.guestAddress,
         layoutDigest: plan.layoutDigests[i] ?? null,
-        stateDigest: hex(plan.state.functions[i]!.semanticDigest),
+        stateDigest: hexOf(plan.state.functions[i]!.semanticDigest),
         hostAddress: a.hostAddress,
         physicalDigest: f.function.digest,
         persona: f.persona,

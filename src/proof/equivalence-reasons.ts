@@ -5,6 +5,7 @@
  * attributed to the field (or the unclaimed bytes) it lies in. BAR sizes are compared when both
  * sides know them.
  */
+import { hexOf } from '../decode/hex-bytes.js'
 import { Buffer } from 'node:buffer'
 import { type Capability, capabilityLabel } from '../capability/capability.js'
 import { type FieldSpec, fieldMask, fieldValue, showValue } from '../capability/field.js'
@@ -181,7 +182,7 @@ interface Run {
 
 const runReason = (a: PreparedFunction, b: PreparedFunction, run: Run): Reason => {
   const length = run.end - run.start
-  const bytes = (f: PreparedFunction): string => Array.from(f.config.bytes.subarray(run.start, run.end), (x) => x.toString(16).padStart(2, '0')).join(' ')
+  const bytes = (f: PreparedFunction): string => hexOf(f.config.bytes.subarray(run.start, run.end), ' ')
   const range = length === 1 ? hex(run.start) : `${hex(run.start)}–${hex(run.end - 1)}`
   const message =
     run.code === 'WRITE_MASK_DIFFERS'

@@ -8,6 +8,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { configSpace } from '../config-space/config-space.js'
+import { bytesOfHex, hexOf } from '../decode/hex-bytes.js'
 import type { FunctionLayout, RawBytes } from '../layout/function-layout.js'
 import { layoutFromData, layoutToFile } from '../layout/layout-yaml.js'
 import { type LayoutError, renderPath } from '../layout/layout-error.js'
@@ -32,8 +33,7 @@ type Wire = Record<string, unknown>
 
 /** A uint64 from the wire (a number, or a Long when the value may exceed 2^53). */
 const u64 = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(String(v)))
-const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ')
-const runs = (list: unknown): Array<{ at: number; hex: string }> => ((list as Wire[] | undefined) ?? []).map((r) => ({ at: Number(r.at ?? 0), hex: hex((r.data as Uint8Array | undefined) ?? new Uint8Array()) }))
+const runs = (list: unknown): Array<{ at: number; hex: string }> => ((list as Wire[] | undefined) ?? []).map((r) => ({ at: Number(r.at ?? 0), hex: hexOf((r.data as Uint8Array | undefined) ?? new Uint8Array(), ' ') }))
 const enumName = <T>(names: readonly T[], v: unknown): T | string => names[Number(v ?? 0)] ?? `unknown enum ${String(v)}`
 
 /** A wire layout in the layout file's shape, for the layout file's checks. */
@@ -241,8 +241,8 @@ export const migrationStateToJson = (state: MigrationState): unknown => ({
     guestAddress: f.guestAddress,
     persona: f.persona,
     layout: JSON.parse(JSON.stringify(layoutToFile(f.layout), (_, v) => (typeof v === 'bigint' ? v.toString() : v))),
-    configImage: hex(Uint8Array.from(f.configImage.bytes)),
-    semanticDigest: Array.from(f.semanticDigest, (b) => b.toString(16).padStart(2, '0')).join(''),
+    configImage: hexOf(Uint8Array.from(f.configImage.bytes), ' '),
+    semanticDigest: hexOf(f.semanticDigest),
   })),
   pasid: state.pasid === null ? null : JSON.parse(encodePasidState(state.pasid)),
 })
@@ -258,13 +258,12 @@ export const migrationStateFromJson = (raw: unknown): E.Either<readonly StateErr
   const version = Number(top.schemaVersion)
   if (version !== SCHEMA_VERSION) errors.push({ path: ['schemaVersion'], message: `schema version ${String(top.schemaVersion)}; this vpci reads version ${SCHEMA_VERSION}` })
   const fromHex = (text: unknown, path: ReadonlyArray<string | number>, compact: boolean): Uint8Array | null => {
-    const s = typeof text === 'string' ? text.trim() : ''
-    const parts = compact ? (s.match(/../g) ?? []) : s.split(/\s+/).filter((x) => x !== '')
-    if (parts.length === 0 || !parts.every((p) => /^[0-9a-fA-F]{2}$/.test(p))) {
+    const bytes = typeof text === 'string' ? bytesOfHex(text, !compact) : null
+    if (bytes === null || bytes.length === 0) {
       errors.push({ path, message: 'expected hex bytes' })
       return null
     }
-    return Uint8Array.from(parts.map((p) => parseInt(p, 16)))
+    return bytes
   }
   const functions: AssignedFunction[] = []
   const list = Array.isArray(top.functions) ? (top.functions as Wire[]) : []
