@@ -14,6 +14,5 @@ describe(`fuzz budget: ${BUDGET} inputs, seed 7`, () => {
   it.each(TARGETS.map((t) => t.name))('%s', async (name) => {
     const summary = await fuzz({ runs: Math.ceil(BUDGET / TARGETS.length), seed: 7, target: name, save: false })
     expect(summary.failures.map((f) => `${f.kind}: ${f.message}`)).toEqual([])
-    expect(summary.perTarget[name]).toBe(Math.ceil(BUDGET / TARGETS.length))
   }, 300_000)
 })
