@@ -9,13 +9,8 @@ import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { loadLayout } from './load-layout.js'
 import { writeOutput } from './output.js'
-import { BUILD_USAGE } from './usage.js'
 
 export const buildCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
-  if (args.help) {
-    io.out(BUILD_USAGE)
-    return ExitCode.ok
-  }
   if (args.positionals.length !== 1) return failInput(io, 'build takes exactly one LAYOUT file; see "vpci build --help"')
   const format = args.format ?? 'lspci'
   if (format !== 'lspci' && format !== 'binary') return failInput(io, `build: --format takes lspci or binary, not "${format}"`)

@@ -10,7 +10,6 @@ import type { FunctionDump } from '../dump/function-dump.js'
 import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { loadFunction } from './load-function.js'
-import { CAPS_USAGE } from './usage.js'
 
 const hex = (n: number, width = 0): string => `0x${n.toString(16).padStart(width, '0')}`
 
@@ -49,10 +48,6 @@ export const capsText = (dump: FunctionDump, walk: Walk): string => {
 }
 
 export const capsCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
-  if (args.help) {
-    io.out(CAPS_USAGE)
-    return ExitCode.ok
-  }
   if (args.positionals.length !== 1) return failInput(io, 'caps takes exactly one FILE; see "vpci caps --help"')
   const dump = await loadFunction(io, args.positionals[0]!, args.device)
   if (E.isLeft(dump)) return failInput(io, dump.left)

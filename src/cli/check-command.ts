@@ -19,7 +19,6 @@ import { decodeMigrationState, MAX_STATE_BYTES } from '../state/state-codec.js'
 import { type OffsetMapping, realize } from '../layout/realize.js'
 import { MAX_LAYOUT_BYTES } from '../layout/layout-yaml.js'
 import { decodePersonaMatrix } from '../layout/persona.js'
-import { CHECK_USAGE } from './usage.js'
 
 /** The JSON shape `vpci check --json` promises. */
 export const verdictJson = (v: Verdict): unknown => ({
@@ -144,10 +143,6 @@ const checkVm = async (io: CliIo, args: CliArgs, statePath: string, hostPath: st
 }
 
 export const checkCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
-  if (args.help) {
-    io.out(CHECK_USAGE)
-    return ExitCode.ok
-  }
   if (args.positionals.length !== 2) return failInput(io, 'check takes SOURCE and DESTINATION; see "vpci check --help"')
   if (await looksLikeHost(io, args.positionals[1]!)) return checkVm(io, args, args.positionals[0]!, args.positionals[1]!)
   if (await looksLikeLayout(io, args.positionals[0]!)) return checkLayout(io, args, args.positionals[0]!, args.positionals[1]!)

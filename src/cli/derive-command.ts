@@ -11,7 +11,6 @@ import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { loadFunction } from './load-function.js'
 import { writeOutput } from './output.js'
-import { DERIVE_USAGE } from './usage.js'
 
 const NUMBER = '(0x[0-9a-fA-F]+|[0-9]+)'
 
@@ -24,10 +23,6 @@ const parseRanges = (text: string): ByteRange[] | null => {
 }
 
 export const deriveCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
-  if (args.help) {
-    io.out(DERIVE_USAGE)
-    return ExitCode.ok
-  }
   if (args.positionals.length !== 1) return failInput(io, 'derive takes exactly one PHYSICAL function; see "vpci derive --help"')
   const policy = args.policy ?? 'kernel'
   if (policy !== 'kernel' && policy !== 'qemu' && policy !== 'none') return failInput(io, `derive: --policy takes kernel, qemu or none, not "${policy}"`)

@@ -21,7 +21,6 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 export interface CliArgs {
   readonly positionals: readonly string[]
   readonly json: boolean
-  readonly help: boolean
   readonly device: string | undefined
   /** `--certificate FILE` of `vpci check`. */
   readonly certificate: string | undefined

@@ -14,7 +14,6 @@ import type { CliIo } from './io.js'
 import { loadHost, type ModelCache } from './load-host.js'
 import { progressLine } from './progress.js'
 import { readBounded } from './read-file.js'
-import { FILTER_USAGE } from './usage.js'
 
 /** Hosts above this count get a progress line (on a terminal). */
 export const PROGRESS_ABOVE = 1000
@@ -24,10 +23,6 @@ const SHOWN_REASONS = 4
 const reasonJson = (r: Reason) => ({ code: r.code, severity: r.severity, capability: r.capability, field: r.field, offset: r.offset, length: r.length, source: r.source, destination: r.destination, message: r.message })
 
 export const filterCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
-  if (args.help) {
-    io.out(FILTER_USAGE)
-    return ExitCode.ok
-  }
   const [statePath, ...hostPaths] = args.positionals
   if (statePath === undefined || hostPaths.length === 0) return failInput(io, 'filter takes STATE.pb and one or more HOST files; see "vpci filter --help"')
   const read = await readBounded(io, statePath, MAX_STATE_BYTES)

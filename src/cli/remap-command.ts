@@ -11,7 +11,6 @@ import { type CliArgs, errorLine, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { MAX_HOST_FILE } from './load-host.js'
 import { readBounded } from './read-file.js'
-import { REMAP_USAGE } from './usage.js'
 
 const planJson = (plan: PasidPlan): unknown => ({
   map: plan.map,
@@ -24,10 +23,6 @@ const planJson = (plan: PasidPlan): unknown => ({
 })
 
 export const remapCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
-  if (args.help) {
-    io.out(REMAP_USAGE)
-    return ExitCode.ok
-  }
   if (args.positionals.length !== 1 || args.host === undefined) return failInput(io, 'remap takes a STATE file and --host HOST; see "vpci remap --help"')
   const statePath = args.positionals[0]!
   const stateBytes = await readBounded(io, statePath, MAX_STATE_BYTES)

@@ -12,16 +12,17 @@ import { stateCommand } from './state-command.js'
 import { filterCommand } from './filter-command.js'
 import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
-import { MAIN_USAGE } from './usage.js'
+import { BUILD_USAGE, CAPS_USAGE, CHECK_USAGE, DERIVE_USAGE, FILTER_USAGE, MAIN_USAGE, REMAP_USAGE, STATE_USAGE } from './usage.js'
 
-const COMMANDS: Readonly<Record<string, (io: CliIo, args: CliArgs) => Promise<ExitCode>>> = {
-  caps: capsCommand,
-  check: checkCommand,
-  derive: deriveCommand,
-  build: buildCommand,
-  remap: remapCommand,
-  state: stateCommand,
-  filter: filterCommand,
+/** Each command and its usage text (printed for --help, before anything else is checked). */
+const COMMANDS: Readonly<Record<string, { readonly run: (io: CliIo, args: CliArgs) => Promise<ExitCode>; readonly usage: string }>> = {
+  caps: { run: capsCommand, usage: CAPS_USAGE },
+  check: { run: checkCommand, usage: CHECK_USAGE },
+  derive: { run: deriveCommand, usage: DERIVE_USAGE },
+  build: { run: buildCommand, usage: BUILD_USAGE },
+  remap: { run: remapCommand, usage: REMAP_USAGE },
+  state: { run: stateCommand, usage: STATE_USAGE },
+  filter: { run: filterCommand, usage: FILTER_USAGE },
 }
 
 export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode> => {
@@ -59,10 +60,13 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
     const message = e instanceof Error ? e.message.split('\n')[0]! : String(e)
     return failInput(io, `${command}: ${message}; see "vpci ${command} --help"`)
   }
-  return handler(io, {
+  if (parsed.values.help === true) {
+    io.out(handler.usage)
+    return ExitCode.ok
+  }
+  return handler.run(io, {
     positionals: parsed.positionals,
     json: parsed.values.json === true,
-    help: parsed.values.help === true,
     device: parsed.values.device,
     certificate: parsed.values.certificate,
     instance: parsed.values.instance,

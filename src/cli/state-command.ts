@@ -8,13 +8,8 @@ import { type CliArgs, errorLine, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { readBounded } from './read-file.js'
 import { writeOutput } from './output.js'
-import { STATE_USAGE } from './usage.js'
 
 export const stateCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
-  if (args.help) {
-    io.out(STATE_USAGE)
-    return ExitCode.ok
-  }
   const [action, file, ...rest] = args.positionals
   if ((action !== 'decode' && action !== 'encode') || file === undefined || rest.length > 0) return failInput(io, 'state takes decode STATE.pb or encode STATE.json; see "vpci state --help"')
   const read = await readBounded(io, file, MAX_STATE_BYTES)

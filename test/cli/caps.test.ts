@@ -109,6 +109,13 @@ describe('help', () => {
     expect(caps.stdout).toContain('--device BDF')
     expect(caps.stdout).toContain('Example:')
   })
+
+  it.each(['caps', 'check', 'derive', 'build', 'remap', 'state', 'filter'])('vpci %s --help prints its own usage, whatever else is given', async (command) => {
+    const r = await vpci(command, '--help', 'no-such-file')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(new RegExp(`^Usage:\\n  vpci ${command} `))
+    expect(r.stderr).toBe('')
+  })
 })
 
 const built = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
