@@ -100,7 +100,7 @@ export type { GuestPasidCapability, LocalPasid, PasidBinding, PasidFunction, Pas
 export type { HostPasid, HostPasidFunction } from './pasid/host-pasid.js'
 export { mapPools, pasidLimit, withBitmapPools, withRangePools } from './pasid/host-pasid.js'
 export type { PasidRanges } from './pasid/pasid-ranges.js'
-export { pasidRanges, poolToRanges, rangeCount, rangesAllocated, rangesFree, rangesToPool } from './pasid/pasid-ranges.js'
+export { pasidRanges, poolToRanges, rangesAllocated, rangesFree, rangesToPool } from './pasid/pasid-ranges.js'
 export type { CompiledPasids, PasidAssignment } from './pasid/pasid-feasibility.js'
 export { compilePasids, hostAdmitsPasids, pasidFeasibility, pasidsFeasible } from './pasid/pasid-feasibility.js'
 export type { PasidStateError, PasidStateErrorCode } from './pasid/pasid-state-error.js'

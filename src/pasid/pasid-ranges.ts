@@ -48,9 +48,6 @@ export const pasidRanges = (width: PasidWidth, allocated: readonly PasidRange[] 
   return { _tag: 'PasidRanges', width, ranges }
 }
 
-/** How many ranges the pool holds. */
-export const rangeCount = (r: PasidRanges): number => r.ranges.length / 3
-
 /** Index of the last range starting at or before p, or -1. */
 const rangeAtOrBefore = (r: PasidRanges, p: number): number => {
   const a = r.ranges
