@@ -12,6 +12,7 @@ import { renderPath } from '../../src/layout/layout-error.js'
 import { decodeLayout, encodeLayout } from '../../src/layout/layout-yaml.js'
 import { readCorpusText } from '../support/repo-corpus.js'
 import { preparedReal } from '../support/prepared.js'
+import { pfOption } from '../support/real-vf.js'
 import { realDumpNames, sharedCorpusPresent } from '../support/shared-corpus.js'
 
 const lineOf = (text: string, needle: string): number => text.slice(0, text.indexOf(needle)).split('\n').length
@@ -80,7 +81,7 @@ describe.skipIf(!sharedCorpusPresent)('derived layouts of every real 4 KiB dump 
   const names = realDumpNames().filter((n) => !UNREADABLE.has(n) && preparedReal(n).config.size === 4096)
 
   it.each(names)('%s', (name) => {
-    const derived = derive(preparedReal(name), { policy: 'kernel' })
+    const derived = derive(preparedReal(name), { policy: 'kernel', ...pfOption(name) })
     if (E.isLeft(derived)) throw new Error(JSON.stringify(derived.left))
     const decoded = decodeLayout(encodeLayout(derived.right), `${name}.yaml`)
     if (E.isLeft(decoded)) throw new Error(JSON.stringify(decoded.left))
