@@ -109,7 +109,8 @@ const resourcesOf = (layout: FunctionLayout): Resource[] | null => {
         : { index, kind: bar.kind === 'io' ? 'io' : 'memory', size: bar.size!, prefetchable: bar.prefetchable, is64Bit: bar.kind === 'memory64' },
     )
   }
-  entries.push(layout.rom === null ? { index: 6, kind: 'unused', size: 0n, prefetchable: false, is64Bit: false } : { index: 6, kind: 'memory', size: layout.rom.size!, prefetchable: false, is64Bit: false })
+  // Linux reports every expansion ROM as prefetchable memory (its resource flags), so a sysfs function and its layout agree.
+  entries.push(layout.rom === null ? { index: 6, kind: 'unused', size: 0n, prefetchable: false, is64Bit: false } : { index: 6, kind: 'memory', size: layout.rom.size!, prefetchable: true, is64Bit: false })
   return entries
 }
 
