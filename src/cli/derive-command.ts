@@ -1,6 +1,6 @@
 /**
- * `vpci derive PHYSICAL [--policy kernel|qemu|none] [--pasid auto|none|OFFSET] [-o FILE]`:
- * a first layout file for an instance type, from a physical function.
+ * `vpci derive PHYSICAL [--pf PF] [--policy kernel|qemu|none] [--pasid auto|none|OFFSET] [-o FILE]`:
+ * a first layout file for an instance type, from a physical function (a VF with its PF).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { derive } from '../layout/derive.js'
@@ -33,7 +33,9 @@ export const deriveCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode>
   if (usable === null) return failInput(io, `derive: --usable takes ranges like 0x400-0x500,0xf00-0x1000, not "${args.usable}"`)
   const dump = await loadFunction(io, args.positionals[0]!, args.device)
   if (E.isLeft(dump)) return failInput(io, dump.left)
-  const layout = derive(prepareFunction(dump.right), { policy, pasid, ...(usable === undefined ? {} : { usable }) })
+  const pf = args.pf === undefined ? undefined : await loadFunction(io, args.pf, undefined)
+  if (pf !== undefined && E.isLeft(pf)) return failInput(io, pf.left)
+  const layout = derive(prepareFunction(dump.right), { policy, pasid, ...(usable === undefined ? {} : { usable }), ...(pf === undefined ? {} : { pf: prepareFunction(pf.right) }) })
   if (E.isLeft(layout)) return failInput(io, layout.left.map((e) => ({ ...e, file: args.positionals[0]! })))
   return (await writeOutput(io, args.output, encodeLayout(layout.right))) ?? ExitCode.ok
 }

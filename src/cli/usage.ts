@@ -99,12 +99,13 @@ Examples:
 `
 
 export const DERIVE_USAGE = `Usage:
-  vpci derive PHYSICAL [--policy kernel|qemu|none] [--pasid auto|none|OFFSET]
+  vpci derive PHYSICAL [--pf PF] [--policy kernel|qemu|none] [--pasid auto|none|OFFSET]
               [--usable START-END,...] [-o FILE]
 
 Write a layout file (YAML, vpci/v1 FunctionLayout) describing what a guest sees of the
-PHYSICAL function: every capability the policy does not hide, at its offset, with its field
-values; the hidden ones listed. Review it, give it a persona, and it defines an instance type.
+PHYSICAL function: every capability the policy does not hide, at its offset, with its read-only
+values (writable ones at their reset values: an instance type starts from reset); the hidden
+ones listed. Review it, give it a persona, and it defines an instance type.
 
 Options:
   --policy NAME    what to hide: kernel (default; as Linux vfio-pci), qemu (kernel plus what
@@ -112,8 +113,10 @@ Options:
   --pasid WHERE    when the policy hides a physical PASID capability, synthesise an emulated one:
                    auto (default; the highest free 8 bytes of extended space), none, or an offset
   --usable RANGES  extended space synthesised capabilities may use, e.g. 0x400-0x500 (end
-                   exclusive); device quirks (bytes a device uses outside its capabilities)
-                   are never used either way
+                   exclusive); the device's own bytes (outside its capabilities) and device
+                   quirks are never used either way
+  --pf PF          PHYSICAL is a VF (Vendor and Device ID read 0xffff): its PF, whose Vendor ID,
+                   VF Device ID and VF BARs the layout takes; required for a VF
   -o FILE          write the layout to FILE instead of standard output
   --device BDF     pick the device from an lspci dump holding several
 
