@@ -104,6 +104,7 @@ const capabilityOf = (c: CapabilityFile, i: number, size: number, errors: Layout
   } else if (c.offset % 4 !== 0) {
     errors.push(layoutError('OFFSET_MISALIGNED', [...path, 'offset'], `0x${c.offset.toString(16)} is not dword-aligned`))
   }
+  if (space === 'standard' && c.version !== undefined) errors.push(layoutError('WRONG_TYPE', [...path, 'version'], 'a standard capability has no version (only extended capability headers carry one)'))
   if (id === null) return null
   const rule = lookupCapability(space, id)?.length
   const length = c.length ?? (rule?._tag === 'Fixed' ? rule.bytes : null)

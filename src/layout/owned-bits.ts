@@ -50,7 +50,8 @@ export const ownedBits = (config: ConfigSpace, walk: Walk): OwnedBits => {
     if (at < HEADER_END && headerless) return `the config header (header layout ${walk.facts.headerLayout} has no field table)`
     const f = fields.find((x) => (fieldBitsAt(x, at) & (value === 0 ? 0xff : value)) !== 0)
     if (f === undefined) return 'a register'
-    return `${f.capability === null ? 'the config header' : capabilityLabel(f.capability)}, ${f.spec.register}: ${f.spec.name} (field ${f.spec.key})`
+    const what = f.spec.register === f.spec.name ? f.spec.name : `${f.spec.register}: ${f.spec.name}`
+    return `${f.capability === null ? 'the config header' : capabilityLabel(f.capability)}, ${what} (field ${f.spec.key})`
   }
   return { bits, ownerOf }
 }

@@ -30,6 +30,12 @@ describe('malformed layout files', () => {
     ['unknown-key.yaml', 'UNKNOWN_KEY', 'identity.colour', 'colour: blue'],
     ['wrong-kind.yaml', 'WRONG_KIND', 'kind', 'kind: HostLayout'],
     ['yaml-syntax.yaml', 'YAML_SYNTAX', '', 'vendorId: ['],
+    ['identity-too-wide.yaml', 'VALUE_TOO_WIDE', 'identity.vendorId', 'vendorId: 0x12345'],
+    ['version-too-wide.yaml', 'VALUE_TOO_WIDE', 'capabilities[4].version', 'version: 16'],
+    ['rom-size.yaml', 'VALUE_TOO_WIDE', 'rom.size', 'size: 3000'],
+    ['raw-over-pointer.yaml', 'RAW_OUT_OF_PLACE', 'capabilities[4].bytes[0].at', '- at: 2'],
+    ['raw-over-field.yaml', 'RAW_OVER_FIELD', 'header.bytes[0].hex', 'hex: "c0"'],
+    ['unclaimed-in-capability.yaml', 'RAW_OUT_OF_PLACE', 'unclaimed[0].at', '- at: 0x44'],
   ])('%s: %s at %s', (file, code, path, edited) => {
     const text = readCorpusText(`layouts/bad/${file}`)
     const result = decodeLayout(text, file)
