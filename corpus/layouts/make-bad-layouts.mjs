@@ -21,7 +21,7 @@ const BAD = [
   ['identity-too-wide.yaml', 'vendorId: 0x1234', 'vendorId: 0x12345'],
   ['version-too-wide.yaml', '    id: ats\n    version: 1', '    id: ats\n    version: 16'],
   ['rom-size.yaml', 'rom: null', 'rom:\n  size: 3000'],
-  ['raw-over-pointer.yaml', '      pageAlignedRequest: 1\n      enable: 1\n', '      pageAlignedRequest: 1\n      enable: 1\n    bytes:\n      - at: 2\n        hex: "01 f0"\n'],
+  ['raw-over-pointer.yaml', '      pageAlignedRequest: 1\n', '      pageAlignedRequest: 1\n    bytes:\n      - at: 2\n        hex: "01 f0"\n'],
   ['raw-over-field.yaml', '    interruptPin: 1\n', '    interruptPin: 1\n  bytes:\n    - at: 0x34\n      hex: "c0"\n'],
   ['unclaimed-in-capability.yaml', 'hidden:\n', 'unclaimed:\n  - at: 0x44\n    hex: "ff"\nhidden:\n'],
 ]
