@@ -25,6 +25,7 @@ import { remapPasids } from '../src/pasid/remap.js'
 import { proveEquivalence } from '../src/proof/prove-equivalence.js'
 import { prepareFunction } from '../src/semantic/prepared-function.js'
 import { decodeMigrationState, encodeMigrationState, migrationStateFromJson } from '../src/state/state-codec.js'
+import { layoutRawRunsTarget } from './layout-raw-runs-target.js'
 
 export const CORPUS = fileURLToPath(new URL('../corpus/', import.meta.url))
 
@@ -134,6 +135,7 @@ export const TARGETS: readonly Target[] = [
       encodeLayout(l.right, textOf(input))
     },
   },
+  layoutRawRunsTarget(CORPUS, layouts),
   {
     name: 'host-yaml',
     seeds: hostsYaml,

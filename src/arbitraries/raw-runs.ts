@@ -15,7 +15,7 @@ import type { ConfigImageConstraints } from './config-image.js'
 import { functionLayout } from './index.js'
 
 /** One run to add: where it goes, and its bytes. */
-type Edit =
+export type Edit =
   | { readonly kind: 'header'; readonly at: number; readonly bytes: readonly number[] }
   | { readonly kind: 'unclaimed'; readonly at: number; readonly bytes: readonly number[] }
   | { readonly kind: 'capability'; readonly pick: number; readonly at: number; readonly bytes: readonly number[] }
@@ -27,7 +27,8 @@ const PLANTED_STANDARD = [0x05, 0x11, 0x09, 0x01]
 
 const bytes = fc.array(fc.nat({ max: 0xff }), { minLength: 1, maxLength: 8 })
 
-const edit: fc.Arbitrary<Edit> = fc.oneof(
+/** One hostile run: in the header, in extended space, in a capability (over its header or past its end too), or a planted capability. */
+export const rawRunEdit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('header' as const), at: fc.nat({ max: 0x3f }), bytes }),
   fc.record({ kind: fc.constant('unclaimed' as const), at: fc.integer({ min: 0x40, max: 0xfff }), bytes }),
   fc.record({ kind: fc.constant('capability' as const), pick: fc.nat(), at: fc.nat({ max: 0x48 }), bytes }),
@@ -56,7 +57,8 @@ const plant = (l: FunctionLayout, pick: number, where: number, id: number): Func
   return { ...l, capabilities, unclaimed: addRun(l.unclaimed, at, header) }
 }
 
-const apply = (l: FunctionLayout, e: Edit): FunctionLayout => {
+/** `l` with the run `e` added. */
+export const applyRawRunEdit = (l: FunctionLayout, e: Edit): FunctionLayout => {
   switch (e.kind) {
     case 'header':
       return { ...l, header: { ...l.header, bytes: addRun(l.header.bytes, e.at, e.bytes) } }
@@ -101,7 +103,7 @@ const freeRuns = (l: FunctionLayout, picks: readonly number[], values: readonly 
  */
 export const layoutWithRawRuns = (constraints: ConfigImageConstraints = {}): fc.Arbitrary<FunctionLayout> =>
   fc.oneof(
-    fc.tuple(functionLayout({ size: 4096, ...constraints }), fc.array(edit, { minLength: 1, maxLength: 4 })).map(([l, edits]) => edits.reduce(apply, l)),
+    fc.tuple(functionLayout({ size: 4096, ...constraints }), fc.array(rawRunEdit, { minLength: 1, maxLength: 4 })).map(([l, edits]) => edits.reduce(applyRawRunEdit, l)),
     fc
       .tuple(functionLayout({ size: 4096, ...constraints }), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), fc.array(fc.integer({ min: 1, max: 0xff }), { minLength: 1, maxLength: 4 }))
       .map(([l, picks, values]) => freeRuns(l, picks, values)),
