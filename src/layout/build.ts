@@ -25,8 +25,8 @@ import { boundsErrors } from './layout-bounds.js'
 import { type LayoutError, type LayoutPath, layoutError } from './layout-error.js'
 import { rawRunErrors } from './raw-runs.js'
 
-/** Keys the header's `fields` may not set: the layout says them elsewhere. */
-const RESERVED_HEADER_KEY = /^(vendorId|deviceId|revisionId|programmingInterface|subClass|baseClass|subsystemVendorId|subsystemId|capabilitiesPointer|capabilitiesList|bar\d.*|rom.*)$/
+/** Keys the header's `fields` may not set: the layout says them elsewhere (identity, BARs, ROM, the chain). */
+export const RESERVED_HEADER_KEY = /^(vendorId|deviceId|revisionId|programmingInterface|subClass|baseClass|subsystemVendorId|subsystemId|capabilitiesPointer|capabilitiesList|bar\d.*|rom.*)$/
 
 /** Walk problems that mean the layout's capabilities do not fit together. */
 const CHAIN_PROBLEMS: ReadonlySet<string> = new Set(['CAP_OVERLAP', 'CAP_PAST_END', 'LENGTH_INVALID', 'CHAIN_LOOP', 'CHAIN_BROKEN', 'POINTER_OUT_OF_RANGE'])

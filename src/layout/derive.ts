@@ -15,7 +15,7 @@ import type { PreparedFunction } from '../semantic/prepared-function.js'
 import { type FieldInstance, fieldsOfCapability } from '../semantic/semantic-image.js'
 import { type ByteRange, findFreeSpace, quirkRanges, whyNotFree } from './free-space.js'
 import type { FieldValues, FunctionLayout, Identity, LayoutBar, LayoutCapability, Persona, RawBytes } from './function-layout.js'
-import { build } from './build.js'
+import { build, RESERVED_HEADER_KEY } from './build.js'
 import { type HidingPolicyName, hides } from './hiding-policy.js'
 import { type LayoutError, layoutError } from './layout-error.js'
 import { capabilityHeaderLength, ownedBits } from './owned-bits.js'
@@ -45,9 +45,6 @@ const PASID_ID = 0x1b
 /** Walk problems that leave capabilities without a place in a layout. */
 const BROKEN_CHAIN: ReadonlySet<string> = new Set(['CHAIN_LOOP', 'CHAIN_BROKEN', 'POINTER_OUT_OF_RANGE', 'CAP_OVERLAP', 'CAP_PAST_END', 'LENGTH_INVALID', 'TOO_MANY_CAPABILITIES'])
 const PASID_LENGTH = 8
-const IDENTITY_KEYS = new Set(['vendorId', 'deviceId', 'revisionId', 'programmingInterface', 'subClass', 'baseClass', 'subsystemVendorId', 'subsystemId'])
-/** Header fields the layout expresses otherwise: the chain, BARs and the ROM. */
-const STRUCTURAL_HEADER_KEY = /^(capabilitiesPointer|capabilitiesList|bar\d|rom)/
 
 const registerValue = (p: PreparedFunction, f: FieldInstance): number => {
   const c = p.config
@@ -176,7 +173,7 @@ export const derive = (physical: PreparedFunction, options: DeriveOptions = {}):
     ...contents(physical, owned, fieldsOf(c), c.offset, c.offset + capabilityHeaderLength(c), Math.min(c.offset + c.length, size), () => false),
   }))
   const identity = identityOf(physical, vf.right?.identity ?? null)
-  const header = contents(physical, owned, fieldsOf(null), 0, 0, 0x40, (k) => IDENTITY_KEYS.has(k) || STRUCTURAL_HEADER_KEY.test(k))
+  const header = contents(physical, owned, fieldsOf(null), 0, 0, 0x40, (k) => RESERVED_HEADER_KEY.test(k))
   // The device's own bytes: non-zero, outside the header and every capability (hidden ones too, which the guest does not see).
   const claimed = new Uint8Array(size).fill(0xff, 0, 0x40)
   for (const c of physical.walk.capabilities) claimed.fill(0xff, c.offset, Math.min(c.offset + (isHiddenPlaceholder(c) ? 4 : c.length), size))

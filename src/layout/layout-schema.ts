@@ -7,6 +7,7 @@
  * sharing a register, a raw run reaching past its region) or one particular instance (a field
  * present only with some flag, a length a capability computes) only the decoder can check.
  */
+import { RESERVED_HEADER_KEY } from './build.js'
 import { capabilityHeaderLength } from './owned-bits.js'
 import { type CapabilityEntry, EXTENDED_CAPABILITIES, headerFields, STANDARD_CAPABILITIES } from '../capability/registry.js'
 import type { Space } from '../capability/capability.js'
@@ -17,8 +18,6 @@ type Schema = Record<string, unknown>
 
 const int = (b: Pick<Bound, 'min' | 'max'>): Schema => ({ type: 'integer', minimum: b.min, maximum: b.max })
 const SPACE_END: Readonly<Record<Space, number>> = { standard: 0x100, extended: 0x1000 }
-/** Header keys the layout states elsewhere (identity, BARs, ROM, the chain); `build` refuses them in header fields. */
-const RESERVED_HEADER_KEY = /^(vendorId|deviceId|revisionId|programmingInterface|subClass|baseClass|subsystemVendorId|subsystemId|capabilitiesPointer|capabilitiesList|bar\d.*|rom.*)$/
 
 /** `at` of a raw run: in one of the `free` ranges (none: no raw bytes at all). */
 const atIn = (free: ReadonlyArray<readonly [number, number]>): Schema =>
