@@ -73,14 +73,20 @@ const withBytes = (f: FunctionDump, edit: (bytes: Uint8Array) => void): Function
   return { ...f, config: configSpace(bytes)! }
 }
 
-/** A generated function and a copy with one writable (RW or RW1C) bit flipped. */
+/**
+ * A generated function and a copy with one writable (RW or RW1C) bit flipped; never an optional
+ * bit the source has set (clearing it on the destination cannot be proved writable there).
+ */
 export const compatiblePair = (constraints: PairConstraints = {}): fc.Arbitrary<CompatiblePair> =>
   fc.tuple(physicalFunction(constraints), fc.nat()).map(([source, pick]) => {
-    const semantic = prepareFunction(source).semantic
+    const prepared = prepareFunction(source)
+    const semantic = prepared.semantic
     const size = source.config.size
+    const setOptional = new Uint8Array(size)
+    for (const o of prepared.optional) setOptional[o.at]! |= o.bits & source.config.bytes[o.at]!
     const writable: Array<[number, number]> = []
     for (let at = 0; at < size; at++) {
-      const mask = semantic.packed[size + at]! | semantic.packed[2 * size + at]!
+      const mask = (semantic.packed[size + at]! | semantic.packed[2 * size + at]!) & ~setOptional[at]!
       for (let bit = 0; bit < 8; bit++) if ((mask >> bit) & 1) writable.push([at, bit])
     }
     if (writable.length === 0) return { source, destination: source, change: 'none' }

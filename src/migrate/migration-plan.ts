@@ -11,6 +11,7 @@ import type { Persona } from '../layout/function-layout.js'
 import type { PersonaMatrix } from '../layout/persona.js'
 import { type OffsetMapping, realize } from '../layout/realize.js'
 import { translate } from '../layout/translate.js'
+import type { UnprovenStateOptions } from '../proof/unproven-state.js'
 import { build } from '../layout/build.js'
 import { type CompiledPasids, compilePasids } from '../pasid/pasid-feasibility.js'
 import { type Reason, wholeReason } from '../proof/reason.js'
@@ -26,7 +27,7 @@ export interface FunctionAssignment {
   readonly offsetMap: readonly OffsetMapping[]
 }
 
-export interface PlanOptions {
+export interface PlanOptions extends UnprovenStateOptions {
   readonly personas?: PersonaMatrix
   /** Complete assignments tried for a PASID placement before giving up (VMs have few functions). */
   readonly maxAssignments?: number
@@ -85,8 +86,9 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
       const warnings = r.right.reasons.filter((x) => x.severity === 'warning')
       const v = virtual[i]
       if (r.right.offsetMap !== null && v !== null && v !== undefined) {
-        const moved = translate(f.configImage, v, r.right.offsetMap, candidate.function)
+        const moved = translate(f.configImage, v, r.right.offsetMap, candidate.function, options)
         if (E.isLeft(moved)) return { map: null, errors: moved.left, warnings }
+        return { map: r.right.offsetMap, errors, warnings: [...warnings, ...moved.right.warnings] }
       }
       return { map: r.right.offsetMap, errors, warnings }
     })

@@ -33,6 +33,8 @@ export type ReasonCode =
   | 'IMAGE_INCOMPLETE'
   /** Migrated state has a bit set that the destination cannot hold there. */
   | 'STATE_NOT_WRITABLE'
+  /** Migrated state has an optional bit set (writable only where implemented) that the destination reads as 0: not provably writable. */
+  | 'STATE_UNPROVEN'
   /** The destination's variant driver cannot load the source's migration stream. */
   | 'PERSONA_STREAM'
   /** PASIDs (DESIGN.md §5): width, split point, pools, features, PF, CPU translation, missing function. */
