@@ -4,7 +4,7 @@
  * functions up by device class — a digest of what decides compatibility (semantic image and
  * BARs, persona, the PF's image for a VF) — so a device model is realized against the VM's
  * layouts once per plan, not once per host. What is left per host is the one-to-one assignment
- * search and the PASID feasibility check on range pools (host-judgement.ts).
+ * (a bipartite matching) and the PASID feasibility check on range pools (host-judgement.ts).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Persona } from '../layout/function-layout.js'
@@ -29,8 +29,12 @@ export interface FunctionAssignment {
 
 export interface PlanOptions extends UnprovenStateOptions {
   readonly personas?: PersonaMatrix
-  /** Complete assignments tried for a PASID placement before giving up (VMs have few functions). */
-  readonly maxAssignments?: number
+  /**
+   * Steps the PASID limit search may take on one host (default 1,000,000, about 10 ms): the one
+   * part of judging a host with no polynomial algorithm (host-judgement.ts). A host it cannot
+   * decide within them is refused with SEARCH_BOUND, never accepted.
+   */
+  readonly maxSearchSteps?: number
 }
 
 /** Whether a device class can take one of the VM's functions: its offset map, or why not. */
@@ -58,6 +62,8 @@ export interface MigrationPlan {
   readonly layoutDigests: ReadonlyArray<string | null>
   /** How many device classes were judged so far (each costs a realize per VM function). */
   classesJudged(): number
+  /** Steps the assignment searches took so far, over every host judged (edges examined, limits tried). */
+  searchSteps(): number
   /** The device class of a host function (judged on first sight). */
   classOf(candidate: HostFunction, pf: PreparedFunction | undefined): DeviceClass
   /** Judges one host (see `judgeHost`). */
@@ -133,8 +139,9 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
     pasidFunctionIndex: (state.pasid?.functions ?? []).map((f) => guestIndex.get(f.id) ?? -1),
     layoutDigests: virtual.map((v) => v?.digest ?? null),
     classesJudged: () => byDigest.size,
+    searchSteps: () => judge.steps(),
     classOf,
-    judge: (host) => judge(host),
+    judge: (host) => judge.judge(host),
   }
   const judge = hostJudge(plan)
   return plan

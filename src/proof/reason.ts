@@ -51,6 +51,8 @@ export type ReasonCode =
   | 'NO_CANDIDATE'
   /** Whole-VM: every function has candidates, but no one-to-one assignment (with PASIDs) exists. */
   | 'NO_ASSIGNMENT'
+  /** Whole-VM: the search for PASID limits reached its stated bound undecided; refused as unproved. */
+  | 'SEARCH_BOUND'
 
 export type Severity = 'error' | 'warning'
 

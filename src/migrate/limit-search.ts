@@ -1,0 +1,138 @@
+/**
+ * Which PASID limits the VM's functions should get, when fresh global PASIDs are at stake and a
+ * function's free candidates differ in limit. A guest PASID needing a global is bounded by the
+ * smallest limit of its functions, so which VM function takes a low-limit host function
+ * matters; choosing them so the PASIDs touched fit is a minimum-k-union problem (NP-hard), so
+ * no polynomial algorithm is known. What makes it small in practice:
+ *
+ * - the decision depends on limits only, and a larger limit never hurts (monotone). With every
+ *   function at its best candidate limit and the PASIDs still short, no assignment fits: refused
+ *   with that shortfall. When every function's candidates share one limit, that is the decision;
+ * - otherwise each function with a choice is given a threshold (it may take only candidates at
+ *   or above it), tried from its best limit down, depth first. A threshold under which the
+ *   PASIDs are short even with the undecided functions at their best ends the tries of that
+ *   function (lower ones are shorter still); one under which no perfect matching remains is
+ *   skipped (one augmenting path from the matching of the level above decides it, O(n·m));
+ *   a node whose matching's own limits fit is the answer;
+ * - functions with the same candidates whose exchange maps the PASID groups onto themselves are
+ *   interchangeable: their thresholds are tried in non-increasing order only, so k such
+ *   functions over L limits cost C(k + L − 1, L − 1) nodes rather than L^k.
+ *
+ * The search stops after `budget` steps (edges examined, plus one per threshold tried): a
+ * stated bound, and the caller refuses as unproved when it is hit (never accepts).
+ */
+import type { GlobalShortfall } from '../pasid/pasid-limits.js'
+import type { EdgeTest, Matching } from './bipartite-matching.js'
+
+export interface LimitProblem {
+  readonly n: number
+  readonly m: number
+  /** Holds a perfect matching under `edge`; left holding the answer when one is found. */
+  readonly matching: Matching
+  readonly edge: EdgeTest
+  /** The PASID limit of free host function k. */
+  readonly hostLimit: (k: number) => number
+  /** The VM functions whose limit bounds some fresh global. */
+  readonly bounded: readonly number[]
+  /** The shortfall with each VM function at the given limit (only `bounded` ones are read), or null when the PASIDs fit. */
+  readonly shortfall: (limits: Float64Array) => GlobalShortfall | null
+  /** Whether two VM functions play the same part in the PASID groups. */
+  readonly interchangeable: (i: number, i2: number) => boolean
+  readonly budget: number
+}
+
+export type LimitOutcome =
+  | { readonly kind: 'found'; readonly steps: number }
+  /** Short even with every function at its best limit. */
+  | { readonly kind: 'short'; readonly shortfall: GlobalShortfall; readonly steps: number }
+  /** Every choice of thresholds tried; none fits. */
+  | { readonly kind: 'none'; readonly choices: number; readonly steps: number }
+  | { readonly kind: 'bound'; readonly choices: number; readonly steps: number }
+
+export const searchLimits = (p: LimitProblem): LimitOutcome => {
+  const { n, m, matching: mt, edge, bounded } = p
+  const base = mt.steps
+  let own = 0
+  const steps = (): number => own + mt.steps - base
+  // Each bounded function's candidate limits, best first.
+  const values: number[][] = bounded.map((i) => {
+    const set = new Set<number>()
+    for (let k = 0; k < m; k++) if ((own++, edge(i, k))) set.add(p.hostLimit(k))
+    return [...set].sort((a, b) => b - a)
+  })
+  const t = new Float64Array(n)
+  bounded.forEach((i, x) => (t[i] = values[x]![0]!))
+  const best = p.shortfall(t)
+  own++
+  if (best !== null) return { kind: 'short', shortfall: best, steps: steps() }
+
+  // The functions with a choice, interchangeable ones next to each other.
+  const sameRow = (i: number, i2: number): boolean => {
+    for (let k = 0; k < m; k++) if ((own++, edge(i, k) !== edge(i2, k))) return false
+    return true
+  }
+  const classes: number[][] = []
+  bounded.forEach((i, x) => {
+    if (values[x]!.length < 2) return
+    const c = classes.find((c) => p.interchangeable(bounded[c[0]!]!, i) && sameRow(bounded[c[0]!]!, i))
+    if (c === undefined) classes.push([x])
+    else c.push(x)
+  })
+  const order = classes.flat()
+  const twinOfPrevious = classes.flatMap((c) => c.map((_, y) => y > 0))
+  const depth = order.length
+
+  const threshold = new Float64Array(n)
+  const restricted: EdgeTest = (i, k) => edge(i, k) && p.hostLimit(k) >= threshold[i]!
+  const actual = new Float64Array(n)
+  const matchingFits = (): boolean => {
+    for (const i of bounded) actual[i] = p.hostLimit(mt.vmMate[i]!)
+    own++
+    return p.shortfall(actual) === null
+  }
+  const width = n + m
+  const saved = new Int32Array((depth + 1) * width)
+  const slot = (d: number): Int32Array => saved.subarray(d * width, (d + 1) * width)
+  const next = new Int32Array(depth + 1)
+  let choices = 0
+  let d = 0
+  mt.save(slot(0))
+  while (d >= 0) {
+    if (d === depth) return { kind: 'found', steps: steps() }
+    const x = order[d]!
+    const i = bounded[x]!
+    const cap = twinOfPrevious[d] ? threshold[bounded[order[d - 1]!]!]! : Infinity
+    let descended = false
+    while (next[d]! < values[x]!.length) {
+      const v = values[x]![next[d]!]!
+      next[d]!++
+      if (v > cap) continue
+      if (steps() >= p.budget) return { kind: 'bound', choices, steps: steps() }
+      choices++
+      t[i] = v
+      own++
+      if (p.shortfall(t) !== null) {
+        next[d] = values[x]!.length
+        break
+      }
+      threshold[i] = v
+      mt.restore(slot(d))
+      if (p.hostLimit(mt.vmMate[i]!) < v) {
+        mt.release(i)
+        if (!mt.augment(i, restricted)) continue
+      }
+      if (matchingFits()) return { kind: 'found', steps: steps() }
+      d++
+      next[d] = 0
+      mt.save(slot(d))
+      descended = true
+      break
+    }
+    if (descended) continue
+    threshold[i] = 0
+    t[i] = values[x]![0]!
+    mt.restore(slot(d))
+    d--
+  }
+  return { kind: 'none', choices, steps: steps() }
+}
