@@ -19,7 +19,7 @@ export const hallReason = (hostName: string, guests: readonly string[], hosts: r
   const message =
     hosts.length === 0
       ? `${guests.join(', ')}: no free function of ${hostName}${passing} can take it`
-      : `these ${guests.length} guest functions (${guests.join(', ')}) can only be taken by these ${plural(hosts.length, 'free function')} of ${hostName}${passing} (${hosts.join(', ')}): no one-to-one assignment exists`
+      : `these ${guests.length} guest functions (${guests.join(', ')}) can only be taken by ${hosts.length === 1 ? 'this free function' : `these ${hosts.length} free functions`} of ${hostName}${passing} (${hosts.join(', ')}): no one-to-one assignment exists`
   return wholeReason('NO_ASSIGNMENT', message, { source: guests.join(', '), destination: hosts.join(', ') })
 }
 
