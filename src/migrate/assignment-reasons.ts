@@ -23,14 +23,19 @@ export const hallReason = (hostName: string, guests: readonly string[], hosts: r
   return wholeReason('NO_ASSIGNMENT', message, { source: guests.join(', '), destination: hosts.join(', ') })
 }
 
-/** Short even with every VM function on its candidate of the largest PASID limit: so under every assignment. */
-export const shortfallReason = (hostName: string, s: GlobalShortfall): Reason =>
-  pasidReason(
-    'PASID_POOL_EXHAUSTED',
-    `whichever free functions take the VM's functions, ${plural(s.needed, 'guest PASID')} need${s.needed === 1 ? 's' : ''} a fresh global below ${s.bound} (the smallest PASID limit of the functions attached, at best), but ${hostName} has only ${s.available} free in [${s.from}, ${s.bound})`,
-    s.needed,
-    s.available,
-  )
+/**
+ * Short under every assignment: even with every VM function on its candidate of the largest
+ * PASID limit, or (`forced`) because too few free functions have a limit above the bound.
+ */
+export const shortfallReason = (hostName: string, s: GlobalShortfall & { readonly forced?: number; readonly above?: number }): Reason => {
+  const need = `${plural(s.needed, 'guest PASID')} need${s.needed === 1 ? 's' : ''} a fresh global below ${s.bound}`
+  const have = `${hostName} has only ${s.available} free in [${s.from}, ${s.bound})`
+  const message =
+    s.forced === undefined
+      ? `whichever free functions take the VM's functions, ${need} (the smallest PASID limit of the functions attached, at best), but ${have}`
+      : `${hostName} has ${plural(s.above ?? 0, 'free function')} with a PASID limit above ${s.bound} for the VM's functions that could use one, so at least ${s.forced} of them get a limit of at most ${s.bound}; with their own PASIDs alone, ${need}, but ${have}`
+  return pasidReason('PASID_POOL_EXHAUSTED', message, s.needed, s.available)
+}
 
 /** Every choice of PASID limits was tried (the first assignment's shortfall is reported before this). */
 export const limitsExhaustedReason = (hostName: string, choices: number): Reason =>

@@ -8,6 +8,10 @@
  * - the decision depends on limits only, and a larger limit never hurts (monotone). With every
  *   function at its best candidate limit and the PASIDs still short, no assignment fits: refused
  *   with that shortfall. When every function's candidates share one limit, that is the decision;
+ * - capacity: with only c free functions above limit b, all but c of the functions whose best
+ *   is above b get at most b, and their private PASIDs (those no other function shares) need
+ *   globals below b: at least the sum of the smallest such demands. Short even so: refused (or
+ *   the branch dropped). Exact when demands are private and candidates alike;
  * - otherwise each function with a choice is given a threshold (it may take only candidates at
  *   or above it), tried from its best limit down, depth first. A threshold under which the
  *   PASIDs are short even with the undecided functions at their best ends the tries of that
@@ -18,8 +22,9 @@
  *   interchangeable: their thresholds are tried in non-increasing order only, so k such
  *   functions over L limits cost C(k + L − 1, L − 1) nodes rather than L^k.
  *
- * The search stops after `budget` steps (edges examined, plus one per threshold tried): a
- * stated bound, and the caller refuses as unproved when it is hit (never accepts).
+ * The search stops after `budget` steps (edges examined, matchings copied entry by entry, and
+ * per shortfall check its groups): a stated bound proportional to the time spent, and the
+ * caller refuses as unproved when it is hit (never accepts).
  */
 import type { GlobalShortfall } from '../pasid/pasid-limits.js'
 import type { EdgeTest, Matching } from './bipartite-matching.js'
@@ -38,13 +43,28 @@ export interface LimitProblem {
   readonly shortfall: (limits: Float64Array) => GlobalShortfall | null
   /** Whether two VM functions play the same part in the PASID groups. */
   readonly interchangeable: (i: number, i2: number) => boolean
+  /** What one `shortfall` costs, in steps (the groups it sorts and counts). */
+  readonly shortfallCost: number
+  /** Per VM function, its guest PASIDs needing a global that no other function shares. */
+  readonly privateDemand: ArrayLike<number>
+  /** The guest PASIDs bounded by at most `bound` with each VM function at the given limit. */
+  readonly demandBelow: (limits: Float64Array, bound: number) => number
+  /** The free globals a fresh one may take below `bound` (from `from` up). */
+  readonly freeBelow: (bound: number) => number
+  readonly from: number
   readonly budget: number
+}
+
+/** Too few free functions above `bound`: `forced` functions get at most it, and their own PASIDs do not fit below it. */
+export interface CapacityShortfall extends GlobalShortfall {
+  readonly forced: number
+  readonly above: number
 }
 
 export type LimitOutcome =
   | { readonly kind: 'found'; readonly steps: number }
-  /** Short even with every function at its best limit. */
-  | { readonly kind: 'short'; readonly shortfall: GlobalShortfall; readonly steps: number }
+  /** Short with every function at its best limit, or short of functions with limits high enough. */
+  | { readonly kind: 'short'; readonly shortfall: GlobalShortfall | CapacityShortfall; readonly steps: number }
   /** Every choice of thresholds tried; none fits. */
   | { readonly kind: 'none'; readonly choices: number; readonly steps: number }
   | { readonly kind: 'bound'; readonly choices: number; readonly steps: number }
@@ -63,8 +83,37 @@ export const searchLimits = (p: LimitProblem): LimitOutcome => {
   const t = new Float64Array(n)
   bounded.forEach((i, x) => (t[i] = values[x]![0]!))
   const best = p.shortfall(t)
-  own++
+  own += p.shortfallCost
   if (best !== null) return { kind: 'short', shortfall: best, steps: steps() }
+
+  // Capacity: every free function's limit, and which bounded functions are still undecided.
+  const hostLimits = Float64Array.from({ length: m }, (_, k) => p.hostLimit(k)).sort()
+  const levels = [...new Set(values.flat())].sort((a, b) => a - b)
+  const undecided = new Uint8Array(n)
+  bounded.forEach((i, x) => (undecided[i] = values[x]!.length > 1 ? 1 : 0))
+  const demands: number[] = []
+  const capacityShort = (): CapacityShortfall | null => {
+    for (const b of levels) {
+      own += n + p.shortfallCost
+      let above = 0
+      for (let k = hostLimits.length - 1; k >= 0 && hostLimits[k]! > b; k--) above++
+      demands.length = 0
+      for (const i of bounded) {
+        if (undecided[i] === 0 && t[i]! > b) above--
+        else if (undecided[i] === 1 && t[i]! > b) demands.push(p.privateDemand[i]!)
+      }
+      const forced = demands.length - Math.max(0, above)
+      if (forced <= 0) continue
+      demands.sort((a, b) => a - b)
+      let needed = p.demandBelow(t, b)
+      for (let x = 0; x < forced; x++) needed += demands[x]!
+      const available = p.freeBelow(b)
+      if (needed > available) return { needed, bound: b, available, from: p.from, forced, above: Math.max(0, above) }
+    }
+    return null
+  }
+  const root = capacityShort()
+  if (root !== null) return { kind: 'short', shortfall: root, steps: steps() }
 
   // The functions with a choice, interchangeable ones next to each other.
   const sameRow = (i: number, i2: number): boolean => {
@@ -87,7 +136,7 @@ export const searchLimits = (p: LimitProblem): LimitOutcome => {
   const actual = new Float64Array(n)
   const matchingFits = (): boolean => {
     for (const i of bounded) actual[i] = p.hostLimit(mt.vmMate[i]!)
-    own++
+    own += bounded.length + p.shortfallCost
     return p.shortfall(actual) === null
   }
   const width = n + m
@@ -110,13 +159,19 @@ export const searchLimits = (p: LimitProblem): LimitOutcome => {
       if (steps() >= p.budget) return { kind: 'bound', choices, steps: steps() }
       choices++
       t[i] = v
-      own++
+      own += p.shortfallCost
       if (p.shortfall(t) !== null) {
         next[d] = values[x]!.length
         break
       }
+      undecided[i] = 0
+      if (capacityShort() !== null) {
+        undecided[i] = 1
+        continue
+      }
       threshold[i] = v
       mt.restore(slot(d))
+      own += width
       if (p.hostLimit(mt.vmMate[i]!) < v) {
         mt.release(i)
         if (!mt.augment(i, restricted)) continue
@@ -125,11 +180,13 @@ export const searchLimits = (p: LimitProblem): LimitOutcome => {
       d++
       next[d] = 0
       mt.save(slot(d))
+      own += width
       descended = true
       break
     }
     if (descended) continue
     threshold[i] = 0
+    undecided[i] = 1
     t[i] = values[x]![0]!
     mt.restore(slot(d))
     d--

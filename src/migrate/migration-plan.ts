@@ -30,7 +30,7 @@ export interface FunctionAssignment {
 export interface PlanOptions extends UnprovenStateOptions {
   readonly personas?: PersonaMatrix
   /**
-   * Steps the PASID limit search may take on one host (default 1,000,000, about 10 ms): the one
+   * Steps the PASID limit search may take on one host (default 250,000, a few milliseconds): the one
    * part of judging a host with no polynomial algorithm (host-judgement.ts). A host it cannot
    * decide within them is refused with SEARCH_BOUND, never accepted.
    */
