@@ -33,7 +33,7 @@ export const shortfallReason = (hostName: string, s: GlobalShortfall & { readonl
   const message =
     s.forced === undefined
       ? `whichever free functions take the VM's functions, ${need} (the smallest PASID limit of the functions attached, at best), but ${have}`
-      : `${hostName} has ${plural(s.above ?? 0, 'free function')} with a PASID limit above ${s.bound} for the VM's functions that could use one, so at least ${s.forced} of them get a limit of at most ${s.bound}; with their own PASIDs alone, ${need}, but ${have}`
+      : `${hostName} has ${plural(s.above ?? 0, 'free function')} with a PASID limit above ${s.bound} for the VM's functions that could use one, so at least ${s.forced} of them get a limit of at most ${s.bound}; with the guest PASIDs they touch, at least ${need}, but ${have}`
   return pasidReason('PASID_POOL_EXHAUSTED', message, s.needed, s.available)
 }
 

@@ -22,7 +22,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { HostPasidFunction } from '../pasid/host-pasid.js'
 import { pasidLimit } from '../pasid/host-pasid.js'
 import { hostAdmitsPasids, pasidFeasibility, pasidsFeasible } from '../pasid/pasid-feasibility.js'
-import { demandBelow, globalShortfall, globalsFrom, pasidFunctionLimit, pasidLimits, swapsGroups } from '../pasid/pasid-limits.js'
+import { globalShortfall, globalsFrom, pasidFunctionLimit, pasidLimits, swapsGroups } from '../pasid/pasid-limits.js'
 import { type PasidRanges, rangesFree } from '../pasid/pasid-ranges.js'
 import { type Reason, wholeReason } from '../proof/reason.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
@@ -141,12 +141,12 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
   plan.pasidFunctionIndex.forEach((i, j) => (i < 0 ? unassigned.push(j) : pasidOfVm[i]!.push(j)))
   /** VM functions whose PASID limit bounds fresh globals. */
   const bounded = limits === null ? [] : pasidOfVm.flatMap((js, i) => (js.some((j) => limits.bounds[j]) ? [i] : []))
-  /** Per VM function, its guest PASIDs needing a global that no other VM function shares. */
-  const privateDemand = new Float64Array(n)
-  for (const g of compiled?.groups ?? []) {
-    const owner = plan.pasidFunctionIndex[g.functions[0]!]!
-    if (owner >= 0 && g.functions.every((j) => plan.pasidFunctionIndex[j] === owner)) privateDemand[owner] = privateDemand[owner]! + g.count
-  }
+  /** The groups of guest PASIDs needing fresh globals, by the VM functions they serve (and the state's functions no VM function is). */
+  const vmGroups = (compiled?.groups ?? []).map((g) => ({
+    vms: [...new Set(g.functions.map((j) => plan.pasidFunctionIndex[j]!).filter((i) => i >= 0))],
+    others: g.functions.filter((j) => plan.pasidFunctionIndex[j]! < 0),
+    count: g.count,
+  }))
   const interchangeable = (i: number, i2: number): boolean =>
     limits !== null && pasidOfVm[i]!.length === 1 && pasidOfVm[i2]!.length === 1 && swapsGroups(limits, pasidOfVm[i]![0]!, pasidOfVm[i2]![0]!)
 
@@ -259,8 +259,7 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
       shortfall: (byVm) => globalShortfall(limits!, hp, byPasidFunction(byVm)),
       interchangeable,
       shortfallCost: 1 + c.groups.length,
-      privateDemand,
-      demandBelow: (byVm, bound) => demandBelow(limits!, byPasidFunction(byVm), bound),
+      groups: vmGroups.map((g) => ({ vms: g.vms, count: g.count, fixedBound: g.others.reduce((b, j) => Math.min(b, pasidLimitsOf[j]!), 1 << 20) })),
       freeBelow: (bound) => rangesFree(hp.global, from, bound),
       from,
       budget,

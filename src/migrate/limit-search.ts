@@ -9,9 +9,10 @@
  *   function at its best candidate limit and the PASIDs still short, no assignment fits: refused
  *   with that shortfall. When every function's candidates share one limit, that is the decision;
  * - capacity: with only c free functions above limit b, all but c of the functions whose best
- *   is above b get at most b, and their private PASIDs (those no other function shares) need
- *   globals below b: at least the sum of the smallest such demands. Short even so: refused (or
- *   the branch dropped). Exact when demands are private and candidates alike;
+ *   is above b get at most b, and the guest PASIDs they touch need globals below b: at least
+ *   the smallest equal shares of them (a group shared by s functions charges each 1/s of its
+ *   PASIDs). Short even so: refused at the root with that proof, or the branch dropped. Exact
+ *   when demands are private and candidates alike;
  * - otherwise each function with a choice is given a threshold (it may take only candidates at
  *   or above it), tried from its best limit down, depth first. A threshold under which the
  *   PASIDs are short even with the undecided functions at their best ends the tries of that
@@ -45,10 +46,12 @@ export interface LimitProblem {
   readonly interchangeable: (i: number, i2: number) => boolean
   /** What one `shortfall` costs, in steps (the groups it sorts and counts). */
   readonly shortfallCost: number
-  /** Per VM function, its guest PASIDs needing a global that no other function shares. */
-  readonly privateDemand: ArrayLike<number>
-  /** The guest PASIDs bounded by at most `bound` with each VM function at the given limit. */
-  readonly demandBelow: (limits: Float64Array, bound: number) => number
+  /**
+   * The guest PASIDs needing fresh globals, grouped as the VM's functions see them: the VM
+   * functions a group's PASIDs serve, how many PASIDs, and the smallest limit of the group's
+   * functions the VM does not assign (the host function of their own id; 2^20 when none).
+   */
+  readonly groups: ReadonlyArray<{ readonly vms: readonly number[]; readonly count: number; readonly fixedBound: number }>
   /** The free globals a fresh one may take below `bound` (from `from` up). */
   readonly freeBelow: (bound: number) => number
   readonly from: number
@@ -86,27 +89,51 @@ export const searchLimits = (p: LimitProblem): LimitOutcome => {
   own += p.shortfallCost
   if (best !== null) return { kind: 'short', shortfall: best, steps: steps() }
 
-  // Capacity: every free function's limit, and which bounded functions are still undecided.
+  // Capacity: every free function's limit, which bounded functions are undecided, and each
+  // VM function's groups.
   const hostLimits = Float64Array.from({ length: m }, (_, k) => p.hostLimit(k)).sort()
   const levels = [...new Set(values.flat())].sort((a, b) => a - b)
   const undecided = new Uint8Array(n)
   bounded.forEach((i, x) => (undecided[i] = values[x]!.length > 1 ? 1 : 0))
-  const demands: number[] = []
+  const groupsOf: number[][] = Array.from({ length: n }, () => [])
+  p.groups.forEach((g, x) => g.vms.forEach((i) => groupsOf[i]!.push(x)))
+  const counted = new Uint8Array(p.groups.length)
+  const shares: number[] = []
+  /**
+   * The first level b at which the functions forced to a limit of at most b (too few free
+   * functions above it) touch more guest PASIDs than there are free globals below b. Groups
+   * already bounded by b are counted whole; the rest are charged to the functions they touch
+   * in equal shares (a set of functions touching a group pays at most its count), and the
+   * forced functions pay the smallest shares there are.
+   */
   const capacityShort = (): CapacityShortfall | null => {
     for (const b of levels) {
-      own += n + p.shortfallCost
+      own += n + p.groups.length
       let above = 0
       for (let k = hostLimits.length - 1; k >= 0 && hostLimits[k]! > b; k--) above++
-      demands.length = 0
+      let needed = 0
+      p.groups.forEach((g, x) => {
+        let bound = g.fixedBound
+        for (const i of g.vms) bound = Math.min(bound, t[i]!)
+        counted[x] = bound <= b ? 1 : 0
+        if (bound <= b) needed += g.count
+      })
+      shares.length = 0
       for (const i of bounded) {
-        if (undecided[i] === 0 && t[i]! > b) above--
-        else if (undecided[i] === 1 && t[i]! > b) demands.push(p.privateDemand[i]!)
+        if (t[i]! <= b) continue
+        if (undecided[i] === 0) {
+          above--
+          continue
+        }
+        let share = 0
+        for (const x of groupsOf[i]!) if (counted[x] === 0) share += p.groups[x]!.count / p.groups[x]!.vms.length
+        shares.push(share)
       }
-      const forced = demands.length - Math.max(0, above)
+      const forced = shares.length - Math.max(0, above)
       if (forced <= 0) continue
-      demands.sort((a, b) => a - b)
-      let needed = p.demandBelow(t, b)
-      for (let x = 0; x < forced; x++) needed += demands[x]!
+      shares.sort((a, b) => a - b)
+      for (let x = 0; x < forced; x++) needed += shares[x]!
+      needed = Math.ceil(needed - 1e-9)
       const available = p.freeBelow(b)
       if (needed > available) return { needed, bound: b, available, from: p.from, forced, above: Math.max(0, above) }
     }

@@ -135,16 +135,5 @@ export const swapsGroups = (l: PasidLimits, j: number, j2: number): boolean => {
   return true
 }
 
-/** The guest PASIDs whose bound (the smallest limit of their functions, from `limits`) is at most `bound`. */
-export const demandBelow = (l: PasidLimits, limits: ArrayLike<number>, bound: number): number => {
-  let needed = 0
-  for (const g of l.compiled.groups) {
-    let b = 1 << 20
-    for (const j of g.functions) b = Math.min(b, limits[j]!)
-    if (b <= bound) needed += g.count
-  }
-  return needed
-}
-
 /** The first global a fresh one may take: the destination's split (global-split) or 1. */
 export const globalsFrom = (l: PasidLimits, host: HostPasid<PasidRanges>): number => Math.max(1, l.compiled.state.mode === 'global-split' ? (host.split ?? 1) : 1)
