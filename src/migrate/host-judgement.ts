@@ -147,8 +147,15 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
     others: g.functions.filter((j) => plan.pasidFunctionIndex[j]! < 0),
     count: g.count,
   }))
-  const interchangeable = (i: number, i2: number): boolean =>
-    limits !== null && pasidOfVm[i]!.length === 1 && pasidOfVm[i2]!.length === 1 && swapsGroups(limits, pasidOfVm[i]![0]!, pasidOfVm[i2]![0]!)
+  /** Per pair of VM functions: 0 not yet known, 1 interchangeable in the PASID groups, 2 not (a property of the plan). */
+  const swaps = new Int8Array(limits === null ? 0 : n * n)
+  const interchangeable = (i: number, i2: number): boolean => {
+    if (swaps[i * n + i2] === 0) {
+      const yes = limits !== null && pasidOfVm[i]!.length === 1 && pasidOfVm[i2]!.length === 1 && swapsGroups(limits, pasidOfVm[i]![0]!, pasidOfVm[i2]![0]!)
+      swaps[i * n + i2] = swaps[i2 * n + i] = yes ? 1 : 2
+    }
+    return swaps[i * n + i2] === 1
+  }
 
   const assigned: Array<HostPasidFunction<PasidRanges> | undefined> = new Array(pasidFns.length)
   const pasidLimitsOf = new Float64Array(pasidFns.length)

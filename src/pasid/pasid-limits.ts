@@ -23,6 +23,10 @@ export interface PasidLimits {
   readonly compiled: CompiledPasids
   /** Per state function: whether its limit bounds any fresh global (it belongs to a group). */
   readonly bounds: readonly boolean[]
+  /** Each group's count by its functions (sorted, joined by commas). */
+  readonly counts: ReadonlyMap<string, number>
+  /** Per state function, the groups it belongs to. */
+  readonly groupsOf: ReadonlyArray<readonly number[]>
   /** Per group, its bound; groups ordered by bound (scratch). */
   readonly boundScratch: Float64Array
   readonly orderScratch: Int32Array
@@ -30,8 +34,15 @@ export interface PasidLimits {
 
 export const pasidLimits = (compiled: CompiledPasids): PasidLimits => {
   const bounds = compiled.state.functions.map(() => false)
-  for (const g of compiled.groups) for (const j of g.functions) bounds[j] = true
-  return { compiled, bounds, boundScratch: new Float64Array(compiled.groups.length), orderScratch: new Int32Array(compiled.groups.length) }
+  const groupsOf: number[][] = compiled.state.functions.map(() => [])
+  compiled.groups.forEach((g, x) => {
+    for (const j of g.functions) {
+      bounds[j] = true
+      groupsOf[j]!.push(x)
+    }
+  })
+  const counts = new Map(compiled.groups.map((g) => [g.functions.join(','), g.count]))
+  return { compiled, bounds, counts, groupsOf, boundScratch: new Float64Array(compiled.groups.length), orderScratch: new Int32Array(compiled.groups.length) }
 }
 
 /** How many of the sorted `values` lie in [from, to). */
@@ -126,11 +137,10 @@ export const globalShortfall = (l: PasidLimits, host: HostPasid<PasidRanges>, li
  */
 export const swapsGroups = (l: PasidLimits, j: number, j2: number): boolean => {
   if (j === j2) return true
-  const counts = new Map(l.compiled.groups.map((g) => [g.functions.join(','), g.count]))
-  for (const g of l.compiled.groups) {
-    if (!g.functions.includes(j) && !g.functions.includes(j2)) continue
-    const swapped = g.functions.map((x) => (x === j ? j2 : x === j2 ? j : x)).sort((a, b) => a - b)
-    if (counts.get(swapped.join(',')) !== g.count) return false
+  for (const x of [...l.groupsOf[j]!, ...l.groupsOf[j2]!]) {
+    const g = l.compiled.groups[x]!
+    const swapped = g.functions.map((y) => (y === j ? j2 : y === j2 ? j : y)).sort((a, b) => a - b)
+    if (l.counts.get(swapped.join(',')) !== g.count) return false
   }
   return true
 }
