@@ -208,8 +208,13 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
   }
   const combinedEdge: EdgeTest = (i, k) => classEdge(i, k) && pasidEdge(i, k)
 
-  /** Each PASID-state function's host function under the matching held (or under `vmMate`). */
-  const fillAssigned = (vmMate: ArrayLike<number> = matcher.vmMate): typeof assigned => {
+  /** Per VM function, the free function it takes in the assignment at hand. */
+  const chosen = new Int32Array(n)
+  let taken = new Uint8Array(8)
+  const hold = (): void => chosen.set(matcher.vmMate.subarray(0, n))
+
+  /** Each PASID-state function's host function under the assignment at hand (or under `vmMate`). */
+  const fillAssigned = (vmMate: ArrayLike<number> = chosen): typeof assigned => {
     for (let j = 0; j < pasidFns.length; j++) {
       const i = plan.pasidFunctionIndex[j]!
       assigned[j] = i < 0 ? entryById(pasidFns[j]!.id) : entryOf(vmMate[i]!)
@@ -218,7 +223,7 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
   }
   const accept = (): HostJudgement => {
     const picks: number[] = new Array(n)
-    for (let i = 0; i < n; i++) picks[i] = freeAt[matcher.vmMate[i]!]!
+    for (let i = 0; i < n; i++) picks[i] = freeAt[chosen[i]!]!
     return new Accepted(plan, host, picks)
   }
   const refuse = (reasons: readonly Reason[]): HostJudgement => ({ compatible: false, host, reasons })
@@ -233,7 +238,7 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
     const c = compiled!
     const hp = host.pasid!
     const m = free.length
-    const first = Int32Array.from(matcher.vmMate.subarray(0, n))
+    const first = chosen.slice()
     if (pasidEdges.length < n * m) pasidEdges = new Int8Array(n * m)
     pasidEdges.fill(0, 0, n * m)
     matcher.reset(n, m)
@@ -243,10 +248,11 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
       const hall = violation(unmatched, true)
       return refuse([...pasidFeasibility(c, hp, fillAssigned(first)), hall])
     }
+    hold()
     if (pasidsFeasible(c, hp, fillAssigned())) return accept()
     if (!hostAdmitsPasids(c, hp) || unassigned.some((j) => pasidFunctionLimit(c, hp, j, entryById(pasidFns[j]!.id)) === 0)) return refuse(pasidFeasibility(c, hp, assigned))
     // Only the fresh globals are short: which limits the VM's functions get.
-    const matched = Int32Array.from(matcher.vmMate.subarray(0, n))
+    const matched = chosen.slice()
     for (const j of unassigned) pasidLimitsOf[j] = pasidLimit(hp, entryById(pasidFns[j]!.id)!)
     const byPasidFunction = (byVm: Float64Array): Float64Array => {
       for (let j = 0; j < pasidFns.length; j++) {
@@ -272,7 +278,10 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
       budget,
     })
     steps += outcome.steps
-    if (outcome.kind === 'found') return pasidsFeasible(c, hp, fillAssigned()) ? accept() : refuse(pasidFeasibility(c, hp, assigned))
+    if (outcome.kind === 'found') {
+      hold()
+      return pasidsFeasible(c, hp, fillAssigned()) ? accept() : refuse(pasidFeasibility(c, hp, assigned))
+    }
     if (outcome.kind === 'short') return refuse([shortfallReason(host.name, outcome.shortfall)])
     const why = pasidFeasibility(c, hp, fillAssigned(matched))
     if (outcome.kind === 'bound') return refuse([searchBoundReason(host.name, budget, outcome.choices), ...why])
@@ -302,10 +311,29 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
       classes.push(all[k]!)
     }
     if (n > 31) for (let i = 0; i < n; i++) if (!classes.some((cls) => cls.edges[i]!.map !== null)) return new NoCandidate(plan, h)
-    matcher.reset(n, free.length)
-    const unmatched = matcher.complete(classEdge)
-    steps += matcher.steps
-    if (unmatched >= 0) return refuse([violation(unmatched, false)])
+    // Each VM function the first free candidate left: the assignment whenever functions do not
+    // compete (augmenting paths, which begin the same way, only when they do).
+    const m = free.length
+    if (taken.length < m) taken = new Uint8Array(m)
+    taken.fill(0, 0, m)
+    let greedy = true
+    for (let i = 0; i < n && greedy; i++) {
+      let k = 0
+      while (k < m && (taken[k] === 1 || classes[k]!.edges[i]!.map === null)) k++
+      steps += k + 1
+      if (k === m) greedy = false
+      else {
+        taken[k] = 1
+        chosen[i] = k
+      }
+    }
+    if (!greedy) {
+      matcher.reset(n, m)
+      const unmatched = matcher.complete(classEdge)
+      steps += matcher.steps
+      if (unmatched >= 0) return refuse([violation(unmatched, false)])
+      hold()
+    }
     if (pasids === null) return accept()
     if (E.isLeft(pasids)) return refuse(pasids.left)
     if (h.pasid === null) return refuse([wholeReason('PASID_NO_FUNCTION', `the VM uses PASIDs but ${h.name} describes no PASID pools`, { source: pasids.right.state.mode })])
