@@ -147,14 +147,16 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
     others: g.functions.filter((j) => plan.pasidFunctionIndex[j]! < 0),
     count: g.count,
   }))
-  /** Per pair of VM functions: 0 not yet known, 1 interchangeable in the PASID groups, 2 not (a property of the plan). */
-  const swaps = new Int8Array(limits === null ? 0 : n * n)
+  /** Pairs of VM functions (i · n + i2) found interchangeable in the PASID groups or not: a property of the plan, asked by the limit search only. */
+  const swaps = new Map<number, boolean>()
   const interchangeable = (i: number, i2: number): boolean => {
-    if (swaps[i * n + i2] === 0) {
-      const yes = limits !== null && pasidOfVm[i]!.length === 1 && pasidOfVm[i2]!.length === 1 && swapsGroups(limits, pasidOfVm[i]![0]!, pasidOfVm[i2]![0]!)
-      swaps[i * n + i2] = swaps[i2 * n + i] = yes ? 1 : 2
+    let yes = swaps.get(i * n + i2)
+    if (yes === undefined) {
+      yes = limits !== null && pasidOfVm[i]!.length === 1 && pasidOfVm[i2]!.length === 1 && swapsGroups(limits, pasidOfVm[i]![0]!, pasidOfVm[i2]![0]!)
+      swaps.set(i * n + i2, yes)
+      swaps.set(i2 * n + i, yes)
     }
-    return swaps[i * n + i2] === 1
+    return yes
   }
 
   const assigned: Array<HostPasidFunction<PasidRanges> | undefined> = new Array(pasidFns.length)

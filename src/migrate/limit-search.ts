@@ -148,12 +148,14 @@ export const searchLimits = (p: LimitProblem): LimitOutcome => {
     return true
   }
   const classes: number[][] = []
-  bounded.forEach((i, x) => {
-    if (values[x]!.length < 2) return
-    const c = classes.find((c) => p.interchangeable(bounded[c[0]!]!, i) && sameRow(bounded[c[0]!]!, i))
+  for (let x = 0; x < bounded.length; x++) {
+    const i = bounded[x]!
+    if (values[x]!.length < 2) continue
+    if (steps() >= p.budget) return { kind: 'bound', choices: 0, steps: steps() }
+    const c = classes.find((c) => (own++, p.interchangeable(bounded[c[0]!]!, i)) && sameRow(bounded[c[0]!]!, i))
     if (c === undefined) classes.push([x])
     else c.push(x)
-  })
+  }
   const order = classes.flat()
   const twinOfPrevious = classes.flatMap((c) => c.map((_, y) => y > 0))
   const depth = order.length
