@@ -4,8 +4,9 @@
  *
  * 1. coverage (can every VM function be taken by some free function?) by OR-ing the device
  *    classes' bit masks before anything is allocated;
- * 2. a maximum matching of VM functions to free functions over the classes' edges
- *    (`bipartite-matching.ts`, O(n·n·m)); short of perfect, the Hall violator is the reason;
+ * 2. each VM function the first free candidate left; when that gets stuck, a maximum matching
+ *    over the classes' edges (`bipartite-matching.ts`, O(n·n·m)), and short of perfect, the
+ *    Hall violator is the reason;
  * 3. the PASIDs under that assignment (allocation-free, on range pools): what schedulers mostly
  *    see ends here;
  * 4. otherwise the PASID checks of each (VM function, host function) pair — capability, width,

@@ -11,8 +11,9 @@
  * - capacity: with only c free functions above limit b, all but c of the functions whose best
  *   is above b get at most b, and the guest PASIDs they touch need globals below b: at least
  *   the smallest equal shares of them (a group shared by s functions charges each 1/s of its
- *   PASIDs). Short even so: refused at the root with that proof, or the branch dropped. Exact
- *   when demands are private and candidates alike;
+ *   PASIDs). Short even so: refused at the root with that proof, or the branch dropped. When
+ *   each function's PASIDs are its own and all compete for the same candidates, the root check
+ *   refuses exactly the hosts no assignment fits;
  * - otherwise each function with a choice is given a threshold (it may take only candidates at
  *   or above it), tried from its best limit down, depth first. A threshold under which the
  *   PASIDs are short even with the undecided functions at their best ends the tries of that
