@@ -97,16 +97,10 @@ const Locals = cappedArray(
 const Functions = cappedArray(FunctionFile)
 const Header = { apiVersion: t.literal('vpci/v1'), kind: t.literal('PasidState') }
 
-const StateFile = t.union([
-  t.strict({ ...Header, mode: t.keyof({ delegated: null, 'per-rid': null, 'global-per-function': null }), functions: Functions, bindings: Bindings }),
-  t.strict({
-    ...Header,
-    mode: t.literal('global-split'),
-    split: UInt,
-    functions: Functions,
-    locals: Locals,
-  }),
-])
+const BoundStateFile = t.strict({ ...Header, mode: t.keyof({ delegated: null, 'per-rid': null, 'global-per-function': null }), functions: Functions, bindings: Bindings })
+const SplitStateFile = t.strict({ ...Header, mode: t.literal('global-split'), split: UInt, functions: Functions, locals: Locals })
+/** The codec for `raw`'s mode: a union would report every bad binding against global-split's shape too. */
+const stateFileFor = (raw: unknown) => (typeof raw === 'object' && raw !== null && (raw as { mode?: unknown }).mode === 'global-split' ? SplitStateFile : BoundStateFile)
 
 const PoolFile = t.strict({
   iommuWidth: Width,
@@ -150,7 +144,7 @@ export const decodePasidState = (text: string): E.Either<readonly PasidStateErro
  * `MAX_PASID_ERRORS` errors listed, the rest counted.
  */
 export const pasidStateFromData = (raw: unknown, countSteps?: (steps: number) => void): E.Either<readonly PasidStateError[], PasidState> => {
-  const decoded = StateFile.decode(raw)
+  const decoded: E.Either<t.Errors, t.TypeOf<typeof BoundStateFile> | t.TypeOf<typeof SplitStateFile>> = stateFileFor(raw).decode(raw)
   if (E.isLeft(decoded)) return E.left(shapeErrors(decoded.left))
   const { apiVersion: _a, kind: _k, ...rest } = decoded.right
   const state = rest as PasidState
