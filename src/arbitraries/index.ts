@@ -194,7 +194,8 @@ export const pasidPool = (constraints: PasidPoolConstraints = {}): fc.Arbitrary<
 
 /**
  * What `hostPasid` generates: the destination's PASID side for the given function ids (repeat an
- * id to get a host the decoder refuses). Defaults: widths up to 20, function pools empty.
+ * id to get a host the decoder refuses). Defaults: widths up to 20 (`maxWidth`, else `width`),
+ * the global pool as wide as the IOMMU, function pools empty.
  */
 export interface HostPasidConstraints extends PasidPoolConstraints {
   /** Destination function ids; default `0000:17:00.0`, `0000:27:00.0`, … for 4. */
@@ -210,37 +211,36 @@ const hostIds = (n: number): string[] => Array.from({ length: n }, (_, k) => `00
 /** A destination's PASID side: IOMMU width, CPU translation, split, global pool, per-function capability and pool. */
 export const hostPasid = (constraints: HostPasidConstraints = {}): fc.Arbitrary<HostPasid<PasidRanges>> => {
   const ids = constraints.functionIds ?? hostIds(4)
-  const maxWidth = Math.max(0, Math.min(20, constraints.maxWidth ?? 20))
+  const maxWidth = Math.max(0, Math.min(20, constraints.maxWidth ?? constraints.width ?? 20))
   const allocated = (width: number): fc.Arbitrary<ReadonlyArray<readonly [number, number]>> =>
     constraints.functionPools === true
       ? pasidPool({ width, maxRanges: constraints.maxRanges ?? 8 }).map((r) => Array.from({ length: r.ranges.length / 3 }, (_, k) => [r.ranges[3 * k]!, r.ranges[3 * k + 1]!] as const))
       : fc.constant([])
+  const hostFunction = (id: string): fc.Arbitrary<HostPasidFunction<PasidRanges>> =>
+    fc
+      .record({ width: fc.integer({ min: 0, max: maxWidth }), execute: fc.boolean(), privileged: fc.boolean(), pasidEnabled: fc.boolean(), isVf: fc.boolean() })
+      .chain((f) => allocated(f.width).map((taken) => ({ ...f, taken })))
+      .map((f) => ({
+        id,
+        capabilityWidth: f.width as PasidWidth,
+        execute: f.execute,
+        privileged: f.privileged,
+        pasidEnabled: f.pasidEnabled,
+        isVf: f.isVf,
+        pool: pasidRanges(f.width as PasidWidth, f.taken),
+      }))
   return fc
-    .record({
-      iommuWidth: fc.integer({ min: Math.min(8, maxWidth), max: maxWidth }),
-      cpuTranslation: fc.boolean(),
-      split: fc.option(fc.integer({ min: 1, max: 64 }), { freq: 5 }),
-      global: pasidPool(constraints),
-      functions: fc.tuple(
-        ...ids.map((id) =>
-          fc
-            .record({ width: fc.integer({ min: 0, max: maxWidth }), execute: fc.boolean(), privileged: fc.boolean(), pasidEnabled: fc.boolean(), isVf: fc.boolean() })
-            .chain((f) => allocated(f.width).map((taken) => ({ ...f, taken })))
-            .map(
-              (f): HostPasidFunction<PasidRanges> => ({
-                id,
-                capabilityWidth: f.width as PasidWidth,
-                execute: f.execute,
-                privileged: f.privileged,
-                pasidEnabled: f.pasidEnabled,
-                isVf: f.isVf,
-                pool: pasidRanges(f.width as PasidWidth, f.taken),
-              }),
-            ),
-        ),
-      ),
-    })
-    .map((h) => ({ iommuWidth: h.iommuWidth as PasidWidth, cpuTranslation: h.cpuTranslation, split: h.split, global: h.global, functions: h.functions }))
+    .integer({ min: Math.min(8, maxWidth), max: maxWidth })
+    .chain((iommuWidth) =>
+      fc.record({
+        iommuWidth: fc.constant(iommuWidth as PasidWidth),
+        cpuTranslation: fc.boolean(),
+        split: fc.option(fc.integer({ min: 1, max: 64 }), { freq: 5 }),
+        // The global pool spans what the IOMMU allows, as a host file gives it.
+        global: pasidPool({ ...constraints, width: iommuWidth }),
+        functions: fc.tuple(...ids.map(hostFunction)),
+      }),
+    )
 }
 
 /** What `host` generates. Defaults: 1–4 functions, all free, PASID pools present. */

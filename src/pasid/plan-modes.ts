@@ -109,23 +109,34 @@ const globalsOrReason = (input: PlanInput, from: number, demands: readonly Globa
   return E.left([globalsExhaustedReason(s.needed, s.bound, s.available, from)])
 }
 
-/** delegated: the guest's PASIDs are the hardware PASIDs, re-attached on the destination as they are. */
-export const planDelegated = (input: PlanInput): Planned => {
+/**
+ * The bindings of functions that take their PASIDs from their own pool (delegated; global-per-function's
+ * local functions), each allocated there and programmed as it is, in binding order. Reasons first.
+ */
+const programAsIs = (input: PlanInput, bindings: ReadonlyArray<{ readonly function: string; readonly pasid: Pasid }>) => {
   const { compiled, host, hostIndex } = input
-  const { state } = compiled
-  if (state.mode !== 'delegated') throw new Error('planDelegated: not a delegated state')
   const reasons = commonReasons(input)
   asIsReasons(input, reasons)
-  if (reasons.length > 0) return E.left(reasons)
   const draft = poolDraft(host)
   const entries: PasidTableEntry[] = []
-  for (const b of state.bindings) {
-    const k = hostIndex[compiled.indexById.get(b.function)!]!
-    draft.take(k, b.pasid)
-    entries.push({ function: host.functions[k]!.id, pasid: b.pasid, guest: b.pasid, kind: 'hardware' })
+  if (reasons.length > 0) return { reasons, draft, entries }
+  for (const b of bindings) {
+    const i = compiled.indexById.get(b.function)!
+    if (!compiled.ownPool[i]) continue
+    draft.take(hostIndex[i]!, b.pasid)
+    entries.push({ function: host.functions[hostIndex[i]!]!.id, pasid: b.pasid, guest: b.pasid, kind: 'hardware' })
   }
-  input.countSteps(entries.length + draft.copied())
-  return E.right({ map: [], cpuTable: [], entries, host: draft.finish(host.global) })
+  input.countSteps(bindings.length + draft.copied())
+  return { reasons, draft, entries }
+}
+
+/** delegated: the guest's PASIDs are the hardware PASIDs, re-attached on the destination as they are. */
+export const planDelegated = (input: PlanInput): Planned => {
+  const { state } = input.compiled
+  if (state.mode !== 'delegated') throw new Error('planDelegated: not a delegated state')
+  const { reasons, draft, entries } = programAsIs(input, state.bindings)
+  if (reasons.length > 0) return E.left(reasons)
+  return E.right({ map: [], cpuTable: [], entries, host: draft.finish(input.host.global) })
 }
 
 /** per-rid: a fresh pPASID per vPASID from the parent's pool, functions in id order, vPASIDs ascending. */
@@ -172,18 +183,9 @@ export const planGlobalPerFunction = (input: PlanInput): Planned => {
   const { compiled, host, hostIndex } = input
   const { state } = compiled
   if (state.mode !== 'global-per-function') throw new Error('planGlobalPerFunction: not a global-per-function state')
-  const reasons = commonReasons(input)
-  asIsReasons(input, reasons)
+  const { reasons, draft, entries } = programAsIs(input, state.bindings)
   if (reasons.length > 0) return E.left(reasons)
-  const draft = poolDraft(host)
-  const entries: PasidTableEntry[] = []
   const functionOf = (k: number): number => compiled.indexById.get(state.bindings[k]!.function)!
-  for (const b of state.bindings) {
-    const i = compiled.indexById.get(b.function)!
-    if (!compiled.ownPool[i]) continue
-    draft.take(hostIndex[i]!, b.pasid)
-    entries.push({ function: host.functions[hostIndex[i]!]!.id, pasid: b.pasid, guest: b.pasid, kind: 'hardware' })
-  }
   // The global functions' bindings by PASID: each run of one PASID is one demand, bounded by its functions' smallest limit.
   const order = compiled.globalBindingOrder
   const runs: number[] = []
@@ -210,7 +212,7 @@ export const planGlobalPerFunction = (input: PlanInput): Planned => {
     }
     if (enqcmd) cpuTable.push(map[r]!)
   }
-  input.countSteps(entries.length + draft.copied())
+  input.countSteps(entries.length)
   return E.right({ map, cpuTable, entries, host: draft.finish(globals.right.pool) })
 }
 
