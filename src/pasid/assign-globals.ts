@@ -46,12 +46,28 @@ export const assignGlobals = (
   from: number,
   demands: readonly GlobalDemand[],
   countSteps?: (steps: number) => void,
+): E.Either<Shortfall, { readonly assignments: readonly GlobalAssignment[]; readonly pool: PasidPool }> =>
+  assignGlobalsTo(
+    pool,
+    from,
+    demands.map((d) => d.local),
+    demands.map((d) => d.bound),
+    countSteps,
+  )
+
+/** `assignGlobals` on demands held as two arrays: demand k is `locals[k]` below `bounds[k]`. */
+export const assignGlobalsTo = (
+  pool: PasidPool,
+  from: number,
+  locals: ArrayLike<number>,
+  bounds: ArrayLike<number>,
+  countSteps?: (steps: number) => void,
 ): E.Either<Shortfall, { readonly assignments: readonly GlobalAssignment[]; readonly pool: PasidPool }> => {
-  const n = demands.length
+  const n = locals.length
   const count = pasidCount(pool.width)
   const bound = new Int32Array(n)
-  for (let k = 0; k < n; k++) bound[k] = Math.max(0, Math.min(Math.floor(demands[k]!.bound), count))
-  const byLocal = stableOrder(demands.map((d) => d.local), undefined, countSteps)
+  for (let k = 0; k < n; k++) bound[k] = Math.max(0, Math.min(Math.floor(bounds[k]!), count))
+  const byLocal = stableOrder(locals, undefined, countSteps)
   const order = stableOrder(bound, byLocal, countSteps)
   /** Each demand's place in local order: where its assignment goes. */
   const place = new Int32Array(n)
@@ -75,10 +91,10 @@ export const assignGlobals = (
       let needed = 0
       for (let j = 0; j < n; j++) if (bound[j]! <= end) needed++
       countSteps?.(steps + Math.max(0, end - start) + n)
-      return E.left({ local: demands[d]!.local, bound: end, needed, available })
+      return E.left({ local: locals[d]! as Pasid, bound: end, needed, available })
     }
     bits[cursor >>> 3]! |= 1 << (cursor & 7)
-    assignments[place[d]!] = { local: demands[d]!.local, global: cursor as Pasid }
+    assignments[place[d]!] = { local: locals[d]! as Pasid, global: cursor as Pasid }
     cursor++
   }
   countSteps?.(steps)

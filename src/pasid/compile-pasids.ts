@@ -33,6 +33,11 @@ export interface CompiledPasids {
   readonly locals: readonly number[]
   /** global-split: indices into `state.locals`, in ascending local order. */
   readonly localOrder: Int32Array
+  /** global-split: the function indices of each local in ascending local order, one after another; local k's are [localStart[k], localStart[k + 1]). */
+  readonly localFunctions: Int32Array
+  readonly localStart: Int32Array
+  /** Per binding (delegated, per-rid, global-per-function): its function's index. */
+  readonly bindingFunction: Int32Array
   /** global-per-function: indices into `state.bindings` of the global functions' bindings, by PASID (binding order within one). */
   readonly globalBindingOrder: Int32Array
   /** Each state function's index. */
@@ -51,6 +56,16 @@ export interface CompiledPasids {
   readonly boundScratch: Float64Array
 }
 
+/** A key for a sorted set of function indices below `n`: a number while three or fewer fit, else the list as text. */
+const groupKey = (functions: readonly number[], n: number): number | string => {
+  if (functions.length <= 3 && n < 1 << 16) {
+    let key = 0
+    for (const i of functions) key = key * (1 << 17) + i + 1
+    return key
+  }
+  return functions.join(',')
+}
+
 /** The state validated and arranged; Left with the state's own errors. `countSteps` is told the work done. */
 export const compilePasids = (state: PasidState, countSteps?: (steps: number) => void): E.Either<readonly PasidStateError[], CompiledPasids> => {
   const bad = validatePasidState(state, countSteps)
@@ -59,36 +74,54 @@ export const compilePasids = (state: PasidState, countSteps?: (steps: number) =>
   const n = state.functions.length
   const indexById = new Map(state.functions.map((f, i) => [f.id, i]))
   const pasidsOf: number[][] = state.functions.map(() => [])
-  const groupCounts = new Map<string, { functions: number[]; count: number }>()
+  const groupCounts = new Map<number | string, { functions: number[]; count: number }>()
+  /** Counts one PASID for the set of `functions` (indices, sorted here in place). */
   const addToGroup = (functions: number[]): void => {
     if (functions.length > 1) functions.sort((a, b) => a - b)
-    const key = functions.length === 1 ? String(functions[0]) : functions.join(',')
-    const g = groupCounts.get(key)
-    if (g === undefined) groupCounts.set(key, { functions, count: 1 })
+    const g = groupCounts.get(groupKey(functions, n))
+    if (g === undefined) groupCounts.set(groupKey(functions, n), { functions: [...functions], count: 1 })
     else g.count++
     steps += 1 + functions.length
   }
+  const scratch: number[] = []
   let locals: number[] = []
   let localOrder: Int32Array = new Int32Array(0)
+  let localFunctions: Int32Array = new Int32Array(0)
+  let localStart: Int32Array = new Int32Array(1)
+  let bindingFunction: Int32Array = new Int32Array(0)
   let globalBindingOrder: Int32Array = new Int32Array(0)
   if (state.mode === 'global-split') {
     localOrder = stableOrder(state.locals.map((l) => l.local), undefined, countSteps)
     locals = new Array(localOrder.length)
+    localStart = new Int32Array(localOrder.length + 1)
+    for (let k = 0; k < localOrder.length; k++) localStart[k + 1] = localStart[k]! + state.locals[localOrder[k]!]!.functions.length
+    localFunctions = new Int32Array(localStart[localOrder.length]!)
     for (let k = 0; k < localOrder.length; k++) {
       const l = state.locals[localOrder[k]!]!
       locals[k] = l.local
-      const fs = l.functions.map((id) => indexById.get(id)!)
-      for (const i of fs) pasidsOf[i]!.push(l.local)
-      addToGroup(fs)
+      scratch.length = 0
+      for (let j = 0; j < l.functions.length; j++) {
+        const i = indexById.get(l.functions[j]!)!
+        localFunctions[localStart[k]! + j] = i
+        pasidsOf[i]!.push(l.local)
+        scratch.push(i)
+      }
+      addToGroup(scratch)
     }
   } else {
-    const order = stableOrder(state.bindings.map((b) => b.pasid), undefined, countSteps)
+    const nb = state.bindings.length
+    bindingFunction = new Int32Array(nb)
+    const pasids = new Int32Array(nb)
+    for (let k = 0; k < nb; k++) {
+      bindingFunction[k] = indexById.get(state.bindings[k]!.function)!
+      pasids[k] = state.bindings[k]!.pasid
+    }
+    const order = stableOrder(pasids, undefined, countSteps)
     const isGlobal = state.functions.map((f) => state.mode === 'global-per-function' && f.pool === 'global')
     const globals: number[] = []
     for (let k = 0; k < order.length; k++) {
-      const b = state.bindings[order[k]!]!
-      const i = indexById.get(b.function)!
-      pasidsOf[i]!.push(b.pasid)
+      const i = bindingFunction[order[k]!]!
+      pasidsOf[i]!.push(pasids[order[k]!]!)
       if (isGlobal[i]) globals.push(order[k]!)
     }
     steps += order.length
@@ -97,7 +130,7 @@ export const compilePasids = (state: PasidState, countSteps?: (steps: number) =>
     for (let k = 0; k < globals.length; ) {
       const pasid = state.bindings[globals[k]!]!.pasid
       const fs: number[] = []
-      for (; k < globals.length && state.bindings[globals[k]!]!.pasid === pasid; k++) fs.push(indexById.get(state.bindings[globals[k]!]!.function)!)
+      for (; k < globals.length && state.bindings[globals[k]!]!.pasid === pasid; k++) fs.push(bindingFunction[globals[k]!]!)
       addToGroup(fs)
     }
   }
@@ -110,6 +143,9 @@ export const compilePasids = (state: PasidState, countSteps?: (steps: number) =>
     groups: [...groupCounts.values()],
     locals,
     localOrder,
+    localFunctions,
+    localStart,
+    bindingFunction,
     globalBindingOrder,
     indexOf: new Map(state.functions.map((f, i) => [f, i])),
     indexById,

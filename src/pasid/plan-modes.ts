@@ -8,7 +8,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Reason } from '../proof/reason.js'
-import { assignGlobals, type GlobalDemand } from './assign-globals.js'
+import { assignGlobalsTo } from './assign-globals.js'
 import type { CompiledPasids } from './compile-pasids.js'
 import { type HostPasid, type HostPasidFunction, pasidLimit } from './host-pasid.js'
 import { isAllocated } from './pasid-pool.js'
@@ -101,9 +101,9 @@ const asIsReasons = (input: PlanInput, reasons: Reason[]): void => {
   input.countSteps(steps)
 }
 
-/** Fresh globals in [from, bound) for `demands`, or the reason the pool runs short. */
-const globalsOrReason = (input: PlanInput, from: number, demands: readonly GlobalDemand[]) => {
-  const assigned = assignGlobals(input.host.global, from, demands, input.countSteps)
+/** Fresh globals in [from, bound) for each guest PASID `locals[k]` below `bounds[k]`, or the reason the pool runs short. */
+const globalsOrReason = (input: PlanInput, from: number, locals: ArrayLike<number>, bounds: ArrayLike<number>) => {
+  const assigned = assignGlobalsTo(input.host.global, from, locals, bounds, input.countSteps)
   if (E.isRight(assigned)) return assigned
   const s = assigned.left
   return E.left([globalsExhaustedReason(s.needed, s.bound, s.available, from)])
@@ -120,11 +120,13 @@ const programAsIs = (input: PlanInput, bindings: ReadonlyArray<{ readonly functi
   const draft = poolDraft(host)
   const entries: PasidTableEntry[] = []
   if (reasons.length > 0) return { reasons, draft, entries }
-  for (const b of bindings) {
-    const i = compiled.indexById.get(b.function)!
+  const ids = compiled.state.functions.map((_, i) => (hostIndex[i]! < 0 ? '' : host.functions[hostIndex[i]!]!.id))
+  for (let k = 0; k < bindings.length; k++) {
+    const i = compiled.bindingFunction[k]!
     if (!compiled.ownPool[i]) continue
-    draft.take(hostIndex[i]!, b.pasid)
-    entries.push({ function: host.functions[hostIndex[i]!]!.id, pasid: b.pasid, guest: b.pasid, kind: 'hardware' })
+    const pasid = bindings[k]!.pasid
+    draft.take(hostIndex[i]!, pasid)
+    entries.push({ function: ids[i]!, pasid, guest: pasid, kind: 'hardware' })
   }
   input.countSteps(bindings.length + draft.copied())
   return { reasons, draft, entries }
@@ -156,12 +158,15 @@ export const planPerRid = (input: PlanInput): Planned => {
     const k = hostIndex[i]!
     const limit = pasidLimit(host, h)
     // The lowest free only moves up: one scan of the pool for all of the function's vPASIDs.
+    // (Below the limit, which is within the pool's width.)
+    const bits = draft.bits(k)
+    const end = Math.min(limit, 1 << h.pool.width)
     let cursor = 1
     let given = 0
     for (const v of pasids) {
-      while (cursor < limit && draft.taken(k, cursor)) cursor++
-      if (cursor >= limit) break
-      draft.take(k, cursor)
+      while (cursor < end && ((bits[cursor >>> 3]! >>> (cursor & 7)) & 1) === 1) cursor += (cursor & 7) === 0 && bits[cursor >>> 3] === 0xff ? 8 : 1
+      if (cursor >= end) break
+      bits[cursor >>> 3]! |= 1 << (cursor & 7)
       map.push({ local: v as Pasid, global: cursor as Pasid, function: h.id })
       entries.push({ function: h.id, pasid: cursor as Pasid, guest: v as Pasid, kind: 'physical' })
       given++
@@ -185,20 +190,23 @@ export const planGlobalPerFunction = (input: PlanInput): Planned => {
   if (state.mode !== 'global-per-function') throw new Error('planGlobalPerFunction: not a global-per-function state')
   const { reasons, draft, entries } = programAsIs(input, state.bindings)
   if (reasons.length > 0) return E.left(reasons)
-  const functionOf = (k: number): number => compiled.indexById.get(state.bindings[k]!.function)!
+  const functionOf = compiled.bindingFunction
+  const limits = state.functions.map((_, i) => limitOf(input, i))
   // The global functions' bindings by PASID: each run of one PASID is one demand, bounded by its functions' smallest limit.
   const order = compiled.globalBindingOrder
   const runs: number[] = []
-  const demands: GlobalDemand[] = []
+  const locals: number[] = []
+  const bounds: number[] = []
   for (let k = 0; k < order.length; ) {
     const pasid = state.bindings[order[k]!]!.pasid
     let bound = Infinity
     runs.push(k)
-    for (; k < order.length && state.bindings[order[k]!]!.pasid === pasid; k++) bound = Math.min(bound, limitOf(input, functionOf(order[k]!)))
-    demands.push({ local: pasid, bound })
+    for (; k < order.length && state.bindings[order[k]!]!.pasid === pasid; k++) bound = Math.min(bound, limits[functionOf[order[k]!]!]!)
+    locals.push(pasid)
+    bounds.push(bound)
   }
   runs.push(order.length)
-  const globals = globalsOrReason(input, 1, demands)
+  const globals = globalsOrReason(input, 1, locals, bounds)
   if (E.isLeft(globals)) return globals
   const map = globals.right.assignments
   const cpuTable: Array<{ local: Pasid; global: Pasid }> = []
@@ -206,7 +214,7 @@ export const planGlobalPerFunction = (input: PlanInput): Planned => {
   for (let r = 0; r < map.length; r++) {
     let enqcmd = false
     for (let k = runs[r]!; k < runs[r + 1]!; k++) {
-      const i = functionOf(order[k]!)
+      const i = functionOf[order[k]!]!
       if (state.functions[i]!.enqcmd) enqcmd = true
       entries.push({ function: host.functions[hostIndex[i]!]!.id, pasid: map[r]!.global, guest: map[r]!.local, kind: 'global' })
     }
@@ -240,33 +248,33 @@ export const planGlobalSplit = (input: PlanInput): Planned => {
   asIsReasons(input, reasons)
   if (reasons.length > 0 || host.split === null) return E.left(reasons)
   const limits = state.functions.map((_, i) => limitOf(input, i))
-  const order = compiled.localOrder
-  const demands: GlobalDemand[] = new Array(order.length)
-  let attachments = 0
-  for (let k = 0; k < order.length; k++) {
-    const l = state.locals[order[k]!]!
+  const { localFunctions, localStart, locals } = compiled
+  const hostIds = state.functions.map((_, i) => host.functions[hostIndex[i]!]!.id)
+  const enqcmd = state.functions.map((f) => f.enqcmd)
+  // Each local's bound: the smallest limit among its functions (locals in ascending order).
+  const bounds = new Float64Array(locals.length)
+  for (let k = 0; k < locals.length; k++) {
     let bound = 1 << 20
-    for (const id of l.functions) bound = Math.min(bound, limits[compiled.indexById.get(id)!]!)
-    attachments += l.functions.length
-    demands[k] = { local: l.local, bound }
+    for (let j = localStart[k]!; j < localStart[k + 1]!; j++) bound = Math.min(bound, limits[localFunctions[j]!]!)
+    bounds[k] = bound
   }
-  const globals = globalsOrReason(input, host.split, demands)
+  const attachments = localFunctions.length
+  const globals = globalsOrReason(input, host.split, locals, bounds)
   if (E.isLeft(globals)) return globals
   const map = globals.right.assignments
   const entries: PasidTableEntry[] = []
   const cpuTable: Array<{ local: Pasid; global: Pasid }> = []
-  // Demands and assignments are both in ascending local order, one to one.
-  for (let k = 0; k < order.length; k++) {
+  // Locals and assignments are both in ascending local order, one to one.
+  for (let k = 0; k < locals.length; k++) {
     const m = map[k]!
-    let enqcmd = false
-    for (const id of state.locals[order[k]!]!.functions) {
-      const i = compiled.indexById.get(id)!
-      const hostId = host.functions[hostIndex[i]!]!.id
-      if (state.functions[i]!.enqcmd) enqcmd = true
-      else entries.push({ function: hostId, pasid: m.local, guest: m.local, kind: 'local' })
-      entries.push({ function: hostId, pasid: m.global, guest: m.local, kind: 'global' })
+    let viaCpu = false
+    for (let j = localStart[k]!; j < localStart[k + 1]!; j++) {
+      const i = localFunctions[j]!
+      if (enqcmd[i]) viaCpu = true
+      else entries.push({ function: hostIds[i]!, pasid: m.local, guest: m.local, kind: 'local' })
+      entries.push({ function: hostIds[i]!, pasid: m.global, guest: m.local, kind: 'global' })
     }
-    if (enqcmd) cpuTable.push(m)
+    if (viaCpu) cpuTable.push(m)
   }
   input.countSteps(2 * attachments + compiled.locals.length)
   return E.right({ map, cpuTable, entries, host: { ...host, global: globals.right.pool } })

@@ -8,8 +8,8 @@ import type { PasidPool } from './pasid-pool.js'
 import { pasidCount } from './pasid.js'
 
 export interface PoolDraft {
-  /** Whether PASID p is allocated in host function k's pool, counting this plan's allocations (at or beyond the width counts). */
-  readonly taken: (k: number, p: number) => boolean
+  /** Host function k's pool as this plan allocates it: a copy, made on first use, to read and set bits in. */
+  readonly bits: (k: number) => Uint8Array
   /** Allocates PASID p in host function k's pool (PASID 0 and PASIDs beyond the width are never set). */
   readonly take: (k: number, p: number) => void
   /** The host with its function pools as allocated, and `global` as its global pool. */
@@ -22,19 +22,19 @@ export const poolDraft = (host: HostPasid): PoolDraft => {
   const copies: Array<Uint8Array | undefined> = new Array(host.functions.length)
   let copied = 0
   const bitsOf = (k: number): Uint8Array => host.functions[k]!.pool.bits
+  const copyOf = (k: number): Uint8Array => {
+    let bits = copies[k]
+    if (bits === undefined) {
+      bits = copies[k] = bitsOf(k).slice()
+      copied += bits.length
+    }
+    return bits
+  }
   return {
-    taken: (k, p) => {
-      const bits = copies[k] ?? bitsOf(k)
-      return p >= pasidCount(host.functions[k]!.pool.width) || ((bits[p >>> 3]! >>> (p & 7)) & 1) === 1
-    },
+    bits: copyOf,
     take: (k, p) => {
       if (p <= 0 || p >= pasidCount(host.functions[k]!.pool.width)) return
-      let bits = copies[k]
-      if (bits === undefined) {
-        bits = copies[k] = bitsOf(k).slice()
-        copied += bits.length
-      }
-      bits[p >>> 3]! |= 1 << (p & 7)
+      copyOf(k)[p >>> 3]! |= 1 << (p & 7)
     },
     finish: (global) => ({
       ...host,

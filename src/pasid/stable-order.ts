@@ -22,10 +22,17 @@ export const stableOrder = (keys: ArrayLike<number>, within?: ArrayLike<number>,
   if (within === undefined) for (let i = 0; i < n; i++) src[i] = i
   else src.set(within)
   let max = 0
+  let sorted = true
   for (let i = 0; i < n; i++) {
     const k = keys[src[i]!]!
     if (!(Number.isInteger(k) && k >= 0 && k < 2 ** 30)) throw new Error(`stableOrder: key ${k} is not an integer in [0, 2^30)`)
-    if (k > max) max = k
+    if (k < max) sorted = false
+    else max = k
+  }
+  // Already in order (locals as a guest allocates them, one bound for all): nothing to move.
+  if (sorted) {
+    countSteps?.(n)
+    return src
   }
   if (n <= SMALL) {
     // Insertion sort: stable, and cheaper than the buckets for a handful of keys.

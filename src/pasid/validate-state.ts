@@ -2,9 +2,9 @@
  * Checks a PASID state for what no destination could make right: a function id given twice, a
  * local listing a function twice, duplicate locals or bindings, locals at or above the split,
  * PASIDs beyond the width the guest was shown, PASID 0 bound, bindings to functions the state
- * does not have. Each error has the path of the offending entry. One pass over the state (time
- * proportional to its functions, bindings and attachments, plus one 128 KiB bitmap for
- * global-split's locals); at most `MAX_PASID_ERRORS` are listed, the rest counted.
+ * does not have. Each error has the path of the offending entry. Linear in the state (its
+ * functions, bindings and attachments; repeats found with a 128 KiB bitmap for global-split's
+ * locals, by a radix ordering for bindings); at most `MAX_PASID_ERRORS` listed, the rest counted.
  *
  * The state decoders run it (`pasidStateFromData`), and so do the planner and the feasibility
  * compiler for states built in code: a state that fails it is never judged.
@@ -12,6 +12,7 @@
 import { errorList, type PasidStateError } from './pasid-state-error.js'
 import type { PasidState } from './pasid-state.js'
 import { MAX_PASID_WIDTH, pasidCount } from './pasid.js'
+import { stableOrder } from './stable-order.js'
 
 export const validatePasidState = (state: PasidState, countSteps?: (steps: number) => void): PasidStateError[] => {
   const errors = errorList()
@@ -67,9 +68,26 @@ export const validatePasidState = (state: PasidState, countSteps?: (steps: numbe
       steps += 1 + l.functions.length
     }
   } else {
-    // A binding is (function index, PASID): one number, so repeats are found with a set of numbers.
-    const bound = new Set<number>()
-    for (let i = 0; i < state.bindings.length; i++) {
+    // Repeats found by ordering bindings by (function, PASID) in linear time: equal pairs end up
+    // side by side, the first (lowest index) first.
+    const n = state.bindings.length
+    const functionOf = new Int32Array(n)
+    const pasidOf = new Int32Array(n)
+    for (let i = 0; i < n; i++) {
+      const b = state.bindings[i]!
+      const f = indexById.get(b.function)
+      const ok = f !== undefined && Number.isInteger(b.pasid) && b.pasid > 0 && b.pasid < 1 << MAX_PASID_WIDTH
+      functionOf[i] = ok ? f + 1 : 0
+      pasidOf[i] = ok ? b.pasid : 0
+    }
+    const order = stableOrder(functionOf, stableOrder(pasidOf, undefined, countSteps), countSteps)
+    const repeat = new Uint8Array(n)
+    for (let k = 1; k < n; k++) {
+      const a = order[k - 1]!
+      const b = order[k]!
+      if (functionOf[b] !== 0 && functionOf[a] === functionOf[b] && pasidOf[a] === pasidOf[b]) repeat[b] = 1
+    }
+    for (let i = 0; i < n; i++) {
       const b = state.bindings[i]!
       const f = indexById.get(b.function)
       if (f === undefined) {
@@ -80,11 +98,9 @@ export const validatePasidState = (state: PasidState, countSteps?: (steps: numbe
       else if (b.pasid >= limit[f]!) {
         errors.add(() => ({ code: 'PASID_BEYOND_WIDTH', path: ['bindings', i, 'pasid'], message: `PASID on ${b.function} ${b.pasid} is beyond the ${Math.log2(limit[f]!)}-bit width the guest was shown` }))
       }
-      const key = f * 2 ** MAX_PASID_WIDTH + b.pasid
-      if (bound.has(key)) errors.add(() => ({ code: 'DUPLICATE_BINDING', path: ['bindings', i], message: `PASID ${b.pasid} is bound to ${b.function} twice` }))
-      else bound.add(key)
+      if (repeat[i] === 1) errors.add(() => ({ code: 'DUPLICATE_BINDING', path: ['bindings', i], message: `PASID ${b.pasid} is bound to ${b.function} twice` }))
     }
-    steps += state.bindings.length
+    steps += 3 * n
   }
   countSteps?.(steps)
   return errors.done()
