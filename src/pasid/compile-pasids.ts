@@ -78,12 +78,19 @@ export const compilePasids = (state: PasidState, countSteps?: (steps: number) =>
   /** Counts one PASID for the set of `functions` (indices, sorted here in place). */
   const addToGroup = (functions: number[]): void => {
     if (functions.length > 1) functions.sort((a, b) => a - b)
-    const g = groupCounts.get(groupKey(functions, n))
-    if (g === undefined) groupCounts.set(groupKey(functions, n), { functions: [...functions], count: 1 })
+    const key = groupKey(functions, n)
+    const g = groupCounts.get(key)
+    if (g === undefined) groupCounts.set(key, { functions: [...functions], count: 1 })
     else g.count++
     steps += 1 + functions.length
   }
-  const scratch: number[] = []
+  /** The same for a PASID of one function, without making its list. */
+  const addToOne = (i: number): void => {
+    const g = groupCounts.get(i + 1)
+    if (g === undefined) groupCounts.set(i + 1, { functions: [i], count: 1 })
+    else g.count++
+    steps += 2
+  }
   let locals: number[] = []
   let localOrder: Int32Array = new Int32Array(0)
   let localFunctions: Int32Array = new Int32Array(0)
@@ -91,7 +98,9 @@ export const compilePasids = (state: PasidState, countSteps?: (steps: number) =>
   let bindingFunction: Int32Array = new Int32Array(0)
   let globalBindingOrder: Int32Array = new Int32Array(0)
   if (state.mode === 'global-split') {
-    localOrder = stableOrder(state.locals.map((l) => l.local), undefined, countSteps)
+    const values = new Int32Array(state.locals.length)
+    for (let k = 0; k < values.length; k++) values[k] = state.locals[k]!.local
+    localOrder = stableOrder(values, undefined, countSteps)
     locals = new Array(localOrder.length)
     localStart = new Int32Array(localOrder.length + 1)
     for (let k = 0; k < localOrder.length; k++) localStart[k + 1] = localStart[k]! + state.locals[localOrder[k]!]!.functions.length
@@ -99,14 +108,14 @@ export const compilePasids = (state: PasidState, countSteps?: (steps: number) =>
     for (let k = 0; k < localOrder.length; k++) {
       const l = state.locals[localOrder[k]!]!
       locals[k] = l.local
-      scratch.length = 0
+      const at = localStart[k]!
       for (let j = 0; j < l.functions.length; j++) {
         const i = indexById.get(l.functions[j]!)!
-        localFunctions[localStart[k]! + j] = i
+        localFunctions[at + j] = i
         pasidsOf[i]!.push(l.local)
-        scratch.push(i)
       }
-      addToGroup(scratch)
+      if (l.functions.length === 1) addToOne(localFunctions[at]!)
+      else addToGroup(Array.from(localFunctions.subarray(at, at + l.functions.length)))
     }
   } else {
     const nb = state.bindings.length
@@ -131,7 +140,8 @@ export const compilePasids = (state: PasidState, countSteps?: (steps: number) =>
       const pasid = state.bindings[globals[k]!]!.pasid
       const fs: number[] = []
       for (; k < globals.length && state.bindings[globals[k]!]!.pasid === pasid; k++) fs.push(bindingFunction[globals[k]!]!)
-      addToGroup(fs)
+      if (fs.length === 1) addToOne(fs[0]!)
+      else addToGroup(fs)
     }
   }
   const widthChecked = state.functions.map((f) => state.mode === 'delegated' || (state.mode === 'global-per-function' && f.pool !== 'global'))
