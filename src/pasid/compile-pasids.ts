@@ -56,7 +56,7 @@ export interface CompiledPasids {
   readonly boundScratch: Float64Array
 }
 
-/** A key for a sorted set of function indices below `n`: a number while three or fewer fit, else the list as text. */
+/** A key for a sorted set of two or more function indices below `n`: a number while three or fewer fit, else the list as text. */
 const groupKey = (functions: readonly number[], n: number): number | string => {
   if (functions.length <= 3 && n < 1 << 16) {
     let key = 0
@@ -84,11 +84,10 @@ export const compilePasids = (state: PasidState, countSteps?: (steps: number) =>
     else g.count++
     steps += 1 + functions.length
   }
-  /** The same for a PASID of one function, without making its list. */
+  /** PASIDs of one function only, per function: counted here, made groups at the end. */
+  const alone = new Float64Array(n)
   const addToOne = (i: number): void => {
-    const g = groupCounts.get(i + 1)
-    if (g === undefined) groupCounts.set(i + 1, { functions: [i], count: 1 })
-    else g.count++
+    alone[i]!++
     steps += 2
   }
   let locals: number[] = []
@@ -144,6 +143,7 @@ export const compilePasids = (state: PasidState, countSteps?: (steps: number) =>
       else addToGroup(fs)
     }
   }
+  for (let i = 0; i < n; i++) if (alone[i]! > 0) groupCounts.set(`alone ${i}`, { functions: [i], count: alone[i]! })
   const widthChecked = state.functions.map((f) => state.mode === 'delegated' || (state.mode === 'global-per-function' && f.pool !== 'global'))
   const asIs = state.functions.map((f, i) => widthChecked[i]! || (state.mode === 'global-split' && !f.enqcmd))
   countSteps?.(steps + 4 * n)
