@@ -97,7 +97,9 @@ const Locals = cappedArray(
 const Functions = cappedArray(FunctionFile)
 const Header = { apiVersion: t.literal('vpci/v1'), kind: t.literal('PasidState') }
 
-const BoundStateFile = t.strict({ ...Header, mode: t.keyof({ delegated: null, 'per-rid': null, 'global-per-function': null }), functions: Functions, bindings: Bindings })
+// Named with all four modes: a misspelt mode lands here and should hear of global-split too.
+const BoundMode = t.keyof({ delegated: null, 'per-rid': null, 'global-per-function': null }, '"delegated" | "per-rid" | "global-split" | "global-per-function"')
+const BoundStateFile = t.strict({ ...Header, mode: BoundMode, functions: Functions, bindings: Bindings })
 const SplitStateFile = t.strict({ ...Header, mode: t.literal('global-split'), split: UInt, functions: Functions, locals: Locals })
 /** The codec for `raw`'s mode: a union would report every bad binding against global-split's shape too. */
 const stateFileFor = (raw: unknown) => (typeof raw === 'object' && raw !== null && (raw as { mode?: unknown }).mode === 'global-split' ? SplitStateFile : BoundStateFile)
