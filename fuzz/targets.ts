@@ -25,6 +25,7 @@ import { remapPasids } from '../src/pasid/remap.js'
 import { proveEquivalence } from '../src/proof/prove-equivalence.js'
 import { prepareFunction } from '../src/semantic/prepared-function.js'
 import { decodeMigrationState, encodeMigrationState, migrationStateFromJson } from '../src/state/state-codec.js'
+import { pasidRemapTarget } from './pasid-remap-target.js'
 
 export const CORPUS = fileURLToPath(new URL('../corpus/', import.meta.url))
 
@@ -152,6 +153,7 @@ export const TARGETS: readonly Target[] = [
       if (E.isRight(s)) remapPasids(s.right, hostB)
     },
   },
+  pasidRemapTarget,
   {
     name: 'protobuf',
     seeds: states,

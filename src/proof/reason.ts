@@ -47,6 +47,10 @@ export type ReasonCode =
   | 'PASID_OCCUPIED'
   | 'PASID_NO_TRANSLATION'
   | 'PASID_NO_FUNCTION'
+  /** The destination lists one PASID function id twice: which entry's pool a plan would use is undefined. */
+  | 'PASID_DUPLICATE_FUNCTION'
+  /** One destination function given to two VM functions: assignments are one-to-one. */
+  | 'PASID_SHARED_FUNCTION'
   /** Whole-VM: no free function of the host can take a VM function (its closest candidate's reasons follow). */
   | 'NO_CANDIDATE'
   /** Whole-VM: every function has candidates, but no one-to-one assignment (with PASIDs) exists. */
