@@ -26,6 +26,7 @@ import { proveEquivalence } from '../src/proof/prove-equivalence.js'
 import { prepareFunction } from '../src/semantic/prepared-function.js'
 import { decodeMigrationState, encodeMigrationState, migrationStateFromJson } from '../src/state/state-codec.js'
 import { layoutRawRunsTarget } from './layout-raw-runs-target.js'
+import { pasidRemapTarget } from './pasid-remap-target.js'
 
 export const CORPUS = fileURLToPath(new URL('../corpus/', import.meta.url))
 
@@ -154,6 +155,7 @@ export const TARGETS: readonly Target[] = [
       if (E.isRight(s)) remapPasids(s.right, hostB)
     },
   },
+  pasidRemapTarget,
   {
     name: 'protobuf',
     seeds: states,

@@ -42,6 +42,26 @@ export interface FieldSpec {
   readonly magnitude?: (raw: number) => number
   /** The value after a reset, where the spec gives one other than 0 (see `Reset`); RW and RW1C fields only. */
   readonly reset?: Reset
+  /**
+   * Bits of a writable register (as a register-wide mask) that the spec makes optional: writable
+   * when the function implements the feature, hardwired to 0 when it does not, with no register
+   * that says which. A 1 read there proves the function implements it; a 0 proves nothing.
+   */
+  readonly optional?: number
+  /** Registers elsewhere that prove some of the `optional` bits implemented (a 0 there still proves nothing). */
+  readonly optionalEvidence?: readonly OptionalEvidence[]
+}
+
+/**
+ * Proof that a function implements some optional bits: it has the capability (space, id) and,
+ * when `field` is given, that field of it is non-zero.
+ */
+export interface OptionalEvidence {
+  /** The optional bits (register-wide mask) this proves implemented. */
+  readonly bits: number
+  readonly space: 'standard' | 'extended'
+  readonly id: number
+  readonly field?: string
 }
 
 /**
@@ -65,12 +85,16 @@ export const isWritable = (f: Pick<FieldSpec, 'access'>): boolean => f.access ==
 /**
  * The field's value in a function fresh from reset: read-only fields as `read` gives them (they
  * are the function's, not state); RW and RW1C fields their spec default (`reset`, else 0), where
- * `read(key)` gives a sibling field's value and `read(null)` this field's own.
+ * `read(key)` gives a sibling field's value and `read(null)` this field's own. An optional bit
+ * (`optional`) is hardwired to 0 where the function does not implement it, whatever the default:
+ * it keeps a default of 1 only where the function reads 1 there, which proves it implemented.
  */
-export const resetValue = (f: Pick<FieldSpec, 'key' | 'access' | 'reset'>, read: (key: string | null) => number): number => {
+export const resetValue = (f: Pick<FieldSpec, 'key' | 'access' | 'reset' | 'optional' | 'hi' | 'lo'>, read: (key: string | null) => number): number => {
   if (f.access !== 'RW' && f.access !== 'RW1C') return read(null)
   const r = f.reset ?? 0
-  return typeof r === 'number' ? r : r === 'asRead' ? read(null) : read(r.from)
+  const value = typeof r === 'number' ? r : r === 'asRead' ? read(null) : read(r.from)
+  const optional = fieldValue(f, f.optional ?? 0)
+  return ((value & ~optional) | (value & optional & read(null))) >>> 0
 }
 
 /** How a field's value reads for people. */
@@ -81,6 +105,8 @@ export interface FieldOptions {
   readonly why?: string
   readonly magnitude?: (raw: number) => number
   readonly reset?: Reset
+  readonly optional?: number
+  readonly optionalEvidence?: readonly OptionalEvidence[]
 }
 
 /**

@@ -124,7 +124,7 @@ const checkVm = async (io: CliIo, args: CliArgs, statePath: string, hostPath: st
   if (E.isLeft(state)) return failInput(io, errorLine(statePath, state.left))
   const host = await loadHost(io, hostPath)
   if (E.isLeft(host)) return failInput(io, host.left)
-  const v = checkMigration(state.right, host.right)
+  const v = checkMigration(state.right, host.right, { assumeImplemented: args.assumeImplemented })
   if (args.certificate !== undefined) {
     const failed = await writeCertificate(io, args.certificate, v.certificate)
     if (failed !== null) return failed
@@ -157,6 +157,7 @@ export const checkCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> 
   if (E.isLeft(source) || E.isLeft(destination)) return failInput(io, errors)
   const verdict = proveEquivalence(prepareFunction(source.right), prepareFunction(destination.right), {
     instance: args.instance === 'refuse' ? 'refuse' : 'warn',
+    assumeImplemented: args.assumeImplemented,
   })
   if (args.certificate !== undefined) {
     const failed = await writeCertificate(io, args.certificate, verdict.certificate)

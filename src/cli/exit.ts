@@ -35,6 +35,8 @@ export interface CliArgs {
   readonly usable: string | undefined
   readonly host: string | undefined
   readonly assign: string | undefined
+  /** `--assume-implemented` of `vpci check` and `vpci filter`: optional bits set on the source are assumed writable on the destination. */
+  readonly assumeImplemented: boolean
 }
 
 const isReadError = (e: ReadError | LayoutError): e is ReadError => 'offset' in e && !('path' in e)

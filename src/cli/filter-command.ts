@@ -47,6 +47,7 @@ export const filterCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode>
   }
   const result = await filterHosts(state.right, hosts(), {
     progressEvery: 100,
+    assumeImplemented: args.assumeImplemented,
     ...(showProgress ? { onProgress: (n: number) => io.err(progressLine(n, hostPaths.length, 'hosts')) } : {}),
   })
   if (showProgress) io.err('\r\x1b[K')

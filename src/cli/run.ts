@@ -54,6 +54,7 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
         usable: { type: 'string' },
         host: { type: 'string' },
         assign: { type: 'string' },
+        'assume-implemented': { type: 'boolean', default: false },
       },
     })
   } catch (e) {
@@ -79,5 +80,6 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
     usable: parsed.values.usable,
     host: parsed.values.host,
     assign: parsed.values.assign,
+    assumeImplemented: parsed.values['assume-implemented'] === true,
   })
 }

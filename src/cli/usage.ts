@@ -56,9 +56,9 @@ Example:
 `
 
 export const CHECK_USAGE = `Usage:
-  vpci check SOURCE DESTINATION [--json] [--certificate FILE] [--instance warn|refuse]
+  vpci check SOURCE DESTINATION [--json] [--certificate FILE] [--instance warn|refuse] [--assume-implemented]
   vpci check LAYOUT PHYSICAL [--pf PF] [--personas FILE] [--json]
-  vpci check STATE.pb HOST.yaml [--json] [--certificate FILE]
+  vpci check STATE.pb HOST.yaml [--json] [--certificate FILE] [--assume-implemented]
 
 Prove or refute that DESTINATION presents the same config space to a guest as SOURCE: the
 same capabilities at the same offsets, the same read-only values, the same writable and
@@ -85,6 +85,11 @@ Options:
                       obligation checked) to FILE
   --instance MODE     differing serial numbers: warn (default; a layout should virtualize
                       them) or refuse (as QEMU's migration load check does)
+  --assume-implemented
+                      optional writable bits (e.g. AER masks of optional errors) set in the
+                      source's state but reading 0 on the destination: accept them as an
+                      assumption stated in the certificate, instead of refusing (the default:
+                      a 0 does not prove the destination implements them)
   --pf PF             the PF of a VF (layout checks only)
   --personas FILE     a persona matrix (kind: PersonaMatrix): check that the destination's
                       variant driver accepts a migration stream the layout's persona speaks
@@ -175,7 +180,7 @@ Example:
 `
 
 export const FILTER_USAGE = `Usage:
-  vpci filter STATE.pb HOST.yaml... [--json]
+  vpci filter STATE.pb HOST.yaml... [--json] [--assume-implemented]
 
 Judge every candidate host (kind: Host files) for the VM whose migration state is STATE.pb, as
 a scheduler does: which hosts can take the whole VM (a one-to-one assignment of its functions
@@ -186,6 +191,8 @@ many hosts carry them. On a terminal, more than 1,000 hosts get a progress line 
 Options:
   --json   print {"vm":...,"hosts":N,"accepted":[{"host","file","assignment","warnings"}],
            "rejected":[{"host","file","reasons"}]}
+  --assume-implemented   as in vpci check: optional bits set in the state are assumed
+           writable on each destination (stated as assumptions), not refused
 
 Exit status: 0 at least one host accepted, 1 none, 2 bad input or usage.
 

@@ -4,13 +4,14 @@
  * functions up by device class — a digest of what decides compatibility (semantic image and
  * BARs, persona, the PF's image for a VF) — so a device model is realized against the VM's
  * layouts once per plan, not once per host. What is left per host is the one-to-one assignment
- * search and the PASID feasibility check on range pools (host-judgement.ts).
+ * (a bipartite matching) and the PASID feasibility check on range pools (host-judgement.ts).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Persona } from '../layout/function-layout.js'
 import type { PersonaMatrix } from '../layout/persona.js'
 import { type OffsetMapping, realize } from '../layout/realize.js'
 import { translate } from '../layout/translate.js'
+import type { UnprovenStateOptions } from '../proof/unproven-state.js'
 import { build } from '../layout/build.js'
 import { type CompiledPasids, compilePasids } from '../pasid/pasid-feasibility.js'
 import { type Reason, wholeReason } from '../proof/reason.js'
@@ -26,10 +27,14 @@ export interface FunctionAssignment {
   readonly offsetMap: readonly OffsetMapping[]
 }
 
-export interface PlanOptions {
+export interface PlanOptions extends UnprovenStateOptions {
   readonly personas?: PersonaMatrix
-  /** Complete assignments tried for a PASID placement before giving up (VMs have few functions). */
-  readonly maxAssignments?: number
+  /**
+   * Steps the PASID limit search may take on one host (default 250,000, a few milliseconds): the one
+   * part of judging a host with no polynomial algorithm (host-judgement.ts). A host it cannot
+   * decide within them is refused with SEARCH_BOUND, never accepted.
+   */
+  readonly maxSearchSteps?: number
 }
 
 /** Whether a device class can take one of the VM's functions: its offset map, or why not. */
@@ -57,6 +62,8 @@ export interface MigrationPlan {
   readonly layoutDigests: ReadonlyArray<string | null>
   /** How many device classes were judged so far (each costs a realize per VM function). */
   classesJudged(): number
+  /** Steps the assignment searches took so far, over every host judged (edges examined, limits tried). */
+  searchSteps(): number
   /** The device class of a host function (judged on first sight). */
   classOf(candidate: HostFunction, pf: PreparedFunction | undefined): DeviceClass
   /** Judges one host (see `judgeHost`). */
@@ -85,8 +92,9 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
       const warnings = r.right.reasons.filter((x) => x.severity === 'warning')
       const v = virtual[i]
       if (r.right.offsetMap !== null && v !== null && v !== undefined) {
-        const moved = translate(f.configImage, v, r.right.offsetMap, candidate.function)
+        const moved = translate(f.configImage, v, r.right.offsetMap, candidate.function, options)
         if (E.isLeft(moved)) return { map: null, errors: moved.left, warnings }
+        return { map: r.right.offsetMap, errors, warnings: [...warnings, ...moved.right.warnings] }
       }
       return { map: r.right.offsetMap, errors, warnings }
     })
@@ -131,8 +139,9 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
     pasidFunctionIndex: (state.pasid?.functions ?? []).map((f) => guestIndex.get(f.id) ?? -1),
     layoutDigests: virtual.map((v) => v?.digest ?? null),
     classesJudged: () => byDigest.size,
+    searchSteps: () => judge.steps(),
     classOf,
-    judge: (host) => judge(host),
+    judge: (host) => judge.judge(host),
   }
   const judge = hostJudge(plan)
   return plan

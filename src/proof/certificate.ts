@@ -9,6 +9,7 @@ import type { Obligation, ObligationResult } from '../semantic/obligation-plan.j
 import type { PreparedFunction } from '../semantic/prepared-function.js'
 import type { EquivalenceOptions } from './equivalence-reasons.js'
 import type { Reason } from './reason.js'
+import { unprovenAssumption } from './unproven-state.js'
 
 export type { Obligation, ObligationResult } from '../semantic/obligation-plan.js'
 
@@ -18,7 +19,7 @@ export interface Certificate {
   readonly compatible: boolean
   readonly source: { readonly name: string; readonly digest: string; readonly size: number }
   readonly destination: { readonly name: string; readonly digest: string; readonly size: number }
-  readonly options: { readonly instance: 'warn' | 'refuse' }
+  readonly options: { readonly instance: 'warn' | 'refuse'; readonly assumeImplemented: boolean }
   readonly assumptions: readonly string[]
   readonly obligations: readonly Obligation[]
 }
@@ -79,6 +80,7 @@ const assumptions = (a: PreparedFunction, b: PreparedFunction, reasons: readonly
   if (reasons.some((r) => r.code === 'FIELD_INSTANCE' && r.severity === 'warning')) {
     list.push('per-device values (serial numbers) that differ are virtualized by the VMM')
   }
+  for (const r of reasons) if (r.code === 'STATE_UNPROVEN' && r.severity === 'warning') list.push(unprovenAssumption(r))
   return list
 }
 
@@ -96,7 +98,7 @@ export const certificate = (
     compatible: !reasons.some((r) => r.severity === 'error'),
     source: { name: a.name, digest: a.digest, size: a.config.size },
     destination: { name: b.name, digest: b.digest, size: b.config.size },
-    options: { instance: options.instance ?? 'warn' },
+    options: { instance: options.instance ?? 'warn', assumeImplemented: options.assumeImplemented === true },
     assumptions: assumptions(a, b, reasons),
     obligations: obligations(a, b, reasons, limit),
   }

@@ -32,6 +32,12 @@ export const proveEquivalence = (source: PreparedFunction, destination: Prepared
   }
 }
 
+/** Whether a set optional bit of the source reads 0 on the destination (same skeleton: same places). */
+const optionalBitsUnproven = (source: PreparedFunction, destination: PreparedFunction): boolean => {
+  for (const o of source.optional) if ((source.config.bytes[o.at]! & o.bits & ~destination.config.bytes[o.at]!) !== 0) return true
+  return false
+}
+
 /**
  * The same answer as `proveEquivalence(...).compatible`, without building reasons when the two
  * semantic images are byte-identical (the common case when filtering many candidates).
@@ -43,7 +49,8 @@ export const decideEquivalence = (source: PreparedFunction, destination: Prepare
     a.size === b.size &&
     a.size !== 64 &&
     (!source.bars.known || !destination.bars.known || source.bars.canonical === destination.bars.canonical) &&
-    Buffer.compare(a.packed, b.packed) === 0
+    Buffer.compare(a.packed, b.packed) === 0 &&
+    (options.assumeImplemented === true || !optionalBitsUnproven(source, destination))
   ) {
     return true
   }
