@@ -47,6 +47,19 @@ export type ReasonCode =
   | 'PASID_OCCUPIED'
   | 'PASID_NO_TRANSLATION'
   | 'PASID_NO_FUNCTION'
+  /**
+   * The migration state contradicts itself (src/state/state-consistency.ts): its layout does
+   * not build, its image is another size than its layout, its image's read-only bits differ
+   * from what its layout builds, its recorded digest is not its layout's, or its PASID state
+   * claims a PASID capability (presence, width, execute/privileged) its layout does not show.
+   */
+  | 'STATE_LAYOUT'
+  | 'STATE_IMAGE_SIZE'
+  | 'STATE_READ_ONLY'
+  | 'STATE_DIGEST'
+  | 'STATE_PASID_CAPABILITY'
+  | 'STATE_PASID_WIDTH'
+  | 'STATE_PASID_FEATURES'
   /** Whole-VM: no free function of the host can take a VM function (its closest candidate's reasons follow). */
   | 'NO_CANDIDATE'
   /** Whole-VM: every function has candidates, but no one-to-one assignment (with PASIDs) exists. */
