@@ -41,7 +41,7 @@ export const closedStruct = <P extends t.Props, O extends t.Props = Record<never
         unknown.push({ value, context: [...c, { key: k, type: NoSuchKey, actual: value }], message: unknownKeyMessage(k, expected) })
       }
       if (unknown.length === 0) return shape as t.Validation<A>
-      return t.failures([...unknown, ...(E.isLeft(shape) ? shape.left : [])])
+      return t.failures([...(E.isLeft(shape) ? shape.left : []), ...unknown])
     },
     (a) => a,
   )

@@ -146,9 +146,12 @@ describe('certificates are verified whole', () => {
   it('a changed option does not verify: against the verifier\'s options it is named; under its own, the verdict changes', () => {
     // The serial numbers of host A and host B differ: a warning under instance: warn, an error under refuse.
     expect(cert.compatible).toBe(true)
-    const refuse = { ...cert, options: { instance: 'refuse' as const } }
+    const refuse = { ...cert, options: { ...cert.options, instance: 'refuse' as const } }
     expect(mismatched(problems(refuse, { instance: 'warn' }))).toEqual(['options.instance'])
     expect(mismatched(problems(refuse))).toContain('compatible')
+    const assumed = { ...cert, options: { ...cert.options, assumeImplemented: true } }
+    expect(mismatched(problems(assumed, {}))).toEqual(['options.assumeImplemented'])
+    expect(malformed(problems({ ...cert, options: { instance: 'warn' } }))).toEqual(['options.assumeImplemented'])
   })
 
   it('any JSON value is refused or verified, never thrown', () => {
