@@ -29,11 +29,11 @@ export const closedStruct = <P extends t.Props, O extends t.Props = Record<never
     name ?? inner.name,
     (u): u is A => inner.is(u) && Object.keys(u as object).every((k) => allowed.has(k)),
     (u, c) => {
+      if (u === null || typeof u !== 'object' || Array.isArray(u)) return t.failure(u, c)
       const last = c[c.length - 1]
       // The inner codec reports as this codec's place, so its error paths are the same as ours.
       const own: t.Context = last === undefined ? c : [...c.slice(0, -1), { ...last, type: inner }]
       const shape = inner.validate(u, own)
-      if (u === null || typeof u !== 'object' || Array.isArray(u)) return shape as t.Validation<A>
       const unknown: t.ValidationError[] = []
       for (const k of Object.keys(u)) {
         if (allowed.has(k)) continue
