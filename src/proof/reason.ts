@@ -48,12 +48,14 @@ export type ReasonCode =
   | 'PASID_NO_TRANSLATION'
   | 'PASID_NO_FUNCTION'
   /**
-   * The migration state contradicts itself (src/state/state-consistency.ts): its layout does
-   * not build, its image is another size than its layout, its image's read-only bits differ
-   * from what its layout builds, its recorded digest is not its layout's, or its PASID state
-   * claims a PASID capability (presence, width, execute/privileged) its layout does not show.
+   * The migration state contradicts itself (src/state/state-consistency.ts): a layout that
+   * does not build, a guest address missing or repeated, an image of another size than its
+   * layout, read-only bits of the image other than the layout builds, a recorded digest that is
+   * not the layout's, or a PASID capability (presence, width, execute/privileged) the PASID state
+   * claims and the layout does not show.
    */
   | 'STATE_LAYOUT'
+  | 'STATE_GUEST_ADDRESS'
   | 'STATE_IMAGE_SIZE'
   | 'STATE_READ_ONLY'
   | 'STATE_DIGEST'

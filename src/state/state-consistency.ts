@@ -18,6 +18,9 @@
  * (`STATE_PASID_WIDTH`) and which supports the execute and privileged modes it records
  * (`STATE_PASID_FEATURES`).
  *
+ * Guest addresses must be given and distinct (`STATE_GUEST_ADDRESS`: the PASID state and every
+ * certificate name functions by them).
+ *
  * Every reason is an error naming the function (guest address and index); `source` is what
  * the state records, `destination` what its layout builds. The one check every adapter uses
  * (`compileMigration` runs it, so `checkMigration`, `filterHosts` and their certificates).
@@ -35,6 +38,7 @@ import { hex, type Reason, wholeReason } from '../proof/reason.js'
 import { fieldsByRegister, type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
 import type { FieldInstance } from '../semantic/semantic-image.js'
 import type { AssignedFunction, MigrationState } from './migration-state.js'
+import { guestAddressErrors } from './state-parts.js'
 
 export interface StateConsistency {
   /** Each function's layout, built and prepared; null when it does not build. */
@@ -208,7 +212,10 @@ const pasidReasons = (state: MigrationState, built: ReadonlyArray<PreparedFuncti
 
 /** Checks `state` against itself; the built layouts come back for the caller to judge with. */
 export const stateConsistency = (state: MigrationState): StateConsistency => {
-  const reasons: Reason[] = []
+  // The decoders refuse these; a state made in memory is held to the same rule.
+  const reasons: Reason[] = guestAddressErrors(state.functions.map((f) => f.guestAddress)).map((e) =>
+    wholeReason('STATE_GUEST_ADDRESS', `${renderPath(e.path)}: ${e.message}`, { field: 'guestAddress', source: state.functions[e.path[1] as number]!.guestAddress }),
+  )
   const built = state.functions.map((f, i) => {
     const b = build(f.layout)
     if (E.isLeft(b)) {

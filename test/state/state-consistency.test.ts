@@ -161,3 +161,13 @@ describe('generated states', () => {
     expect(judged).toBeGreaterThan(50)
   })
 })
+
+describe('states made in memory', () => {
+  it('a guest address given twice or not at all is refused (the decoders refuse it; the library holds in-memory states to it too)', async () => {
+    const state = decoded('state/vm-17-n2-schema-v1.pb')
+    const twice = { ...state, functions: state.functions.map((f) => ({ ...f, guestAddress: '00:05.0' })) }
+    expect(stateConsistency(twice).reasons.filter((r) => r.code === 'STATE_GUEST_ADDRESS').map((r) => r.message)).toEqual(['functions[1].guestAddress: "00:05.0" appears twice (first at functions[0])'])
+    const none = { ...state, functions: state.functions.map((f, i) => (i === 0 ? { ...f, guestAddress: '' } : f)) }
+    expect(checkMigration(none, await hostGood()).reasons.map((r) => r.code)).toContain('STATE_GUEST_ADDRESS')
+  })
+})
