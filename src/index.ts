@@ -53,7 +53,8 @@ export { prepareFunction } from './semantic/prepared-function.js'
 // Equivalence
 export type { Reason, ReasonCode, ReasonValue, Severity } from './proof/reason.js'
 export type { EquivalenceOptions } from './proof/equivalence-reasons.js'
-export type { Certificate, CertificateMismatch, Obligation, ObligationResult } from './proof/certificate.js'
+export type { Certificate, CertificateMalformed, CertificateMismatch, CertificateProblem, Obligation, ObligationResult } from './proof/certificate.js'
+export { decodeCertificate, renderCertificateProblem } from './proof/certificate.js'
 export type { Verdict } from './proof/prove-equivalence.js'
 export { decideEquivalence, proveEquivalence, verifyCertificate } from './proof/prove-equivalence.js'
 
@@ -113,6 +114,8 @@ export { decodeHostPasid, decodePasidState, encodePasidState } from './pasid/pas
 export type { AssignedFunction, MigrationState, StateError } from './state/migration-state.js'
 export { SCHEMA_VERSION } from './state/migration-state.js'
 export { MAX_STATE_BYTES, clearLayoutCache, decodeMigrationState, encodeMigrationState, migrationStateFromJson, migrationStateToJson } from './state/state-codec.js'
+export type { StateConsistency } from './state/state-consistency.js'
+export { stateConsistency } from './state/state-consistency.js'
 
 // Hosts and the whole-VM check
 export type { HostFileError, HostFunctionSpec, HostSpec } from './host/host-file.js'
@@ -121,6 +124,7 @@ export type { Host, HostFunction } from './migrate/host.js'
 export type { CheckMigrationOptions, FunctionAssignment, MigrationVerdict } from './migrate/check-migration.js'
 export { checkHost, checkMigration, verifyMigrationCertificate } from './migrate/check-migration.js'
 export type { MigrationCertificate } from './migrate/migration-certificate.js'
+export { decodeMigrationCertificate } from './migrate/migration-certificate.js'
 export type { DeviceClass, HostAccepted, HostJudgement, HostRejected, MigrationPlan, PlanOptions } from './migrate/migration-plan.js'
 export { compileMigration, judgeHost } from './migrate/migration-plan.js'
 export type { AcceptedHost, FilterOptions, FilterResult, RejectedHost } from './migrate/filter-hosts.js'

@@ -20,7 +20,7 @@ import { encodeLayout } from '../layout/layout-yaml.js'
 import type { Host, HostFunction } from '../migrate/host.js'
 import type { HostPasid, HostPasidFunction } from '../pasid/host-pasid.js'
 import { type PasidRanges, pasidRanges } from '../pasid/pasid-ranges.js'
-import type { PasidFunction, PasidMode, PasidState } from '../pasid/pasid-state.js'
+import type { GuestPasidCapability, PasidFunction, PasidMode, PasidState } from '../pasid/pasid-state.js'
 import type { Pasid, PasidWidth } from '../pasid/pasid.js'
 import type { ReasonCode } from '../proof/reason.js'
 import { prepareFunction } from '../semantic/prepared-function.js'
@@ -28,6 +28,7 @@ import { configSpace } from '../config-space/config-space.js'
 import type { AssignedFunction, MigrationState } from '../state/migration-state.js'
 import { SCHEMA_VERSION } from '../state/migration-state.js'
 import { build } from '../layout/build.js'
+import { shownPasidCapability } from '../state/state-consistency.js'
 import { type ConfigImageConstraints, configImage, type GeneratedFunction } from './config-image.js'
 
 export { type ConfigImageConstraints, configImage, type GeneratedFunction } from './config-image.js'
@@ -273,17 +274,53 @@ export interface MigrationStateConstraints extends ConfigImageConstraints {
   readonly maxPasids?: number
 }
 
-/** A VM's migration state: layouts derived from generated functions, each function's image built from its layout. */
+/** The PASID capability a built layout shows (width within 0–20), or null: a function without one cannot use PASIDs. */
+const shownCapability = (prepared: ReturnType<typeof prepareFunction>): GuestPasidCapability | null => {
+  const shown = shownPasidCapability(prepared)
+  const width = shown?.field('maxPasidWidth')?.value
+  if (shown === null || width === undefined || width > 20) return null
+  return { width: width as PasidWidth, execute: shown.field('executePermission')?.value === 1, privileged: shown.field('privilegedMode')?.value === 1 }
+}
+
+/**
+ * A PASID state made to agree with the capabilities the layouts show: each function's width is
+ * its layout's, execute and privileged only where supported, PASIDs its width cannot hold dropped.
+ */
+const agreeing = (pasid: PasidState, shown: ReadonlyMap<string, GuestPasidCapability>): PasidState => {
+  const functions = pasid.functions.map((f) => {
+    const c = shown.get(f.id)!
+    return { ...f, capability: { width: c.width, execute: f.capability.execute && c.execute, privileged: f.capability.privileged && c.privileged } }
+  })
+  const fits = (id: string, p: number): boolean => p < 1 << shown.get(id)!.width
+  if (pasid.mode === 'global-split') {
+    const locals = pasid.locals.map((l) => ({ ...l, functions: l.functions.filter((id) => fits(id, l.local)) })).filter((l) => l.functions.length > 0)
+    return { ...pasid, functions, locals }
+  }
+  return { ...pasid, functions, bindings: pasid.bindings.filter((b) => fits(b.function, b.pasid)) }
+}
+
+/**
+ * A VM's migration state: layouts derived from generated functions, each function's image built
+ * from its layout, its digest the built layout's; PASIDs (when any) only on functions whose layout
+ * shows a PASID capability, with that capability's width and features. It agrees with itself
+ * (`stateConsistency` finds nothing).
+ */
 export const migrationState = (constraints: MigrationStateConstraints = {}): fc.Arbitrary<MigrationState> =>
   fc.array(functionLayout(constraints), { minLength: 1, maxLength: constraints.maxFunctions ?? 4 }).chain((layouts) => {
     const ids = layouts.map((_, i) => `00:0${(i + 1).toString(16)}.0`)
+    const shown = new Map<string, GuestPasidCapability>()
     const functions: AssignedFunction[] = layouts.map((layout, i) => {
       const built = build(layout)
       if (E.isLeft(built)) throw new Error(`a derived layout did not build: ${built.left[0]!.message}`)
       const prepared = prepareFunction(built.right)
+      const capability = shownCapability(prepared)
+      if (capability !== null) shown.set(ids[i]!, capability)
       return { guestAddress: ids[i]!, persona: null, layout, configImage: built.right.config, semanticDigest: bytesOfHex(prepared.digest)! }
     })
-    return fc.option(pasidState({ functionIds: ids, maxFunctions: ids.length, ...(constraints.maxPasids === undefined ? {} : { maxPasids: constraints.maxPasids }) }), { freq: 3 }).map(
-      (pasid): MigrationState => ({ schemaVersion: SCHEMA_VERSION, vmName: 'generated-vm', functions, pasid }),
-    )
+    const state = (pasid: PasidState | null): MigrationState => ({ schemaVersion: SCHEMA_VERSION, vmName: 'generated-vm', functions, pasid })
+    const pasidIds = ids.filter((id) => shown.has(id))
+    if (pasidIds.length === 0) return fc.constant(state(null))
+    return fc
+      .option(pasidState({ functionIds: pasidIds, maxFunctions: pasidIds.length, ...(constraints.maxPasids === undefined ? {} : { maxPasids: constraints.maxPasids }) }), { freq: 3 })
+      .map((pasid) => state(pasid === null ? null : agreeing(pasid, shown)))
   })

@@ -1,11 +1,11 @@
 /**
- * `vpci check SOURCE DESTINATION [--json] [--certificate FILE] [--instance warn|refuse]`:
+ * `vpci check SOURCE DESTINATION [--json] [--certificate FILE | --verify FILE] [--instance warn|refuse]`:
  * exact layout equivalence of two physical functions (today's VMMs show the guest each
  * function's own layout). Exit 0 compatible, 1 incompatible, 2 bad input.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Verdict } from '../proof/prove-equivalence.js'
-import { proveEquivalence } from '../proof/prove-equivalence.js'
+import { proveEquivalence, verifyCertificate } from '../proof/prove-equivalence.js'
 import { hex, type Reason } from '../proof/reason.js'
 import { prepareFunction } from '../semantic/prepared-function.js'
 import { type CliArgs, errorLine, ExitCode, failInput } from './exit.js'
@@ -14,7 +14,8 @@ import { loadFunction } from './load-function.js'
 import { loadLayout, looksLikeLayout } from './load-layout.js'
 import { loadHost, MAX_HOST_FILE } from './load-host.js'
 import { readBounded, readHead } from './read-file.js'
-import { checkMigration } from '../migrate/check-migration.js'
+import { checkMigration, verifyMigrationCertificate } from '../migrate/check-migration.js'
+import { readCertificateFile, reportVerification } from './verify-certificate.js'
 import { decodeMigrationState, MAX_STATE_BYTES } from '../state/state-codec.js'
 import { type OffsetMapping, realize } from '../layout/realize.js'
 import { MAX_LAYOUT_BYTES } from '../layout/layout-yaml.js'
@@ -124,6 +125,11 @@ const checkVm = async (io: CliIo, args: CliArgs, statePath: string, hostPath: st
   if (E.isLeft(state)) return failInput(io, errorLine(statePath, state.left))
   const host = await loadHost(io, hostPath)
   if (E.isLeft(host)) return failInput(io, host.left)
+  if (args.verify !== undefined) {
+    const given = await readCertificateFile(io, args.verify)
+    if (E.isLeft(given)) return given.left
+    return reportVerification(io, args, args.verify, 'a migration certificate', verifyMigrationCertificate(given.right, state.right, host.right, { assumeImplemented: args.assumeImplemented }))
+  }
   const v = checkMigration(state.right, host.right, { assumeImplemented: args.assumeImplemented })
   if (args.certificate !== undefined) {
     const failed = await writeCertificate(io, args.certificate, v.certificate)
@@ -144,8 +150,12 @@ const checkVm = async (io: CliIo, args: CliArgs, statePath: string, hostPath: st
 
 export const checkCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
   if (args.positionals.length !== 2) return failInput(io, 'check takes SOURCE and DESTINATION; see "vpci check --help"')
+  if (args.verify !== undefined && args.certificate !== undefined) return failInput(io, 'check: --verify reads a certificate, --certificate writes one; give one of them')
   if (await looksLikeHost(io, args.positionals[1]!)) return checkVm(io, args, args.positionals[0]!, args.positionals[1]!)
-  if (await looksLikeLayout(io, args.positionals[0]!)) return checkLayout(io, args, args.positionals[0]!, args.positionals[1]!)
+  if (await looksLikeLayout(io, args.positionals[0]!)) {
+    if (args.verify !== undefined) return failInput(io, 'check: --verify goes with two functions or a state and a host; a layout check has no certificate')
+    return checkLayout(io, args, args.positionals[0]!, args.positionals[1]!)
+  }
   if (args.pf !== undefined) return failInput(io, 'check: --pf goes with a layout file as the first argument')
   if (args.instance !== undefined && args.instance !== 'warn' && args.instance !== 'refuse') {
     return failInput(io, `check: --instance takes warn or refuse, not "${args.instance}"`)
@@ -155,10 +165,13 @@ export const checkCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> 
   const destination = await loadFunction(io, destinationPath, args.device)
   const errors = [...(E.isLeft(source) ? source.left : []), ...(E.isLeft(destination) ? destination.left : [])]
   if (E.isLeft(source) || E.isLeft(destination)) return failInput(io, errors)
-  const verdict = proveEquivalence(prepareFunction(source.right), prepareFunction(destination.right), {
-    instance: args.instance === 'refuse' ? 'refuse' : 'warn',
-    assumeImplemented: args.assumeImplemented,
-  })
+  const options = { instance: args.instance === 'refuse' ? ('refuse' as const) : ('warn' as const), assumeImplemented: args.assumeImplemented }
+  if (args.verify !== undefined) {
+    const given = await readCertificateFile(io, args.verify)
+    if (E.isLeft(given)) return given.left
+    return reportVerification(io, args, args.verify, 'an equivalence certificate', verifyCertificate(given.right, prepareFunction(source.right), prepareFunction(destination.right), options))
+  }
+  const verdict = proveEquivalence(prepareFunction(source.right), prepareFunction(destination.right), options)
   if (args.certificate !== undefined) {
     const failed = await writeCertificate(io, args.certificate, verdict.certificate)
     if (failed !== null) return failed

@@ -24,6 +24,8 @@ export interface CliArgs {
   readonly device: string | undefined
   /** `--certificate FILE` of `vpci check`. */
   readonly certificate: string | undefined
+  /** `--verify FILE` of `vpci check`: re-derive the saved certificate FILE. */
+  readonly verify: string | undefined
   /** `--instance warn|refuse` of `vpci check`. */
   readonly instance: string | undefined
   readonly policy: string | undefined

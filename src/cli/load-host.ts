@@ -45,7 +45,7 @@ export const loadHost = async (io: CliIo, path: string, models: ModelCache = new
   const read = await readBounded(io, path, MAX_HOST_FILE)
   if (E.isLeft(read)) return E.left(`${path}: ${read.left.message}`)
   const spec = decodeHostFile(new TextDecoder().decode(read.right))
-  if (E.isLeft(spec)) return E.left(errorLine(path, spec.left))
+  if (E.isLeft(spec)) return E.left(errorLine(spec.left[0]?.line == null ? path : `${path}:${spec.left[0].line}`, spec.left))
   const base = dirname(path)
   const functions: HostFunction[] = []
   for (const f of spec.right.functions) {

@@ -56,9 +56,9 @@ Example:
 `
 
 export const CHECK_USAGE = `Usage:
-  vpci check SOURCE DESTINATION [--json] [--certificate FILE] [--instance warn|refuse] [--assume-implemented]
+  vpci check SOURCE DESTINATION [--json] [--certificate FILE | --verify FILE] [--instance warn|refuse] [--assume-implemented]
   vpci check LAYOUT PHYSICAL [--pf PF] [--personas FILE] [--json]
-  vpci check STATE.pb HOST.yaml [--json] [--certificate FILE] [--assume-implemented]
+  vpci check STATE.pb HOST.yaml [--json] [--certificate FILE | --verify FILE] [--assume-implemented]
 
 Prove or refute that DESTINATION presents the same config space to a guest as SOURCE: the
 same capabilities at the same offsets, the same read-only values, the same writable and
@@ -83,6 +83,9 @@ Options:
   --json              print {"compatible":...,"reasons":[...],"certificate":{...}}
   --certificate FILE  write the certificate (digests of both semantic images and every
                       obligation checked) to FILE
+  --verify FILE       re-derive the certificate saved in FILE from the arguments and options
+                      and compare every field: exit 0 it holds, 1 it does not (each mismatch
+                      named), 2 FILE is not a certificate of that kind
   --instance MODE     differing serial numbers: warn (default; a layout should virtualize
                       them) or refuse (as QEMU's migration load check does)
   --assume-implemented
@@ -100,6 +103,7 @@ Exit status: 0 compatible, 1 incompatible, 2 bad input or usage.
 
 Examples:
   vpci check host-a/0000:3b:00.0 host-b/0000:5e:00.0 --certificate nic.cert.json
+  vpci check host-a/0000:3b:00.0 host-b/0000:5e:00.0 --verify nic.cert.json
   vpci check instance-type-a.yaml /sys/bus/pci/devices/0000:5e:00.0
 `
 

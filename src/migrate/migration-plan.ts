@@ -12,12 +12,12 @@ import type { PersonaMatrix } from '../layout/persona.js'
 import { type OffsetMapping, realize } from '../layout/realize.js'
 import { translate } from '../layout/translate.js'
 import type { UnprovenStateOptions } from '../proof/unproven-state.js'
-import { build } from '../layout/build.js'
 import { type CompiledPasids, compilePasids } from '../pasid/pasid-feasibility.js'
 import { type Reason, wholeReason } from '../proof/reason.js'
 import { renderPath } from '../layout/layout-error.js'
-import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
+import type { PreparedFunction } from '../semantic/prepared-function.js'
 import type { MigrationState } from '../state/migration-state.js'
+import { stateConsistency } from '../state/state-consistency.js'
 import type { Host, HostFunction } from './host.js'
 import { type HostJudgement, hostJudge } from './host-judgement.js'
 
@@ -58,6 +58,8 @@ export interface MigrationPlan {
   readonly pasids: E.Either<readonly Reason[], CompiledPasids> | null
   /** For each PASID-state function, the index of the VM function it names, or -1. */
   readonly pasidFunctionIndex: readonly number[]
+  /** How the state contradicts itself (state-consistency.ts); when any, every host is refused with these. */
+  readonly inconsistencies: readonly Reason[]
   /** Each VM function's layout, built: the digest of its semantic image (null when it does not build). */
   readonly layoutDigests: ReadonlyArray<string | null>
   /** How many device classes were judged so far (each costs a realize per VM function). */
@@ -74,10 +76,9 @@ const personaKey = (p: Persona | null): string => (p === null ? '-' : JSON.strin
 
 /** Compiles `state` for judging hosts. Total: bad layouts in the state become reasons on every host. */
 export const compileMigration = (state: MigrationState, options: PlanOptions = {}): MigrationPlan => {
-  const virtual = state.functions.map((f) => {
-    const built = build(f.layout)
-    return E.isRight(built) ? prepareFunction(built.right) : null
-  })
+  // The state is checked against itself first; a contradiction is a reason every host gets.
+  const consistency = stateConsistency(state)
+  const virtual = consistency.built
   const judgeClass = (candidate: HostFunction, pf: PreparedFunction | undefined): DeviceClass => {
     const edges = state.functions.map((f, i): Edge => {
       const r = realize(f.layout, candidate.function, {
@@ -141,7 +142,8 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
     classesJudged: () => byDigest.size,
     searchSteps: () => judge.steps(),
     classOf,
-    judge: (host) => judge.judge(host),
+    inconsistencies: consistency.reasons,
+    judge: (host) => (consistency.reasons.length > 0 ? { compatible: false, host, reasons: consistency.reasons } : judge.judge(host)),
   }
   const judge = hostJudge(plan)
   return plan

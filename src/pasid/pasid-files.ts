@@ -10,6 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { parseDocument } from 'yaml'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
+import { closedStruct } from '../decode/closed-struct.js'
 import { UInt } from '../layout/layout-file.js'
 import { type HostPasid, withBitmapPools } from './host-pasid.js'
 import type { PasidRange } from './pasid-pool.js'
@@ -104,13 +105,14 @@ const SplitStateFile = t.strict({ ...Header, mode: t.literal('global-split'), sp
 /** The codec for `raw`'s mode: a union would report every bad binding against global-split's shape too. */
 const stateFileFor = (raw: unknown) => (typeof raw === 'object' && raw !== null && (raw as { mode?: unknown }).mode === 'global-split' ? SplitStateFile : BoundStateFile)
 
-const PoolFile = t.strict({
+// Closed: an unknown key in a host file's pasid section is refused, not skipped (a typo would let its default apply).
+const PoolFile = closedStruct({
   iommuWidth: Width,
   cpuTranslation: t.boolean,
   split: t.union([UInt, t.null]),
   globalAllocated: t.array(Range),
   functions: t.array(
-    t.strict({ id: t.string, capabilityWidth: Width, execute: t.boolean, privileged: t.boolean, pasidEnabled: t.boolean, vf: t.boolean, allocated: t.array(Range) }),
+    closedStruct({ id: t.string, capabilityWidth: Width, execute: t.boolean, privileged: t.boolean, pasidEnabled: t.boolean, vf: t.boolean, allocated: t.array(Range) }),
   ),
 })
 const HostHeader = t.type({ apiVersion: t.literal('vpci/v1'), kind: t.literal('Host'), metadata: t.type({ name: t.string }), pasid: t.unknown })
@@ -124,7 +126,7 @@ const shapeErrors = (errors: t.Errors): PasidStateError[] =>
         : {
             code: 'WRONG_TYPE' as const,
             path,
-            message: error.value === undefined ? `missing; expected ${expectedName(error)}` : `expected ${expectedName(error)}, got ${JSON.stringify(error.value)}`,
+            message: error.message ?? (error.value === undefined ? `missing; expected ${expectedName(error)}` : `expected ${expectedName(error)}, got ${JSON.stringify(error.value)}`),
           },
     ),
   )

@@ -53,6 +53,21 @@ export type ReasonCode =
   | 'PASID_DUPLICATE_FUNCTION'
   /** One destination function given to two VM functions: assignments are one-to-one. */
   | 'PASID_SHARED_FUNCTION'
+  /**
+   * The migration state contradicts itself (src/state/state-consistency.ts): a layout that
+   * does not build, a guest address missing or repeated, an image of another size than its
+   * layout, read-only bits of the image other than the layout builds, a recorded digest that is
+   * not the layout's, or a PASID capability (presence, width, execute/privileged) the PASID state
+   * claims and the layout does not show.
+   */
+  | 'STATE_LAYOUT'
+  | 'STATE_GUEST_ADDRESS'
+  | 'STATE_IMAGE_SIZE'
+  | 'STATE_READ_ONLY'
+  | 'STATE_DIGEST'
+  | 'STATE_PASID_CAPABILITY'
+  | 'STATE_PASID_WIDTH'
+  | 'STATE_PASID_FEATURES'
   /** Whole-VM: no free function of the host can take a VM function (its closest candidate's reasons follow). */
   | 'NO_CANDIDATE'
   /** Whole-VM: every function has candidates, but no one-to-one assignment (with PASIDs) exists. */

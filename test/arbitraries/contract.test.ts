@@ -19,6 +19,7 @@ import { validatePasidState } from '../../src/pasid/validate-state.js'
 import { proveEquivalence } from '../../src/proof/prove-equivalence.js'
 import { prepareFunction } from '../../src/semantic/prepared-function.js'
 import { decodeMigrationState, encodeMigrationState } from '../../src/state/state-codec.js'
+import { stateConsistency } from '../../src/state/state-consistency.js'
 
 /** Why a value is not valid, or null. */
 type Check<T> = (v: T) => string | null
@@ -72,7 +73,11 @@ const CONTRACTS: ReadonlyArray<Contract<unknown>> = [
   contract('host', arb.host(), (h) => ok(h.functions.some((f) => f.free) && h.functions.every((f, k) => h.pasid?.functions[k]?.id === f.address && f.function.walk.problems.length === 0), 'no free function, or PASID ids off'), (h) => h.functions.length),
   contract('migrationState', arb.migrationState({ maxFunctions: 2 }), (s) => {
     const back = decodeMigrationState(encodeMigrationState(s))
-    return E.isLeft(back) ? `does not decode: ${back.left[0]!.message}` : null
+    if (E.isLeft(back)) return `does not decode: ${back.left[0]!.message}`
+    const invalid = s.pasid === null ? [] : validatePasidState(s.pasid)
+    if (invalid.length > 0) return `PASID state invalid: ${invalid[0]!.message}`
+    const contradictions = stateConsistency(s).reasons
+    return contradictions.length > 0 ? `contradicts itself: ${contradictions[0]!.message}` : null
   }, (s) => s.functions.length * 100 + (s.pasid === null ? 0 : s.pasid.functions.length)),
 ]
 

@@ -31,17 +31,18 @@ describe('values fit their registers', () => {
     ['subsystemId: 0x1', 'subsystemId: 0x10000', 'identity.subsystemId'],
     ['vendorId: 0x1234', 'vendorId: 0xffff', 'identity.vendorId'],
     ['    id: ats\n    version: 1', '    id: ats\n    version: 16', 'capabilities[4].version'],
-    ['migrationStreams:\n    - 1', 'migrationStreams:\n    - 0x100000000', 'persona.migrationStreams[0]'],
+    ['migrationStreams:\n    - 1', 'migrationStreams:\n    - 0x100000000', 'persona.migrationStreams[0]', 'WRONG_TYPE'],
     ['    size: null', '    size: 3000', 'bars[0].size'],
     ['    size: null', '    size: 8', 'bars[0].size'],
     ['rom: null', 'rom:\n  size: 0x100000000', 'rom.size'],
-  ])('%s → %s is refused at %s, with its line', (find, replace, path) => {
+  ].map(([find, replace, path, code]) => [find!, replace!, path!, code ?? 'VALUE_TOO_WIDE'] as const))('%s → %s is refused at %s, with its line', (find, replace, path, code) => {
     const text = A.replace(find, replace)
     expect(text).not.toBe(A)
     const r = decodeLayout(text, 'a.yaml')
     if (E.isRight(r)) throw new Error('decoded')
     const error = r.left.find((e) => renderPath(e.path) === path)
-    expect(error, JSON.stringify(r.left)).toMatchObject({ code: 'VALUE_TOO_WIDE', line: lineOf(text, replace.split('\n').pop()!) })
+    // Stream versions are the persona codec's (a uint32 in every format), so a shape error.
+    expect(error, JSON.stringify(r.left)).toMatchObject({ code, line: lineOf(text, replace.split('\n').pop()!) })
   })
 
   it('build refuses a layout made in memory rather than truncate it', () => {

@@ -30,7 +30,8 @@ import { guestAddress, host, type HostFunctionSpec, type InstanceType, model, vm
 /** Whether a VM function of `type` can sit on `m`, decided from scratch once per pair. */
 const pairs = new Map<string, boolean>()
 const fits = (state: MigrationState, i: number, type: InstanceType, m: number): boolean => {
-  const key = `${type}/${m}`
+  // The layout (a NIC's depends on whether it has PASIDs, a vPASID's width on the state) and the model.
+  const key = `${type}/${Buffer.from(state.functions[i]!.semanticDigest).toString('hex')}/${m}`
   let ok = pairs.get(key)
   if (ok === undefined) {
     const f = state.functions[i]!
@@ -232,7 +233,7 @@ describe('the whole-VM judge agrees with brute force', () => {
       20261201,
     )
     // The generator reaches every outcome that matters (a check of the cases, not of the judge).
-    expect(seen.accepted).toBeGreaterThan(50)
+    expect(seen.accepted).toBeGreaterThan(40)
     expect(seen.refused).toBeGreaterThan(50)
     expect(seen.pasidMatters).toBeGreaterThan(15)
   })

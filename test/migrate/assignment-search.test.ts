@@ -14,7 +14,7 @@ import type { PasidFunction, PasidState } from '../../src/pasid/pasid-state.js'
 import type { Pasid, PasidWidth } from '../../src/pasid/pasid.js'
 import type { MigrationState } from '../../src/state/migration-state.js'
 import { seeded } from '../../fuzz/mutate.js'
-import { ACCELERATOR_V1, guestAddress, host, hostAddress, type InstanceType, many, NIC_V1, vm } from './whole-vm-fixtures.js'
+import { ACCELERATOR_V1, guestAddress, host, hostAddress, type InstanceType, many, NIC_V1, NIC_V2, vm } from './whole-vm-fixtures.js'
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, x) => from + x)
 
@@ -59,7 +59,7 @@ describe("Hall's condition refuses, naming the deficient set", () => {
   }
   const state = vm(types, pasid)
   const withAccelerators = (accelerators: number, free = accelerators) =>
-    host(`nic64-acc${accelerators}`, [...many(64, { model: NIC_V1 }), ...range(0, accelerators).map((x) => ({ model: ACCELERATOR_V1, free: x < free }))])
+    host(`nic64-acc${accelerators}`, [...many(64, { model: NIC_V2 }), ...range(0, accelerators).map((x) => ({ model: ACCELERATOR_V1, free: x < free }))])
 
   it('6 NIC functions and 2 accelerators against 64 free NIC functions and 1 free accelerator: refused, two accelerators, one free', () => {
     for (const h of [withAccelerators(1), withAccelerators(2, 1)]) {
@@ -94,7 +94,7 @@ const graphCase = (n: number, m: number, edge: (i: number, k: number) => boolean
     bindings: range(0, n).map((i) => ({ function: guestAddress(i + 5), pasid: (i + 1) as Pasid })),
   }
   const pools = range(0, m).map((k) => pasidRanges(16 as PasidWidth, range(0, n).filter((i) => !edge(i, k)).map((i) => [i + 1, i + 2] as const)))
-  return { state: vm(Array<InstanceType>(n).fill('nic'), pasid), host: host(`graph-${n}x${m}`, range(0, m).map((k) => ({ model: NIC_V1, pasidWidth: 16, pool: pools[k]! }))) }
+  return { state: vm(Array<InstanceType>(n).fill('nic'), pasid), host: host(`graph-${n}x${m}`, range(0, m).map((k) => ({ model: NIC_V2, pasidWidth: 16, pool: pools[k]! }))) }
 }
 
 describe('the search counts its steps; they grow polynomially on generated worst cases', () => {

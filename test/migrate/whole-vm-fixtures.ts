@@ -1,7 +1,10 @@
 /**
  * VMs and hosts for whole-VM tests, built in memory from the repository's fixtures: VM functions
- * of instance type A (the accelerator V1 layout) or N1 (the NIC V1 layout), and host functions
- * of the fleet's device models (test/support/fleet.ts), with PASID sides given per function.
+ * of instance type A (the accelerator V1 layout) or a NIC (the NIC V1 layout; the NIC V2 layout,
+ * which shows a vPASID, for a function the PASID state names), and host functions of the
+ * fleet's device models (test/support/fleet.ts), with PASID sides given per function. States
+ * agree with themselves (src/state/state-consistency.ts): the (v)PASID capability of a function
+ * the PASID state names shows exactly the width it claims and supports what it claims.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { build } from '../../src/layout/build.js'
@@ -10,7 +13,7 @@ import { decodeLayout } from '../../src/layout/layout-yaml.js'
 import type { Host, HostFunction } from '../../src/migrate/host.js'
 import type { HostPasid, HostPasidFunction } from '../../src/pasid/host-pasid.js'
 import { type PasidRanges, pasidRanges } from '../../src/pasid/pasid-ranges.js'
-import type { PasidState } from '../../src/pasid/pasid-state.js'
+import type { PasidFunction, PasidState } from '../../src/pasid/pasid-state.js'
 import type { PasidWidth } from '../../src/pasid/pasid.js'
 import { prepareFunction } from '../../src/semantic/prepared-function.js'
 import { type AssignedFunction, type MigrationState, SCHEMA_VERSION } from '../../src/state/migration-state.js'
@@ -25,12 +28,29 @@ const layoutOf = (name: string): FunctionLayout => {
   return l.right
 }
 const LAYOUTS: Record<InstanceType, FunctionLayout> = { accelerator: layoutOf('accelerator-v1'), nic: layoutOf('nic-v1') }
+const NIC_WITH_PASID = layoutOf('nic-v2')
+
+/** The layout of `type` for a function the PASID state describes as `claims` (undefined: none). */
+const layoutFor = (type: InstanceType, claims: PasidFunction | undefined): FunctionLayout => {
+  if (claims === undefined) return LAYOUTS[type]
+  const base = type === 'nic' ? NIC_WITH_PASID : LAYOUTS[type]
+  const shown = (c: FunctionLayout['capabilities'][number]) => ({
+    ...c,
+    fields: {
+      ...c.fields,
+      maxPasidWidth: claims.capability.width,
+      ...(claims.capability.execute ? { executePermission: 1 } : {}),
+      ...(claims.capability.privileged ? { privilegedMode: 1 } : {}),
+    },
+  })
+  return { ...base, capabilities: base.capabilities.map((c) => (c.space === 'extended' && c.id === 0x1b ? shown(c) : c)) }
+}
 
 /** A guest address for VM function i: 00:05.0, 00:06.0, … (device numbers up to 0x1f, then the next bus). */
 export const guestAddress = (i: number): string => `${(i >> 5).toString(16).padStart(2, '0')}:${(i & 31).toString(16).padStart(2, '0')}.0`
 
-const assigned = (type: InstanceType, guest: string): AssignedFunction => {
-  const layout = LAYOUTS[type]
+const assigned = (type: InstanceType, guest: string, claims: PasidFunction | undefined): AssignedFunction => {
+  const layout = layoutFor(type, claims)
   const built = build(layout)
   if (E.isLeft(built)) throw new Error(`${type} does not build`)
   const digest = prepareFunction(built.right).digest
@@ -41,7 +61,7 @@ const assigned = (type: InstanceType, guest: string): AssignedFunction => {
 export const vm = (types: readonly InstanceType[], pasid: PasidState | null = null): MigrationState => ({
   schemaVersion: SCHEMA_VERSION,
   vmName: 'test-vm',
-  functions: types.map((t, i) => assigned(t, guestAddress(i + 5))),
+  functions: types.map((t, i) => assigned(t, guestAddress(i + 5), pasid?.functions.find((f) => f.id === guestAddress(i + 5)))),
   pasid,
 })
 

@@ -93,7 +93,7 @@ describe('optional writable bits', () => {
   })
 
   it('whole-VM: a state whose AER mask has an optional bit the host function reads as 0 is refused, and accepted only as an assumption', async () => {
-    const state = decodeMigrationState(readCorpusBytes('state/vm-17-schema-v1.pb'))
+    const state = decodeMigrationState(readCorpusBytes('state/vm-17-n2-schema-v1.pb'))
     if (E.isLeft(state)) throw new Error(JSON.stringify(state.left))
     const loaded = await loadHost(processIo, corpusPath('hosts/host-good.yaml'))
     if (E.isLeft(loaded)) throw new Error(loaded.left)
