@@ -87,7 +87,7 @@ const oracle = (c: Case, state: MigrationState, h: Host): number[][] => {
 }
 
 /** Models that take each instance type (the oracle decides; these only steer the generator). */
-const TAKERS: Record<InstanceType, readonly number[]> = { accelerator: [0, 1], nic: [3, 4] }
+const TAKERS: Record<InstanceType, readonly number[]> = { accelerator: [0, 1], nic: [3, 4, 4] } // NIC V2 backs both NIC layouts, V1 only the one without PASID
 
 /** A host function; `plain`: free, with every PASID feature and PASID enabled. */
 const hostFunction = (models: readonly number[], widths: readonly number[], plain: boolean) => {
@@ -136,7 +136,18 @@ interface CaseShape {
   readonly holesFrom: number
   /** Adjusts the generated PASID state. */
   readonly adjust?: (s: PasidState) => PasidState
+  /** The widest PASIDs the state shows a guest (the NIC models' PASID capabilities are 16 bits). */
+  readonly maxWidth?: number
 }
+
+/**
+ * NIC functions claim neither Execute nor Privileged (the NIC models' PASID capabilities have
+ * neither, so a NIC layout showing them would have no candidate at all and decide nothing).
+ */
+const nicsPlain = (p: PasidState, types: readonly InstanceType[]): PasidState => ({
+  ...p,
+  functions: p.functions.map((f) => (types.some((t, i) => t === 'nic' && guestAddress(i + 5) === f.id) ? { ...f, capability: { ...f.capability, execute: false, privileged: false } } : f)),
+})
 
 /** A VM, and a host with one function of a model that takes each VM function plus extras, shuffled. */
 const cases = (shape: CaseShape): fc.Arbitrary<Case> =>
@@ -152,7 +163,9 @@ const cases = (shape: CaseShape): fc.Arbitrary<Case> =>
         global: globalPool(shape.holesFrom, shape.allocatedFrom),
       })
       .chain((r) =>
-        fc.option(pasidState({ mode: r.mode, functionIds: types.map((_, i) => guestAddress(i + 5)), maxPasids: 12 }).map(shape.adjust ?? ((x) => x)), { freq: 8 }).map(
+        fc.option(pasidState({ mode: r.mode, functionIds: types.map((_, i) => guestAddress(i + 5)), maxPasids: 12, ...(shape.maxWidth === undefined ? {} : { maxWidth: shape.maxWidth }) })
+            .map((p) => nicsPlain(p, types))
+            .map(shape.adjust ?? ((x) => x)), { freq: 8 }).map(
           (pasid): Case => ({
             types,
             hostFunctions: [...r.takers, ...r.extra].sort((a, b) => a.order - b.order),
@@ -228,12 +241,13 @@ describe('the whole-VM judge agrees with brute force', () => {
         plain: false,
         allocatedFrom: 0,
         holesFrom: 3,
+        maxWidth: 16,
       }),
-      300,
+      450,
       20261201,
     )
     // The generator reaches every outcome that matters (a check of the cases, not of the judge).
-    expect(seen.accepted).toBeGreaterThan(40)
+    expect(seen.accepted).toBeGreaterThan(50)
     expect(seen.refused).toBeGreaterThan(50)
     expect(seen.pasidMatters).toBeGreaterThan(15)
   })
