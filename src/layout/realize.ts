@@ -105,7 +105,7 @@ const satisfies = (spec: FieldSpec, virtual: number, physical: number): boolean 
       return m(physical) >= m(virtual)
     }
     case 'features':
-      return (physical & virtual) === virtual
+      return ((physical & virtual) >>> 0) === virtual
     default:
       return true
   }
