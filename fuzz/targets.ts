@@ -90,10 +90,10 @@ const hostB = (() => {
 const memoryIo = (input: Uint8Array): CliIo => ({
   out: () => undefined,
   err: () => undefined,
-  stat: async (path) => (path.endsWith('/') ? { isDirectory: true, size: 0 } : { isDirectory: false, size: input.length }),
-  readFile: async () => input,
+  read: async (path, max) => (path.endsWith('/') ? E.left({ code: 'folder', message: 'is a folder, not a file' }) : E.right(input.subarray(0, max))),
   readDir: async () => ['config', 'resource'],
   writeFile: async () => undefined,
+  outIsTty: false,
   errIsTty: false,
 })
 const ARGV: readonly (readonly string[])[] = [

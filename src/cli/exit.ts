@@ -1,9 +1,13 @@
 /**
- * Exit codes and the one-line error the CLI prints for bad input or usage.
+ * Exit codes, and what a command returns: an exit code, or a failure (bad input or usage)
+ * holding every error, which `run` prints (text or JSON) on standard error with exit 2.
  */
-import { type ReadError, renderReadError } from '../dump/read-error.js'
+import * as E from 'fp-ts/lib/Either.js'
+import type { ReadError } from '../dump/read-error.js'
+import { renderReadError } from '../dump/read-error.js'
 import { type LayoutError, renderLayoutError, renderPath } from '../layout/layout-error.js'
-import type { CliIo } from './io.js'
+import { limitReasons } from '../proof/reason-limit.js'
+import type { FileProblem } from './io.js'
 
 export const ExitCode = {
   /** Done; for judgements, compatible. */
@@ -17,46 +21,73 @@ export const ExitCode = {
 } as const
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 
-/** The options every command understands, parsed. */
-export interface CliArgs {
-  readonly positionals: readonly string[]
-  readonly json: boolean
-  readonly device: string | undefined
-  /** `--certificate FILE` of `vpci check`. */
-  readonly certificate: string | undefined
-  /** `--instance warn|refuse` of `vpci check`. */
-  readonly instance: string | undefined
-  readonly policy: string | undefined
-  readonly pasid: string | undefined
-  readonly output: string | undefined
-  readonly format: string | undefined
-  readonly pf: string | undefined
-  readonly personas: string | undefined
-  readonly usable: string | undefined
-  readonly host: string | undefined
-  readonly assign: string | undefined
+/** One error as the CLI reports it: a sentence that starts with where (file, line, path), and the parts on their own. */
+export interface CliError {
+  /** The whole line: `nic.lspci:4: "zz" at column 11 (offset 0x22) is not a hex byte`. */
+  readonly message: string
+  readonly file: string | null
+  readonly line: number | null
+  readonly offset: number | null
+  /** Where in a structured file: `functions[1].layout.capabilities[3].offset`. */
+  readonly path: string | null
+  readonly code: string | null
 }
 
-const isReadError = (e: ReadError | LayoutError): e is ReadError => 'offset' in e && !('path' in e)
-
-/** ` (and 2 more errors)` after the first of `count` errors. */
-const andMore = (count: number): string => (count > 1 ? ` (and ${count - 1} more error${count > 2 ? 's' : ''})` : '')
-
-/** One line for the first of several errors with paths: `file: path: message (and N more errors)`. */
-export const errorLine = (file: string, errors: ReadonlyArray<{ readonly path: ReadonlyArray<string | number>; readonly message: string }>): string => {
-  const first = errors[0]
-  if (first === undefined) return `${file}: unreadable input`
-  const path = renderPath(first.path)
-  return `${file}: ${path === '' ? '' : `${path}: `}${first.message}${andMore(errors.length)}`
+/**
+ * Bad input or usage: how many errors, and the first `limit` of them (null: all) rendered on
+ * demand, so ten million decoder errors cost nothing until printed, and only what is printed.
+ */
+export interface Failure {
+  readonly _tag: 'Failure'
+  readonly total: number
+  readonly errors: (limit: number | null) => readonly CliError[]
 }
 
-/** Prints one line on stderr for a usage message or the first error (counting the rest). */
-export const failInput = (io: CliIo, problem: string | ReadonlyArray<ReadError | LayoutError>): ExitCode => {
-  if (typeof problem === 'string') {
-    io.err(`vpci: ${problem}\n`)
-  } else {
-    const first = problem[0]
-    io.err(`vpci: ${first === undefined ? 'unreadable input' : isReadError(first) ? renderReadError(first) : renderLayoutError(first)}${andMore(problem.length)}\n`)
-  }
-  return ExitCode.badInput
-}
+/** What a command ends with. */
+export type Outcome = ExitCode | Failure
+
+export const isFailure = (o: Outcome): o is Failure => typeof o === 'object'
+
+/** A failure of the items of `list`, each turned into a CliError only when printed. */
+export const failWith = <T>(list: readonly T[], render: (item: T) => CliError): Failure => ({
+  _tag: 'Failure',
+  total: list.length,
+  errors: (limit) => limitReasons(list, limit).shown.map(render),
+})
+
+const error = (message: string, where: Partial<Omit<CliError, 'message'>> = {}): CliError => ({ message, file: null, line: null, offset: null, path: null, code: null, ...where })
+
+/** A usage error, or any one sentence. */
+export const fail = (message: string): Failure => failWith([message], (m) => error(m))
+
+/** A file that could not be read, or is of the wrong kind: `path: message`. */
+export const failFile = (file: string, message: string, code: string | null = null): Failure => failWith([message], (m) => error(`${file}: ${m}`, { file, code }))
+
+export const failProblem = (file: string, p: FileProblem): Failure => failFile(file, p.message, p.code.toUpperCase().replace(/-/g, '_'))
+
+export const failRead = (errors: readonly ReadError[]): Failure =>
+  failWith(errors, (e) => error(renderReadError(e), { file: e.file, line: e.line, offset: e.offset, code: e.code }))
+
+export const failLayout = (errors: readonly LayoutError[]): Failure =>
+  failWith(errors, (e) => error(renderLayoutError(e), { file: e.file, line: e.line, path: renderPath(e.path), code: e.code }))
+
+/** Errors with a path inside `file` (state, host, PASID files): `file: path: message`. */
+export const failPaths = (file: string, errors: ReadonlyArray<{ readonly path: ReadonlyArray<string | number>; readonly message: string; readonly code?: string }>): Failure =>
+  failWith(errors, (e) => {
+    const path = renderPath(e.path)
+    return error(`${file}: ${path === '' ? '' : `${path}: `}${e.message}`, { file, path: path === '' ? null : path, code: e.code ?? null })
+  })
+
+/** Both failures' errors, the first's first. */
+export const failBoth = (a: Failure, b: Failure): Failure => ({
+  _tag: 'Failure',
+  total: a.total + b.total,
+  errors: (limit) => {
+    const first = a.errors(limit)
+    return limit === null ? [...first, ...b.errors(null)] : [...first, ...b.errors(Math.max(0, limit - first.length))]
+  },
+})
+
+/** Both values, or every error of either (the first's first). */
+export const both = <A, B>(a: E.Either<Failure, A>, b: E.Either<Failure, B>): E.Either<Failure, readonly [A, B]> =>
+  E.isLeft(a) ? E.left(E.isLeft(b) ? failBoth(a.left, b.left) : a.left) : E.isLeft(b) ? b : E.right([a.right, b.right] as const)

@@ -19,7 +19,8 @@ describe('vpci check', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toBe('')
     const json = JSON.parse(r.stdout)
-    expect(Object.keys(json)).toEqual(['compatible', 'reasons', 'certificate'])
+    expect(Object.keys(json)).toEqual(['compatible', 'reasons', 'omittedReasons', 'certificate'])
+    expect(json.omittedReasons).toBe(0)
     expect(json.compatible).toBe(false)
     for (const reason of json.reasons) {
       expect(Object.keys(reason)).toEqual(['code', 'severity', 'capability', 'field', 'offset', 'length', 'source', 'destination', 'message'])
