@@ -91,7 +91,6 @@ const memoryIo = (input: Uint8Array): CliIo => ({
   out: () => undefined,
   err: () => undefined,
   read: async (path, max) => (path.endsWith('/') ? E.left({ code: 'folder', message: 'is a folder, not a file' }) : E.right(input.subarray(0, max))),
-  readDir: async () => ['config', 'resource'],
   writeFile: async () => undefined,
   outIsTty: false,
   errIsTty: false,

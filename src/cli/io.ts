@@ -2,7 +2,7 @@
  * The CLI's only contact with the outside: files, standard input and output. Tests and the
  * fuzzer pass their own.
  */
-import { readdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import type * as E from 'fp-ts/lib/Either.js'
 import { type FileProblem, readPathUpTo, stdinReader } from './read-path.js'
 
@@ -20,8 +20,6 @@ export interface CliIo {
    * a problem (missing, a folder, not a regular file, a symlink loop, unreadable) otherwise.
    */
   readonly read: (path: string, max: number) => Promise<E.Either<FileProblem, Uint8Array>>
-  /** The names in the folder at `path`; null when it is not a readable folder. */
-  readonly readDir: (path: string) => Promise<readonly string[] | null>
   /** Writes a whole file (`exclusive`: only when it does not exist yet); rejects with the system's reason. */
   readonly writeFile: (path: string, data: string | Uint8Array, options?: { readonly exclusive?: boolean }) => Promise<void>
   /** True when standard output is a terminal (binary output refuses to go there). */
@@ -37,7 +35,6 @@ export const processIo: CliIo = {
   out: (data) => void process.stdout.write(data),
   err: (text) => void process.stderr.write(text),
   read: (path, max) => (path === STDIN ? readStdin(max) : readPathUpTo(path, max)),
-  readDir: async (path) => readdir(path).catch(() => null),
   writeFile: async (path, data, options) => writeFile(path, data, options?.exclusive === true ? { flag: 'wx' } : {}),
   outIsTty: process.stdout.isTTY === true,
   errIsTty: process.stderr.isTTY === true,

@@ -9,7 +9,7 @@ import { fileError } from '../dump/read-error.js'
 import { MAX_DUMP_BYTES, readDump, readSysfsFunction } from '../dump/read-dump.js'
 import { type Failure, failRead } from './exit.js'
 import type { CliIo } from './io.js'
-import { type Input, readBytes, readInput, wrongKindOf } from './read-input.js'
+import { type Input, readInput, readOptional, wrongKindOf } from './read-input.js'
 
 /** The kinds of input a physical function comes as. */
 export const FUNCTION_KINDS: readonly InputKind[] = ['lspci-text', 'binary-config', 'sysfs-folder']
@@ -21,13 +21,13 @@ export const functionFrom = async (io: CliIo, input: Input, device: string | und
     return E.isRight(dump) ? dump : E.left(wrongKindOf(input, FUNCTION_KINDS) ?? failRead(dump.left))
   }
   const folder = input.path.replace(/(.)\/+$/, '$1')
-  if (!input.names.includes('config')) return E.left(failRead([fileError(folder, { code: 'NO_CONFIG' })]))
-  const config = await readBytes(io, `${folder}/config`, MAX_DUMP_BYTES)
+  const config = await readOptional(io, `${folder}/config`, MAX_DUMP_BYTES)
   if (E.isLeft(config)) return config
-  if (!input.names.includes('resource')) return E.mapLeft(failRead)(readSysfsFunction({ config: config.right }, folder))
-  const resource = await readBytes(io, `${folder}/resource`, MAX_DUMP_BYTES)
+  if (config.right === null) return E.left(failRead([fileError(folder, { code: 'NO_CONFIG' })]))
+  const resource = await readOptional(io, `${folder}/resource`, MAX_DUMP_BYTES)
   if (E.isLeft(resource)) return resource
-  return E.mapLeft(failRead)(readSysfsFunction({ config: config.right, resource: new TextDecoder().decode(resource.right) }, folder))
+  const files = resource.right === null ? { config: config.right } : { config: config.right, resource: new TextDecoder().decode(resource.right) }
+  return E.mapLeft(failRead)(readSysfsFunction(files, folder))
 }
 
 /** Reads the function at `path`. */

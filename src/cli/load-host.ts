@@ -10,11 +10,11 @@ import { decodeHostFile } from '../host/host-file.js'
 import { build } from '../layout/build.js'
 import type { Host, HostFunction } from '../migrate/host.js'
 import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
-import { type Failure, failFile, failLayout, failPaths } from './exit.js'
+import { type Failure, failLayout, failPaths } from './exit.js'
 import { type CliIo, STDIN } from './io.js'
 import { loadFunction } from './load-function.js'
 import { loadLayout } from './load-layout.js'
-import { type Input, readInput, textOf, wrongKindOf } from './read-input.js'
+import { folderGiven, type Input, readInput, textOf, wrongKindOf } from './read-input.js'
 
 /** Larger text is not a host file. */
 export const MAX_HOST_FILE = 16 * 1024 * 1024
@@ -52,7 +52,7 @@ const inside = (root: string, path: string): boolean => {
 
 /** The host an input holds, or every reason it is not a usable one. */
 export const hostFrom = async (io: CliIo, input: Input, options: HostOptions = {}): Promise<E.Either<Failure, Host>> => {
-  if (input._tag === 'Folder') return E.left(wrongKindOf(input, ['host-yaml']) ?? failFile(input.path, 'is a folder; expected a host file'))
+  if (input._tag === 'Folder') return E.left(folderGiven(input.path, ['host-yaml']))
   const spec = decodeHostFile(textOf(input))
   if (E.isLeft(spec)) return E.left(wrongKindOf(input, ['host-yaml']) ?? failPaths(input.path, spec.left))
   const base = resolve(input.path === STDIN ? '.' : dirname(input.path))

@@ -4,13 +4,13 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { FunctionLayout } from '../layout/function-layout.js'
 import { decodeLayout, MAX_LAYOUT_BYTES } from '../layout/layout-yaml.js'
-import { type Failure, failFile, failLayout } from './exit.js'
+import { type Failure, failLayout } from './exit.js'
 import type { CliIo } from './io.js'
-import { type Input, readInput, textOf, wrongKindOf } from './read-input.js'
+import { folderGiven, type Input, readInput, textOf, wrongKindOf } from './read-input.js'
 
 /** The layout an input holds. */
 export const layoutFrom = (input: Input): E.Either<Failure, FunctionLayout> => {
-  if (input._tag === 'Folder') return E.left(wrongKindOf(input, ['layout-yaml']) ?? failFile(input.path, 'is a folder; expected a layout file'))
+  if (input._tag === 'Folder') return E.left(folderGiven(input.path, ['layout-yaml']))
   const layout = decodeLayout(textOf(input), input.path)
   return E.isRight(layout) ? layout : E.left(wrongKindOf(input, ['layout-yaml']) ?? failLayout(layout.left))
 }

@@ -4,13 +4,13 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { MigrationState } from '../state/migration-state.js'
 import { decodeMigrationState, MAX_STATE_BYTES } from '../state/state-codec.js'
-import { type Failure, failFile, failPaths } from './exit.js'
+import { type Failure, failPaths } from './exit.js'
 import type { CliIo } from './io.js'
-import { type Input, readInput, wrongKindOf } from './read-input.js'
+import { folderGiven, type Input, readInput, wrongKindOf } from './read-input.js'
 
 /** The migration state an input holds. */
 export const stateFrom = (input: Input): E.Either<Failure, MigrationState> => {
-  if (input._tag === 'Folder') return E.left(wrongKindOf(input, ['migration-state']) ?? failFile(input.path, 'is a folder; expected a migration state'))
+  if (input._tag === 'Folder') return E.left(folderGiven(input.path, ['migration-state']))
   const state = decodeMigrationState(input.bytes)
   return E.isRight(state) ? state : E.left(wrongKindOf(input, ['migration-state']) ?? failPaths(input.path, state.left))
 }

@@ -127,9 +127,11 @@ export const sniffInput = (bytes: Uint8Array): InputKind => {
  * `looks like X; expected Y` when the bytes look like a known kind that is not among `expected`,
  * else null (then the decoder's own errors say best what is wrong).
  */
-export const wrongKind = (found: InputKind, expected: readonly InputKind[]): string | null => {
-  if (found === 'unknown' || found === 'empty' || expected.includes(found)) return null
-  const names = expected.map((k) => KIND_NAMES[k])
-  const wanted = names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`
-  return `looks like ${KIND_NAMES[found]}; expected ${wanted}`
+export const wrongKind = (found: InputKind, expected: readonly InputKind[]): string | null =>
+  found === 'unknown' || found === 'empty' || expected.includes(found) ? null : `looks like ${KIND_NAMES[found]}; expected ${kindNames(expected)}`
+
+/** `a, b or c`, each kind by its name. */
+export const kindNames = (kinds: readonly InputKind[]): string => {
+  const names = kinds.map((k) => KIND_NAMES[k])
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`
 }

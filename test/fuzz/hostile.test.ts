@@ -58,7 +58,6 @@ describe('hostile inputs', () => {
         asked.push(max)
         return E.right(big.subarray(0, max))
       },
-      readDir: async () => [],
       writeFile: async () => undefined,
       outIsTty: false,
       errIsTty: false,
