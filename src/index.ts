@@ -56,6 +56,8 @@ export type { EquivalenceOptions } from './proof/equivalence-reasons.js'
 export type { Certificate, CertificateMismatch, Obligation, ObligationResult } from './proof/certificate.js'
 export type { Verdict } from './proof/prove-equivalence.js'
 export { decideEquivalence, proveEquivalence, verifyCertificate } from './proof/prove-equivalence.js'
+export type { Limited } from './proof/reason-limit.js'
+export { REASON_LIMIT, limitReasons, omittedLine } from './proof/reason-limit.js'
 
 // Layouts
 export type {
@@ -108,6 +110,11 @@ export { validatePasidState } from './pasid/validate-state.js'
 export type { PasidPlan, PasidTableEntry, PasidVerdict, RemapOptions } from './pasid/remap.js'
 export { checkPasids, releasePlan, remapPasids } from './pasid/remap.js'
 export { decodeHostPasid, decodePasidState, encodePasidState } from './pasid/pasid-files.js'
+
+// Inputs and output lines, for adapters
+export type { InputKind } from './decode/input-kind.js'
+export { sniffInput, wrongKind } from './decode/input-kind.js'
+export { MAX_LINE, oneLine } from './decode/one-line.js'
 
 // Migration state
 export type { AssignedFunction, MigrationState, StateError } from './state/migration-state.js'
