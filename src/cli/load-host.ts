@@ -14,7 +14,7 @@ import { type Failure, failLayout, failPaths } from './exit.js'
 import { type CliIo, STDIN } from './io.js'
 import { loadFunction } from './load-function.js'
 import { loadLayout } from './load-layout.js'
-import { folderGiven, type Input, readInput, textOf, wrongKindOf } from './read-input.js'
+import { type Input, readInput, textFrom, wrongKindOf } from './read-input.js'
 
 /** Larger text is not a host file. */
 export const MAX_HOST_FILE = 16 * 1024 * 1024
@@ -52,8 +52,9 @@ const inside = (root: string, path: string): boolean => {
 
 /** The host an input holds, or every reason it is not a usable one. */
 export const hostFrom = async (io: CliIo, input: Input, options: HostOptions = {}): Promise<E.Either<Failure, Host>> => {
-  if (input._tag === 'Folder') return E.left(folderGiven(input.path, ['host-yaml']))
-  const spec = decodeHostFile(textOf(input))
+  const text = textFrom(input, ['host-yaml'], MAX_HOST_FILE)
+  if (E.isLeft(text)) return text
+  const spec = decodeHostFile(text.right)
   if (E.isLeft(spec)) return E.left(wrongKindOf(input, ['host-yaml']) ?? failPaths(input.path, spec.left))
   const base = resolve(input.path === STDIN ? '.' : dirname(input.path))
   const root = resolve(options.root ?? base)

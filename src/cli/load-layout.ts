@@ -6,12 +6,13 @@ import type { FunctionLayout } from '../layout/function-layout.js'
 import { decodeLayout, MAX_LAYOUT_BYTES } from '../layout/layout-yaml.js'
 import { type Failure, failLayout } from './exit.js'
 import type { CliIo } from './io.js'
-import { folderGiven, type Input, readInput, textOf, wrongKindOf } from './read-input.js'
+import { type Input, readInput, textFrom, wrongKindOf } from './read-input.js'
 
 /** The layout an input holds. */
 export const layoutFrom = (input: Input): E.Either<Failure, FunctionLayout> => {
-  if (input._tag === 'Folder') return E.left(folderGiven(input.path, ['layout-yaml']))
-  const layout = decodeLayout(textOf(input), input.path)
+  const text = textFrom(input, ['layout-yaml'], MAX_LAYOUT_BYTES)
+  if (E.isLeft(text)) return text
+  const layout = decodeLayout(text.right, input.path)
   return E.isRight(layout) ? layout : E.left(wrongKindOf(input, ['layout-yaml']) ?? failLayout(layout.left))
 }
 

@@ -50,5 +50,23 @@ export const wrongKindOf = (input: Input, expected: readonly InputKind[]): Failu
   return why === null ? null : failFile(input.path, why, 'WRONG_KIND')
 }
 
-/** The input as text (UTF-8; a folder has none). */
-export const textOf = (input: Input): string => (input._tag === 'File' ? new TextDecoder().decode(input.bytes) : '')
+/** True when the bytes hold a control character other than tab, line feed and carriage return (no YAML or JSON file does). */
+const isBinary = (bytes: Uint8Array): boolean => {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return true
+  }
+  return false
+}
+
+/**
+ * The input as text for a text decoder (YAML, JSON), or why it cannot be one: a folder, more
+ * than `limit` bytes, or binary data (refused in one linear pass, before a parser spends its
+ * error recovery on it).
+ */
+export const textFrom = (input: Input, expected: readonly InputKind[], limit: number): E.Either<Failure, string> => {
+  if (input._tag === 'Folder') return E.left(folderGiven(input.path, expected))
+  if (input.bytes.length > limit) return E.left(tooLarge(input.path, limit))
+  if (isBinary(input.bytes)) return E.left(wrongKindOf(input, expected) ?? failFile(input.path, `holds binary data; expected ${kindNames(expected)}`, 'WRONG_KIND'))
+  return E.right(new TextDecoder().decode(input.bytes))
+}

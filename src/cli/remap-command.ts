@@ -14,7 +14,7 @@ import { both, ExitCode, type Failure, fail, failPaths } from './exit.js'
 import type { CliIo } from './io.js'
 import { MAX_HOST_FILE } from './load-host.js'
 import { ALL } from './options.js'
-import { readInput, textOf, wrongKindOf } from './read-input.js'
+import { readInput, textFrom, wrongKindOf } from './read-input.js'
 import { omittedText, REPORT_LINE, reasonsJson } from './render-verdict.js'
 import type { InputKind } from '../decode/input-kind.js'
 
@@ -32,7 +32,9 @@ const planJson = (plan: PasidPlan): unknown => ({
 const decodeText = async <T>(io: CliIo, path: string, limit: number, kind: InputKind, decode: (text: string) => E.Either<ReadonlyArray<{ path: ReadonlyArray<string | number>; message: string }>, T>): Promise<E.Either<Failure, T>> => {
   const input = await readInput(io, path, limit)
   if (E.isLeft(input)) return input
-  const decoded = decode(textOf(input.right))
+  const text = textFrom(input.right, [kind], limit)
+  if (E.isLeft(text)) return text
+  const decoded = decode(text.right)
   return E.isRight(decoded) ? decoded : E.left(wrongKindOf(input.right, [kind]) ?? failPaths(path, decoded.left))
 }
 

@@ -9,7 +9,7 @@ import { ExitCode, fail, failFile, failPaths } from './exit.js'
 import { stateFrom } from './load-state.js'
 import { JSON_ERRORS, OUTPUT } from './options.js'
 import { writeOutput } from './output.js'
-import { readInput, textOf, wrongKindOf } from './read-input.js'
+import { readInput, textFrom, wrongKindOf } from './read-input.js'
 
 export const stateCommand = command({
   name: 'state',
@@ -40,9 +40,11 @@ Examples:
       if (E.isLeft(state)) return state.left
       return (await writeOutput(io, o.output, `${JSON.stringify(migrationStateToJson(state.right), null, 2)}\n`)) ?? ExitCode.ok
     }
+    const text = textFrom(input.right, ['state-json'], MAX_STATE_BYTES)
+    if (E.isLeft(text)) return text.left
     let raw: unknown
     try {
-      raw = JSON.parse(textOf(input.right))
+      raw = JSON.parse(text.right)
     } catch (e) {
       return wrongKindOf(input.right, ['state-json']) ?? failFile(file, `not JSON: ${e instanceof Error ? e.message : String(e)}`)
     }
