@@ -12,7 +12,7 @@ import type { CliIo } from './io.js'
 import { type Input, readInput, readOptional, wrongKindOf } from './read-input.js'
 
 /** The kinds of input a physical function comes as. */
-export const FUNCTION_KINDS: readonly InputKind[] = ['lspci-text', 'binary-config', 'sysfs-folder']
+const FUNCTION_KINDS: readonly InputKind[] = ['lspci-text', 'binary-config', 'sysfs-folder']
 
 /** The function an input holds; `device` picks one device from lspci text holding several. */
 export const functionFrom = async (io: CliIo, input: Input, device: string | undefined): Promise<E.Either<Failure, FunctionDump>> => {

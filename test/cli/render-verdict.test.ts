@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { verdictJson, verdictText } from '../../src/cli/render-verdict.js'
 import { REASON_LIMIT } from '../../src/proof/reason-limit.js'
-import type { Reason } from '../../src/proof/reason.js'
+import { type Reason, wholeReason } from '../../src/proof/reason.js'
 import type { Verdict } from '../../src/proof/prove-equivalence.js'
 
 const N = 100_000
@@ -22,17 +22,7 @@ const countedReasons = (n: number): { reasons: Reason[]; reads: () => number } =
       return Reflect.get(target, key, receiver)
     },
   }
-  const plain = Array.from({ length: n }, (_, i): Reason => ({
-    code: 'PASID_NO_FUNCTION',
-    severity: 'error',
-    capability: null,
-    field: null,
-    offset: null,
-    length: null,
-    source: null,
-    destination: null,
-    message: `PASID state, pasid.bindings[${i}].function: no function "" in the state`,
-  }))
+  const plain = Array.from({ length: n }, (_, i) => wholeReason('PASID_NO_FUNCTION', `PASID state, pasid.bindings[${i}].function: no function "" in the state`))
   const reasons = new Proxy(plain.map((r) => new Proxy(r, handler) as Reason), handler) as Reason[]
   return { reasons, reads: () => reads }
 }
