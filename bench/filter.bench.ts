@@ -15,7 +15,7 @@ import { decodeMigrationState } from '../src/state/state-codec.js'
 import { fleet } from '../test/support/fleet.js'
 
 const HOSTS = 1_000_000
-const decoded = decodeMigrationState(new Uint8Array(readFileSync(new URL('../corpus/state/vm-17-schema-v1.pb', import.meta.url))))
+const decoded = decodeMigrationState(new Uint8Array(readFileSync(new URL('../corpus/state/vm-17-n2-schema-v1.pb', import.meta.url))))
 if (E.isLeft(decoded)) throw new Error('vm-17 did not decode')
 const state = decoded.right
 const hosts = fleet({ hosts: HOSTS, seed: 42 })

@@ -52,7 +52,7 @@ const scratch = (() => {
 
 /** Paths an argument or a host file's `dump:`/`sysfs:` may name (relative to the scratch folder unless absolute). */
 const PATHS = ['input', 'fifo', 'loop-a', 'dangling', 'zero', '/dev/zero', '/dev/null', 'folder', 'sysfs-zero', 'sysfs-fifo', 'sysfs-ok', 'sparse', 'a.lspci', 'host.yaml', '../../../../../../etc/passwd', '-', 'no-such-file']
-const STATE = join(CORPUS, 'state/vm-17-schema-v1.pb')
+const STATE = join(CORPUS, 'state/vm-17-n2-schema-v1.pb')
 const LAYOUT = join(CORPUS, 'layouts/accelerator-v1.yaml')
 
 /** Command lines; P and Q are paths from the menu, S a state, L a layout. */

@@ -26,6 +26,13 @@ import { remapPasids } from '../src/pasid/remap.js'
 import { proveEquivalence } from '../src/proof/prove-equivalence.js'
 import { prepareFunction } from '../src/semantic/prepared-function.js'
 import { decodeMigrationState, encodeMigrationState, migrationStateFromJson } from '../src/state/state-codec.js'
+import { pasidRemapTarget } from './pasid-remap-target.js'
+import { checkMigration } from '../src/migrate/check-migration.js'
+import { filterHosts } from '../src/migrate/filter-hosts.js'
+import type { Host } from '../src/migrate/host.js'
+import { parse as parseYaml } from 'yaml'
+import { misspellHostKey, unknownHostKeys } from './host-keys.js'
+import { contradictions, ownHost, tamperState } from './state-tamper.js'
 
 export const CORPUS = fileURLToPath(new URL('../corpus/', import.meta.url))
 
@@ -82,6 +89,10 @@ const binaries = () => [bytesOf('sysfs/0000:5a:00.0/config'), ...dumps().flatMap
 const layouts = () => files('layouts', (n) => n.endsWith('.yaml')).map(bytesOf)
 const hostsYaml = () => files('hosts', (n) => n.endsWith('.yaml')).concat(files('pasid', (n) => n.endsWith('.yaml'))).map(bytesOf)
 const states = () => files('state', (n) => n.endsWith('.pb')).map(bytesOf)
+
+/** A fixed host of generated functions per seed, for states to be judged against beside their own layouts' host. */
+const generatedHosts = (count: number): Host[] => Array.from({ length: count }, (_, k) => one(arb.host({ maxFunctions: 3 }), 1000 + k))
+let someHosts: Host[] | null = null
 
 const hostB = (() => {
   const pools = decodeHostPasid(textOf(bytesOf('pasid/host-b.yaml')))
@@ -154,6 +165,7 @@ export const TARGETS: readonly Target[] = [
       if (E.isRight(s)) remapPasids(s.right, hostB)
     },
   },
+  pasidRemapTarget,
   {
     name: 'protobuf',
     seeds: states,
@@ -163,6 +175,48 @@ export const TARGETS: readonly Target[] = [
       if (E.isLeft(s)) return
       encodeMigrationState(s.right)
       compileMigration(s.right)
+    },
+  },
+  {
+    // Item 2 of issue 11: a state whose parts contradict each other (an image, a digest, a PASID
+    // claim its layout does not back) must be refused by every host, even one made of its own layouts.
+    name: 'state-host',
+    seeds: () => [...states(), ...files('state/tampered', (n) => n.endsWith('.pb')).map(bytesOf)],
+    generate: (seed) => encodeMigrationState(one(arb.migrationState({ maxFunctions: 2 }), seed)),
+    mutate: (r, input) => {
+      const s = decodeMigrationState(input)
+      return E.isLeft(s) ? input : encodeMigrationState(tamperState(r, s.right))
+    },
+    run: (input) => {
+      const s = decodeMigrationState(input)
+      if (E.isLeft(s)) return
+      const state = s.right
+      someHosts ??= generatedHosts(4)
+      const hosts = [ownHost(state), ownHost({ ...state, pasid: null }), ...someHosts]
+      const why = contradictions(state)
+      const accepted = hosts.filter((h) => checkMigration(state, h).compatible).map((h) => h.name)
+      if (why.length > 0 && accepted.length > 0) throw new Error(`a state that contradicts itself (${why[0]}) was accepted by ${accepted[0]}`)
+      if (why.length > 0 && filterHosts(state, hosts).accepted.length > 0) throw new Error(`filterHosts accepted a state that contradicts itself (${why[0]})`)
+      if (why.length === 0 && checkMigration(state, hosts[0]!).reasons.some((r) => r.code.startsWith('STATE_'))) throw new Error('a state that agrees with itself was refused as contradicting itself')
+    },
+  },
+  {
+    // Item 11 of issue 11: a host file with a key its format does not have must not decode.
+    name: 'host-keys',
+    seeds: hostsYaml,
+    mutate: (r, input) => utf8(misspellHostKey(r, textOf(input))),
+    run: (input) => {
+      const text = textOf(input)
+      const host = decodeHostFile(text)
+      if (E.isLeft(host)) return
+      let raw: unknown
+      try {
+        raw = parseYaml(text, { maxAliasCount: 100 })
+      } catch {
+        return
+      }
+      const unknown = unknownHostKeys(raw)
+      if (unknown.length > 0) throw new Error(`a host file with the unknown key ${unknown[0]} decoded`)
     },
   },
   {

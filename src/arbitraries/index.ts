@@ -20,7 +20,7 @@ import { encodeLayout } from '../layout/layout-yaml.js'
 import type { Host, HostFunction } from '../migrate/host.js'
 import type { HostPasid, HostPasidFunction } from '../pasid/host-pasid.js'
 import { type PasidRanges, pasidRanges } from '../pasid/pasid-ranges.js'
-import type { PasidFunction, PasidMode, PasidState } from '../pasid/pasid-state.js'
+import type { GuestPasidCapability, PasidFunction, PasidMode, PasidState } from '../pasid/pasid-state.js'
 import type { Pasid, PasidWidth } from '../pasid/pasid.js'
 import type { ReasonCode } from '../proof/reason.js'
 import { prepareFunction } from '../semantic/prepared-function.js'
@@ -28,6 +28,7 @@ import { configSpace } from '../config-space/config-space.js'
 import type { AssignedFunction, MigrationState } from '../state/migration-state.js'
 import { SCHEMA_VERSION } from '../state/migration-state.js'
 import { build } from '../layout/build.js'
+import { shownPasidCapability } from '../state/state-consistency.js'
 import { type ConfigImageConstraints, configImage, type GeneratedFunction } from './config-image.js'
 
 export { type ConfigImageConstraints, configImage, type GeneratedFunction } from './config-image.js'
@@ -73,14 +74,20 @@ const withBytes = (f: FunctionDump, edit: (bytes: Uint8Array) => void): Function
   return { ...f, config: configSpace(bytes)! }
 }
 
-/** A generated function and a copy with one writable (RW or RW1C) bit flipped. */
+/**
+ * A generated function and a copy with one writable (RW or RW1C) bit flipped; never an optional
+ * bit the source has set (clearing it on the destination cannot be proved writable there).
+ */
 export const compatiblePair = (constraints: PairConstraints = {}): fc.Arbitrary<CompatiblePair> =>
   fc.tuple(physicalFunction(constraints), fc.nat()).map(([source, pick]) => {
-    const semantic = prepareFunction(source).semantic
+    const prepared = prepareFunction(source)
+    const semantic = prepared.semantic
     const size = source.config.size
+    const setOptional = new Uint8Array(size)
+    for (const o of prepared.optional) setOptional[o.at]! |= o.bits & source.config.bytes[o.at]!
     const writable: Array<[number, number]> = []
     for (let at = 0; at < size; at++) {
-      const mask = semantic.packed[size + at]! | semantic.packed[2 * size + at]!
+      const mask = (semantic.packed[size + at]! | semantic.packed[2 * size + at]!) & ~setOptional[at]!
       for (let bit = 0; bit < 8; bit++) if ((mask >> bit) & 1) writable.push([at, bit])
     }
     if (writable.length === 0) return { source, destination: source, change: 'none' }
@@ -115,23 +122,30 @@ export const incompatiblePair = (constraints: PairConstraints = {}): fc.Arbitrar
     return { source, destination: withBytes(source, (b) => ((b[at] = next & 0xff), (b[at + 1] = next >> 8))), change: `${kind === 'subsystem' ? 'Subsystem ID' : 'Device ID'} 0x${old.toString(16)} → 0x${next.toString(16)}`, code: 'FIELD_IDENTITY' }
   })
 
-/** What `pasidState` generates. Defaults: any mode, 1–4 functions, up to 64 PASIDs. */
+/** What `pasidState` generates. Defaults: any mode, 1–4 functions, up to 64 PASIDs, widths 5–20. */
 export interface PasidStateConstraints {
   readonly mode?: PasidMode
   readonly maxFunctions?: number
   readonly maxPasids?: number
   /** Guest function ids; default `00:0N.0`. */
   readonly functionIds?: readonly string[]
+  /** The guest-visible PASID widths, inclusive (1–20); default 5 and 20. PASIDs stay below each function's width. */
+  readonly minWidth?: number
+  readonly maxWidth?: number
 }
 
 /** A valid guest PASID state (it passes `validatePasidState`). */
 export const pasidState = (constraints: PasidStateConstraints = {}): fc.Arbitrary<PasidState> => {
   const ids = constraints.functionIds ?? Array.from({ length: constraints.maxFunctions ?? 4 }, (_, i) => `00:0${i + 1}.0`)
   const mode = constraints.mode === undefined ? fc.constantFrom<PasidMode>('delegated', 'per-rid', 'global-split', 'global-per-function') : fc.constant(constraints.mode)
+  const minWidth = Math.max(1, Math.min(20, constraints.minWidth ?? 5))
+  const maxWidth = Math.max(minWidth, Math.min(20, constraints.maxWidth ?? 20))
+  /** `p` (1–31) folded below `limit`, unchanged when it is already below. */
+  const below = (p: number, limit: number): number => 1 + ((p - 1) % (limit - 1))
   return fc
     .record({
       mode,
-      functions: fc.array(fc.record({ width: fc.integer({ min: 5, max: 20 }), enqcmd: fc.boolean(), global: fc.boolean(), execute: fc.boolean(), privileged: fc.boolean() }), { minLength: 1, maxLength: ids.length }),
+      functions: fc.array(fc.record({ width: fc.integer({ min: minWidth, max: maxWidth }), enqcmd: fc.boolean(), global: fc.boolean(), execute: fc.boolean(), privileged: fc.boolean() }), { minLength: 1, maxLength: ids.length }),
       split: fc.integer({ min: 2, max: 32 }),
       pasids: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 31 })), { maxLength: constraints.maxPasids ?? 64 }),
     })
@@ -143,13 +157,16 @@ export const pasidState = (constraints: PasidStateConstraints = {}): fc.Arbitrar
         ...(mode === 'global-per-function' ? { pool: f.global || f.enqcmd ? ('global' as const) : ('local' as const) } : {}),
       }))
       if (mode === 'global-split') {
-        // Locals below the split (and so below every width, all at least 5 bits), one entry each.
+        // Locals below the split and below every member's width, one entry each.
         const seen = new Set<number>()
         const locals = pasids.flatMap(([f, g, p]) => {
-          const local = 1 + (p % (split - 1))
+          const a = f % functions.length
+          const b = g % functions.length
+          const limit = Math.min(split, 1 << fs[a]!.width, 1 << fs[b]!.width)
+          const local = below(1 + (p % (split - 1)), limit)
           if (seen.has(local)) return []
           seen.add(local)
-          const members = [...new Set([functions[f % functions.length]!.id, functions[g % functions.length]!.id])]
+          const members = [...new Set([functions[a]!.id, functions[b]!.id])]
           return [{ local: local as Pasid, functions: members }]
         })
         return { mode, split, functions, locals }
@@ -157,10 +174,11 @@ export const pasidState = (constraints: PasidStateConstraints = {}): fc.Arbitrar
       const seen = new Set<string>()
       const bindings = pasids.flatMap(([f, , p]) => {
         const fn = functions[f % functions.length]!
-        const key = `${fn.id}/${p}`
+        const pasid = below(p, 1 << fn.capability.width)
+        const key = `${fn.id}/${pasid}`
         if (seen.has(key)) return []
         seen.add(key)
-        return [{ function: fn.id, pasid: p as Pasid }]
+        return [{ function: fn.id, pasid: pasid as Pasid }]
       })
       return { mode, functions, bindings }
     })
@@ -181,10 +199,18 @@ export const pasidPool = (constraints: PasidPoolConstraints = {}): fc.Arbitrary<
     .map((ranges) => pasidRanges(width, ranges.map(([s, n]) => [s, s + n + 1] as const)))
 }
 
-/** What `hostPasid` generates: the destination's PASID side for the given function ids. */
+/**
+ * What `hostPasid` generates: the destination's PASID side for the given function ids (repeat an
+ * id to get a host the decoder refuses). Defaults: widths up to 20 (`maxWidth`, else `width`),
+ * the global pool as wide as the IOMMU, function pools empty.
+ */
 export interface HostPasidConstraints extends PasidPoolConstraints {
   /** Destination function ids; default `0000:17:00.0`, `0000:27:00.0`, … for 4. */
   readonly functionIds?: readonly string[]
+  /** The widest function capability and IOMMU (0–20); default 20. */
+  readonly maxWidth?: number
+  /** Give each function's pool allocated ranges too (up to `maxRanges`); default false. */
+  readonly functionPools?: boolean
 }
 
 const hostIds = (n: number): string[] => Array.from({ length: n }, (_, k) => `0000:${(0x17 + k * 0x10).toString(16)}:00.0`)
@@ -192,21 +218,36 @@ const hostIds = (n: number): string[] => Array.from({ length: n }, (_, k) => `00
 /** A destination's PASID side: IOMMU width, CPU translation, split, global pool, per-function capability and pool. */
 export const hostPasid = (constraints: HostPasidConstraints = {}): fc.Arbitrary<HostPasid<PasidRanges>> => {
   const ids = constraints.functionIds ?? hostIds(4)
+  const maxWidth = Math.max(0, Math.min(20, constraints.maxWidth ?? constraints.width ?? 20))
+  const allocated = (width: number): fc.Arbitrary<ReadonlyArray<readonly [number, number]>> =>
+    constraints.functionPools === true
+      ? pasidPool({ width, maxRanges: constraints.maxRanges ?? 8 }).map((r) => Array.from({ length: r.ranges.length / 3 }, (_, k) => [r.ranges[3 * k]!, r.ranges[3 * k + 1]!] as const))
+      : fc.constant([])
+  const hostFunction = (id: string): fc.Arbitrary<HostPasidFunction<PasidRanges>> =>
+    fc
+      .record({ width: fc.integer({ min: 0, max: maxWidth }), execute: fc.boolean(), privileged: fc.boolean(), pasidEnabled: fc.boolean(), isVf: fc.boolean() })
+      .chain((f) => allocated(f.width).map((taken) => ({ ...f, taken })))
+      .map((f) => ({
+        id,
+        capabilityWidth: f.width as PasidWidth,
+        execute: f.execute,
+        privileged: f.privileged,
+        pasidEnabled: f.pasidEnabled,
+        isVf: f.isVf,
+        pool: pasidRanges(f.width as PasidWidth, f.taken),
+      }))
   return fc
-    .record({
-      iommuWidth: fc.integer({ min: 8, max: 20 }),
-      cpuTranslation: fc.boolean(),
-      split: fc.option(fc.integer({ min: 1, max: 64 }), { freq: 5 }),
-      global: pasidPool(constraints),
-      functions: fc.tuple(
-        ...ids.map((id) =>
-          fc.record({ width: fc.integer({ min: 0, max: 20 }), execute: fc.boolean(), privileged: fc.boolean(), pasidEnabled: fc.boolean(), isVf: fc.boolean() }).map(
-            (f): HostPasidFunction<PasidRanges> => ({ id, capabilityWidth: f.width as PasidWidth, execute: f.execute, privileged: f.privileged, pasidEnabled: f.pasidEnabled, isVf: f.isVf, pool: pasidRanges(f.width as PasidWidth) }),
-          ),
-        ),
-      ),
-    })
-    .map((h) => ({ iommuWidth: h.iommuWidth as PasidWidth, cpuTranslation: h.cpuTranslation, split: h.split, global: h.global, functions: h.functions }))
+    .integer({ min: Math.min(8, maxWidth), max: maxWidth })
+    .chain((iommuWidth) =>
+      fc.record({
+        iommuWidth: fc.constant(iommuWidth as PasidWidth),
+        cpuTranslation: fc.boolean(),
+        split: fc.option(fc.integer({ min: 1, max: 64 }), { freq: 5 }),
+        // The global pool spans what the IOMMU allows, as a host file gives it.
+        global: pasidPool({ ...constraints, width: iommuWidth }),
+        functions: fc.tuple(...ids.map(hostFunction)),
+      }),
+    )
 }
 
 /** What `host` generates. Defaults: 1–4 functions, all free, PASID pools present. */
@@ -233,17 +274,53 @@ export interface MigrationStateConstraints extends ConfigImageConstraints {
   readonly maxPasids?: number
 }
 
-/** A VM's migration state: layouts derived from generated functions, each function's image built from its layout. */
+/** The PASID capability a built layout shows (width within 0–20), or null: a function without one cannot use PASIDs. */
+const shownCapability = (prepared: ReturnType<typeof prepareFunction>): GuestPasidCapability | null => {
+  const shown = shownPasidCapability(prepared)
+  const width = shown?.field('maxPasidWidth')?.value
+  if (shown === null || width === undefined || width > 20) return null
+  return { width: width as PasidWidth, execute: shown.field('executePermission')?.value === 1, privileged: shown.field('privilegedMode')?.value === 1 }
+}
+
+/**
+ * A PASID state made to agree with the capabilities the layouts show: each function's width is
+ * its layout's, execute and privileged only where supported, PASIDs its width cannot hold dropped.
+ */
+const agreeing = (pasid: PasidState, shown: ReadonlyMap<string, GuestPasidCapability>): PasidState => {
+  const functions = pasid.functions.map((f) => {
+    const c = shown.get(f.id)!
+    return { ...f, capability: { width: c.width, execute: f.capability.execute && c.execute, privileged: f.capability.privileged && c.privileged } }
+  })
+  const fits = (id: string, p: number): boolean => p < 1 << shown.get(id)!.width
+  if (pasid.mode === 'global-split') {
+    const locals = pasid.locals.map((l) => ({ ...l, functions: l.functions.filter((id) => fits(id, l.local)) })).filter((l) => l.functions.length > 0)
+    return { ...pasid, functions, locals }
+  }
+  return { ...pasid, functions, bindings: pasid.bindings.filter((b) => fits(b.function, b.pasid)) }
+}
+
+/**
+ * A VM's migration state: layouts derived from generated functions, each function's image built
+ * from its layout, its digest the built layout's; PASIDs (when any) only on functions whose layout
+ * shows a PASID capability, with that capability's width and features. It agrees with itself
+ * (`stateConsistency` finds nothing).
+ */
 export const migrationState = (constraints: MigrationStateConstraints = {}): fc.Arbitrary<MigrationState> =>
   fc.array(functionLayout(constraints), { minLength: 1, maxLength: constraints.maxFunctions ?? 4 }).chain((layouts) => {
     const ids = layouts.map((_, i) => `00:0${(i + 1).toString(16)}.0`)
+    const shown = new Map<string, GuestPasidCapability>()
     const functions: AssignedFunction[] = layouts.map((layout, i) => {
       const built = build(layout)
       if (E.isLeft(built)) throw new Error(`a derived layout did not build: ${built.left[0]!.message}`)
       const prepared = prepareFunction(built.right)
+      const capability = shownCapability(prepared)
+      if (capability !== null) shown.set(ids[i]!, capability)
       return { guestAddress: ids[i]!, persona: null, layout, configImage: built.right.config, semanticDigest: bytesOfHex(prepared.digest)! }
     })
-    return fc.option(pasidState({ functionIds: ids, maxFunctions: ids.length, ...(constraints.maxPasids === undefined ? {} : { maxPasids: constraints.maxPasids }) }), { freq: 3 }).map(
-      (pasid): MigrationState => ({ schemaVersion: SCHEMA_VERSION, vmName: 'generated-vm', functions, pasid }),
-    )
+    const state = (pasid: PasidState | null): MigrationState => ({ schemaVersion: SCHEMA_VERSION, vmName: 'generated-vm', functions, pasid })
+    const pasidIds = ids.filter((id) => shown.has(id))
+    if (pasidIds.length === 0) return fc.constant(state(null))
+    return fc
+      .option(pasidState({ functionIds: pasidIds, maxFunctions: pasidIds.length, ...(constraints.maxPasids === undefined ? {} : { maxPasids: constraints.maxPasids }) }), { freq: 3 })
+      .map((pasid) => state(pasid === null ? null : agreeing(pasid, shown)))
   })

@@ -40,6 +40,26 @@ export interface FieldSpec {
   readonly why?: string
   /** For `capacity` fields whose encoding is not the amount itself (ATS: 0 means 32). */
   readonly magnitude?: (raw: number) => number
+  /**
+   * Bits of a writable register (as a register-wide mask) that the spec makes optional: writable
+   * when the function implements the feature, hardwired to 0 when it does not, with no register
+   * that says which. A 1 read there proves the function implements it; a 0 proves nothing.
+   */
+  readonly optional?: number
+  /** Registers elsewhere that prove some of the `optional` bits implemented (a 0 there still proves nothing). */
+  readonly optionalEvidence?: readonly OptionalEvidence[]
+}
+
+/**
+ * Proof that a function implements some optional bits: it has the capability (space, id) and,
+ * when `field` is given, that field of it is non-zero.
+ */
+export interface OptionalEvidence {
+  /** The optional bits (register-wide mask) this proves implemented. */
+  readonly bits: number
+  readonly space: 'standard' | 'extended'
+  readonly id: number
+  readonly field?: string
 }
 
 /** The field's bits within its register, as an unsigned mask. */
@@ -59,6 +79,8 @@ export interface FieldOptions {
   readonly show?: (raw: number) => string
   readonly why?: string
   readonly magnitude?: (raw: number) => number
+  readonly optional?: number
+  readonly optionalEvidence?: readonly OptionalEvidence[]
 }
 
 /**

@@ -6,8 +6,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { decodePersonaMatrix, type PersonaMatrix } from '../layout/persona.js'
 import { realize } from '../layout/realize.js'
-import { checkMigration } from '../migrate/check-migration.js'
-import { proveEquivalence, type Verdict } from '../proof/prove-equivalence.js'
+import { checkMigration, verifyMigrationCertificate } from '../migrate/check-migration.js'
+import { proveEquivalence, type Verdict, verifyCertificate } from '../proof/prove-equivalence.js'
 import { REASON_LIMIT } from '../proof/reason-limit.js'
 import { prepareFunction, type PreparedFunction } from '../semantic/prepared-function.js'
 import { MAX_STATE_BYTES } from '../state/state-codec.js'
@@ -23,12 +23,22 @@ import { ALL, DEVICE, ROOT } from './options.js'
 import { type Input, kindOf, readBytes, readInput } from './read-input.js'
 import { mapText, reasonsJson, verdictJson, verdictText } from './render-verdict.js'
 import { checkVmText } from './render-vm-check.js'
+import { readCertificateFile, reportVerification } from './verify-certificate.js'
 
 const OPTIONS = {
   json: { type: 'boolean', help: 'print {"compatible","reasons":[...],"omittedReasons","certificate":{...}} (with a\nlayout: and "offsetMap"; with a host: "assignment" and "pasidPlan")' },
   all: ALL,
   certificate: { type: 'string', value: 'FILE', help: 'write the certificate (digests of both semantic images and every obligation\nchecked) to FILE' },
+  verify: {
+    type: 'string',
+    value: 'FILE',
+    help: 're-derive the certificate saved in FILE from the arguments and options and\ncompare every field: exit 0 it holds, 1 it does not (each mismatch named),\n2 FILE is not a certificate of that kind',
+  },
   instance: { type: 'string', value: 'MODE', help: 'differing serial numbers: warn (default; a layout should virtualize them) or\nrefuse (as QEMU\'s migration load check does)' },
+  'assume-implemented': {
+    type: 'boolean',
+    help: "optional writable bits (e.g. AER masks of optional errors) set in the source's\nstate but reading 0 on the destination: accept them as an assumption stated in\nthe certificate, instead of refusing (the default: a 0 does not prove the\ndestination implements them)",
+  },
   pf: { type: 'string', value: 'PF', help: 'the PF of a VF (layout checks only)' },
   personas: { type: 'string', value: 'FILE', help: "a persona matrix (kind: PersonaMatrix): check that the destination's variant\ndriver accepts a migration stream the layout's persona speaks (layout checks only)" },
   device: DEVICE,
@@ -91,7 +101,15 @@ const writeCertificate = async (io: CliIo, path: string, certificate: unknown): 
 const checkVm = async (io: CliIo, o: Options, stateInput: Input, hostInput: Input): Promise<Outcome> => {
   const loaded = both(stateFrom(stateInput), await hostFrom(io, hostInput, o.root === undefined ? {} : { root: o.root }))
   if (E.isLeft(loaded)) return loaded.left
-  const v = checkMigration(...loaded.right)
+  const [state, host] = loaded.right
+  const options = { assumeImplemented: o['assume-implemented'] }
+  if (o.verify !== undefined) {
+    const given = await readCertificateFile(io, o.verify)
+    if (E.isLeft(given)) return given.left
+    const context = { json: o.json, from: [stateInput.path, hostInput.path], limit: o.all ? null : REASON_LIMIT }
+    return reportVerification(io, context, o.verify, 'a migration certificate', verifyMigrationCertificate(given.right, state, host, options))
+  }
+  const v = checkMigration(state, host, options)
   if (o.certificate !== undefined) {
     const failed = await writeCertificate(io, o.certificate, v.certificate)
     if (failed !== null) return failed
@@ -112,7 +130,14 @@ const checkFunctions = async (io: CliIo, o: Options, sourceInput: Input, destina
   const loaded = both(await functionFrom(io, sourceInput, o.device), await functionFrom(io, destinationInput, o.device))
   if (E.isLeft(loaded)) return loaded.left
   const [source, destination] = loaded.right
-  const verdict = proveEquivalence(prepareFunction(source), prepareFunction(destination), { instance: o.instance === 'refuse' ? 'refuse' : 'warn' })
+  const options = { instance: o.instance === 'refuse' ? ('refuse' as const) : ('warn' as const), assumeImplemented: o['assume-implemented'] }
+  if (o.verify !== undefined) {
+    const given = await readCertificateFile(io, o.verify)
+    if (E.isLeft(given)) return given.left
+    const context = { json: o.json, from: [sourceInput.path, destinationInput.path], limit: o.all ? null : REASON_LIMIT }
+    return reportVerification(io, context, o.verify, 'an equivalence certificate', verifyCertificate(given.right, prepareFunction(source), prepareFunction(destination), options))
+  }
+  const verdict = proveEquivalence(prepareFunction(source), prepareFunction(destination), options)
   if (o.certificate !== undefined) {
     const failed = await writeCertificate(io, o.certificate, verdict.certificate)
     if (failed !== null) return failed
@@ -125,9 +150,11 @@ const checkFunctions = async (io: CliIo, o: Options, sourceInput: Input, destina
 export const checkCommand = command({
   name: 'check',
   synopsis: [
-    'SOURCE DESTINATION [--json] [--all] [--certificate FILE] [--instance warn|refuse]',
+    'SOURCE DESTINATION [--json] [--all] [--certificate FILE | --verify FILE]',
+    '      [--instance warn|refuse] [--assume-implemented]',
     'LAYOUT PHYSICAL [--pf PF] [--personas FILE] [--json] [--all]',
-    'STATE.pb HOST.yaml [--json] [--all] [--certificate FILE] [--root DIR]',
+    'STATE.pb HOST.yaml [--json] [--all] [--certificate FILE | --verify FILE]',
+    '      [--assume-implemented] [--root DIR]',
   ],
   summary: 'prove or refute that DESTINATION presents the same config space as SOURCE;\nwith a layout, whether PHYSICAL can back it; with a state and a host, whether\nthe host can take the whole VM',
   about: `
@@ -156,10 +183,12 @@ Exit status: 0 compatible, 1 incompatible, 2 bad input or usage, 3 internal erro
 
 Examples:
   vpci check host-a/0000:3b:00.0 host-b/0000:5e:00.0 --certificate nic.cert.json
+  vpci check host-a/0000:3b:00.0 host-b/0000:5e:00.0 --verify nic.cert.json
   vpci check instance-type-a.yaml /sys/bus/pci/devices/0000:5e:00.0
   vpci check vm-17.pb hosts/host-b.yaml --root hosts/..`,
   async run(io, positionals, o) {
     if (positionals.length !== 2) return fail('check takes SOURCE and DESTINATION; see "vpci check --help"')
+    if (o.verify !== undefined && o.certificate !== undefined) return fail('check: --verify reads a certificate, --certificate writes one; give one of them')
     const [a, b] = positionals as [string, string]
     const inputs = both(await readInput(io, a, MAX_INPUT), await readInput(io, b, MAX_INPUT))
     if (E.isLeft(inputs)) return inputs.left
@@ -173,7 +202,10 @@ Examples:
       return checkVm(io, o, first, second)
     }
     if (o.root !== undefined) return fail('check: --root goes with a host file as DESTINATION')
-    if (layoutFirst) return checkLayout(io, o, first, second)
+    if (layoutFirst) {
+      if (o.verify !== undefined) return fail('check: --verify goes with two functions or a state and a host; a layout check has no certificate')
+      return checkLayout(io, o, first, second)
+    }
     return checkFunctions(io, o, first, second)
   },
 })

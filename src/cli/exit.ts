@@ -39,8 +39,18 @@ export interface CliError {
  */
 export interface Failure {
   readonly _tag: 'Failure'
+  /** Errors that can be listed. */
   readonly total: number
+  /** Errors a decoder found and only counted (it never made them), so no one can list them. */
+  readonly unlisted: number
   readonly errors: (limit: number | null) => readonly CliError[]
+}
+
+/** The errors to print under `limit`, how many more there are, and how many of those `--all` would list. */
+export const shownErrors = (f: Failure, limit: number | null): { readonly errors: readonly CliError[]; readonly omitted: number; readonly listable: number } => {
+  const errors = f.errors(limit)
+  const listable = f.total - errors.length
+  return { errors, omitted: listable + f.unlisted, listable }
 }
 
 /** What a command ends with. */
@@ -49,9 +59,10 @@ export type Outcome = ExitCode | Failure
 export const isFailure = (o: Outcome): o is Failure => typeof o === 'object'
 
 /** A failure of the items of `list`, each turned into a CliError only when printed. */
-export const failWith = <T>(list: readonly T[], render: (item: T) => CliError): Failure => ({
+export const failWith = <T>(list: readonly T[], render: (item: T) => CliError, unlisted = 0): Failure => ({
   _tag: 'Failure',
   total: list.length,
+  unlisted,
   errors: (limit) => limitReasons(list, limit).shown.map(render),
 })
 
@@ -71,23 +82,44 @@ export const failRead = (errors: readonly ReadError[]): Failure =>
 export const failLayout = (errors: readonly LayoutError[]): Failure =>
   failWith(errors, (e) => error(renderLayoutError(e), { file: e.file, line: e.line, path: renderPath(e.path), code: e.code }))
 
-/** Errors with a path inside `file` (state, host, PASID files): `file: path: message`. */
-export const failPaths = (file: string, errors: ReadonlyArray<{ readonly path: ReadonlyArray<string | number>; readonly message: string; readonly code?: string }>): Failure =>
-  failWith(errors, (e) => {
-    const path = renderPath(e.path)
-    return error(`${file}: ${path === '' ? '' : `${path}: `}${e.message}`, { file, path: path === '' ? null : path, code: e.code ?? null })
-  })
+/** An error with a path inside a file, and its line when the decoder knows it. */
+interface PathError {
+  readonly path: ReadonlyArray<string | number>
+  readonly message: string
+  readonly code?: string
+  readonly line?: number | null
+  /** Set on an entry that only counts errors the decoder did not list (PASID decoders' MORE_ERRORS). */
+  readonly omitted?: number
+}
 
-/** Both failures' errors, the first's first. */
-export const failBoth = (a: Failure, b: Failure): Failure => ({
+/** Errors with a path inside `file` (state, host, PASID files): `file[:line]: path: message`; counting entries add to the count. */
+export const failPaths = (file: string, errors: readonly PathError[]): Failure => {
+  let unlisted = 0
+  for (const e of errors) unlisted += e.omitted ?? 0
+  const listed = unlisted === 0 ? errors : errors.filter((e) => e.omitted === undefined)
+  const render = (e: PathError): CliError => {
+    const path = renderPath(e.path)
+    const line = e.line ?? null
+    return error(`${file}${line === null ? '' : `:${line}`}: ${path === '' ? '' : `${path}: `}${e.message}`, { file, line, path: path === '' ? null : path, code: e.code ?? null })
+  }
+  return failWith(listed, render, unlisted)
+}
+
+/** Every failure's errors, in order, as one. */
+export const failAll = (failures: readonly Failure[]): Failure => ({
   _tag: 'Failure',
-  total: a.total + b.total,
+  total: failures.reduce((n, f) => n + f.total, 0),
+  unlisted: failures.reduce((n, f) => n + f.unlisted, 0),
   errors: (limit) => {
-    const first = a.errors(limit)
-    return limit === null ? [...first, ...b.errors(null)] : [...first, ...b.errors(Math.max(0, limit - first.length))]
+    const out: CliError[] = []
+    for (const f of failures) {
+      if (limit !== null && out.length >= limit) break
+      for (const e of f.errors(limit === null ? null : limit - out.length)) out.push(e)
+    }
+    return out
   },
 })
 
 /** Both values, or every error of either (the first's first). */
 export const both = <A, B>(a: E.Either<Failure, A>, b: E.Either<Failure, B>): E.Either<Failure, readonly [A, B]> =>
-  E.isLeft(a) ? E.left(E.isLeft(b) ? failBoth(a.left, b.left) : a.left) : E.isLeft(b) ? b : E.right([a.right, b.right] as const)
+  E.isLeft(a) ? E.left(E.isLeft(b) ? failAll([a.left, b.left]) : a.left) : E.isLeft(b) ? b : E.right([a.right, b.right] as const)

@@ -12,7 +12,7 @@ import { filterHosts } from '../migrate/filter-hosts.js'
 import type { Host } from '../migrate/host.js'
 import { limitReasons, REASON_LIMIT } from '../proof/reason-limit.js'
 import { command } from './command.js'
-import { type CliError, ExitCode, type Failure, fail } from './exit.js'
+import { type CliError, ExitCode, type Failure, fail, failAll, shownErrors } from './exit.js'
 import { loadHost, type ModelCache } from './load-host.js'
 import { loadState } from './load-state.js'
 import { ALL, ROOT } from './options.js'
@@ -32,23 +32,9 @@ interface Invalid {
 
 const errorJson = (e: CliError) => ({ message: oneLine(e.message), file: e.file, line: e.line, offset: e.offset, path: e.path, code: e.code })
 
-/** Every invalid host's errors as one failure, each host's in turn. */
-const allInvalid = (invalid: readonly Invalid[]): Failure => ({
-  _tag: 'Failure',
-  total: invalid.reduce((n, x) => n + x.failure.total, 0),
-  errors: (limit) => {
-    const out: CliError[] = []
-    for (const x of invalid) {
-      if (limit !== null && out.length >= limit) break
-      for (const e of x.failure.errors(limit === null ? null : limit - out.length)) out.push(e)
-    }
-    return out
-  },
-})
-
 export const filterCommand = command({
   name: 'filter',
-  synopsis: ['STATE.pb HOST.yaml... [--json] [--all] [--root DIR]'],
+  synopsis: ['STATE.pb HOST.yaml... [--json] [--all] [--root DIR] [--assume-implemented]'],
   summary: 'which candidate hosts can take the whole VM',
   about: `
 Judge every candidate host (kind: Host files) for the VM whose migration state is STATE.pb, as
@@ -65,6 +51,10 @@ get a progress line on stderr. STATE.pb - reads the state from standard input.`,
     },
     all: ALL,
     root: ROOT,
+    'assume-implemented': {
+      type: 'boolean',
+      help: 'as in vpci check: optional bits set in the state are assumed writable on each\ndestination (stated as assumptions), not refused',
+    },
   },
   footer: `
 Exit status: 0 at least one host accepted, 1 none, 2 no host could be judged or bad usage,
@@ -95,10 +85,11 @@ Example:
     }
     const result = await filterHosts(state.right, hosts(), {
       progressEvery: 100,
+      assumeImplemented: o['assume-implemented'],
       ...(showProgress ? { onProgress: (n: number) => io.err(progressLine(n + invalid.length, hostPaths.length, 'hosts')) } : {}),
     })
     if (showProgress) io.err('\r\x1b[K')
-    if (invalid.length === hostPaths.length) return allInvalid(invalid)
+    if (invalid.length === hostPaths.length) return failAll(invalid.map((x) => x.failure))
 
     const { accepted, rejected } = result
     if (o.json) {
@@ -111,7 +102,10 @@ Example:
             return { host: a.host.name, file: fileOf.get(a.host), assignment: a.assignment, warnings: reasons, omittedWarnings: omittedReasons }
           }),
           rejected: rejected.map((r) => ({ host: r.host.name, file: fileOf.get(r.host), ...reasonsJson(r.reasons, limit) })),
-          invalid: invalid.map((x) => ({ file: x.file, errors: x.failure.errors(limit).map(errorJson), omittedErrors: limit === null ? 0 : Math.max(0, x.failure.total - limit) })),
+          invalid: invalid.map((x) => {
+            const { errors, omitted } = shownErrors(x.failure, limit)
+            return { file: x.file, errors: errors.map(errorJson), omittedErrors: omitted }
+          }),
         })}\n`,
       )
     } else {
@@ -126,9 +120,9 @@ Example:
         lines.push(...omittedText(omitted, 'reason', '    '))
       }
       for (const x of invalid) {
-        const { shown: first, omitted } = { shown: x.failure.errors(shown), omitted: shown === null ? 0 : Math.max(0, x.failure.total - shown) }
+        const { errors, omitted } = shownErrors(x.failure, shown)
         lines.push(oneLine(`  INVALID ${x.file}:`, REPORT_LINE))
-        for (const e of first) lines.push(`    ${oneLine(e.message)}`)
+        for (const e of errors) lines.push(`    ${oneLine(e.message)}`)
         lines.push(...omittedText(omitted, 'error', '    '))
       }
       io.out(`${lines.join('\n')}\n`)

@@ -13,7 +13,7 @@ import { capsCommand } from './caps-command.js'
 import { checkCommand } from './check-command.js'
 import { asksForHelp, type Command, parseCommand, usageOf } from './command.js'
 import { deriveCommand } from './derive-command.js'
-import { ExitCode, type Failure, fail, isFailure } from './exit.js'
+import { ExitCode, type Failure, fail, isFailure, shownErrors } from './exit.js'
 import { filterCommand } from './filter-command.js'
 import type { CliIo } from './io.js'
 import { remapCommand } from './remap-command.js'
@@ -31,16 +31,14 @@ const unknownCommand = (name: string): Failure => fail(`unknown command "${name}
 
 /** Prints a failure on stderr: one line per error (or one JSON object), capped unless `all`. */
 const report = (io: CliIo, failure: Failure, json: boolean, all: boolean): ExitCode => {
-  const limit = all ? null : REASON_LIMIT
-  const errors = failure.errors(limit)
-  const omitted = failure.total - errors.length
+  const { errors, omitted, listable } = shownErrors(failure, all ? null : REASON_LIMIT)
   if (json) {
     const list = errors.map((e) => ({ ...e, message: oneLine(e.message) }))
     io.err(`${JSON.stringify({ errors: list, omitted })}\n`)
   } else {
     const lines = errors.map((e) => `vpci: ${oneLine(e.message)}\n`)
     const more = omittedLine(omitted, 'error')
-    if (more !== null) lines.push(`vpci: ${more} (--all lists them)\n`)
+    if (more !== null) lines.push(`vpci: ${more}${listable === 0 ? '' : listable === omitted ? ' (--all lists them)' : ` (--all lists ${listable} of them)`}\n`)
     io.err(lines.join(''))
   }
   return ExitCode.badInput

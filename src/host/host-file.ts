@@ -3,14 +3,19 @@
  * and PASID pools. Each function is given by a dump, a sysfs-style folder or a layout file
  * (paths relative to the host file), with its persona, its PF (for a VF) and whether it is
  * free. This module reads the text; the caller loads the files it names.
+ *
+ * Unknown keys are refused at every level (top, metadata, functions, persona, pasid and its
+ * functions), as in layout files: a misspelt `free` or `persona` would otherwise vanish and its
+ * default apply. Every error carries its path and, where the YAML has the node, its line.
  */
 import { flowDepthError } from '../decode/yaml-depth.js'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { parseDocument } from 'yaml'
+import { LineCounter, parseDocument } from 'yaml'
+import { closedStruct } from '../decode/closed-struct.js'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
 import type { Persona } from '../layout/function-layout.js'
-import { UInt } from '../layout/layout-file.js'
+import { PersonaCodec } from '../layout/persona-codec.js'
 import { type HostPasidData, hostPasidFromData } from '../pasid/pasid-files.js'
 import type { HostPasid } from '../pasid/host-pasid.js'
 import type { PasidRanges } from '../pasid/pasid-ranges.js'
@@ -33,53 +38,68 @@ export interface HostSpec {
 
 export interface HostFileError {
   readonly path: ReadonlyArray<string | number>
+  /** 1-based line of the entry in the file, when known. */
+  readonly line: number | null
   readonly message: string
 }
 
-const PersonaFile = t.strict({ family: t.string, hardwareVersion: t.string, firmware: t.string, migrationStreams: t.array(UInt) })
-const FunctionFile = t.intersection([
-  t.strict({ address: t.string }),
-  t.partial({ dump: t.string, sysfs: t.string, layout: t.string, persona: PersonaFile, pf: t.string, free: t.boolean }),
-])
-const HostFile = t.intersection([
-  t.strict({ apiVersion: t.literal('vpci/v1'), kind: t.literal('Host'), metadata: t.strict({ name: t.string }) }),
-  t.partial({ functions: t.array(FunctionFile), pasid: t.unknown }),
-])
+const FunctionFile = closedStruct({ address: t.string }, { dump: t.string, sysfs: t.string, layout: t.string, persona: PersonaCodec, pf: t.string, free: t.boolean })
+const HostFile = closedStruct(
+  { apiVersion: t.literal('vpci/v1'), kind: t.literal('Host'), metadata: closedStruct({ name: t.string }) },
+  { functions: t.array(FunctionFile), pasid: t.unknown },
+)
 
-/** Reads a host file's text: every error with its path. */
+const describeValue = (u: unknown): string => {
+  const s = JSON.stringify(u)
+  return s === undefined ? 'nothing' : s.length > 40 ? `${s.slice(0, 37)}...` : s
+}
+
+/** Reads a host file's text: every error with its path and line. */
 export const decodeHostFile = (text: string): E.Either<readonly HostFileError[], HostSpec> => {
   const deep = flowDepthError(text)
-  if (deep !== null) return E.left([{ path: [], message: deep.message }])
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false })
-  if (doc.errors.length > 0) return E.left(doc.errors.map((e) => ({ path: [], message: e.message.split('\n')[0]! })))
+  if (deep !== null) return E.left([{ path: [], line: deep.line, message: deep.message }])
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines })
+  if (doc.errors.length > 0) return E.left(doc.errors.map((e) => ({ path: [], line: lines.linePos(e.pos[0]).line, message: e.message.split('\n')[0]! })))
   let raw: unknown
   try {
     raw = doc.toJS({ maxAliasCount: 100 })
   } catch (e) {
-    return E.left([{ path: [], message: e instanceof Error ? e.message : String(e) }])
+    return E.left([{ path: [], line: null, message: e instanceof Error ? e.message : String(e) }])
   }
+  /** The line of the deepest node of `path` the document has. */
+  const lineOf = (path: ReadonlyArray<string | number>): number | null => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined
+      if (node !== null && typeof node === 'object' && node.range !== undefined) return lines.linePos(node.range[0]).line
+    }
+    return null
+  }
+  const at = (path: ReadonlyArray<string | number>, message: string): HostFileError => ({ path, line: lineOf(path), message })
   const decoded = HostFile.decode(raw)
-  if (E.isLeft(decoded)) return E.left(firstPerPath(decoded.left).map(({ path, error }) => ({ path, message: `expected ${expectedName(error)}, got ${JSON.stringify(error.value) ?? 'nothing'}` })))
+  if (E.isLeft(decoded)) {
+    return E.left(firstPerPath(decoded.left).map(({ path, error }) => at(path, error.message ?? (error.value === undefined ? `missing; expected ${expectedName(error)}` : `expected ${expectedName(error)}, got ${describeValue(error.value)}`))))
+  }
   const errors: HostFileError[] = []
   const functions: HostFunctionSpec[] = []
   const seen = new Set<string>()
   ;(decoded.right.functions ?? []).forEach((f, i) => {
     const given = (['dump', 'sysfs', 'layout'] as const).filter((k) => f[k] !== undefined)
     if (given.length !== 1) {
-      errors.push({ path: ['functions', i], message: `give exactly one of dump, sysfs or layout (got ${given.length === 0 ? 'none' : given.join(', ')})` })
+      errors.push(at(['functions', i], `give exactly one of dump, sysfs or layout (got ${given.length === 0 ? 'none' : given.join(', ')})`))
       return
     }
-    if (seen.has(f.address)) errors.push({ path: ['functions', i, 'address'], message: `${f.address} appears twice` })
+    if (seen.has(f.address)) errors.push(at(['functions', i, 'address'], `${f.address} appears twice`))
     seen.add(f.address)
     functions.push({ address: f.address, source: { kind: given[0]!, path: f[given[0]!]! }, persona: f.persona ?? null, pf: f.pf ?? null, free: f.free ?? true })
   })
-  functions.forEach((f, i) => {
-    if (f.pf !== null && !seen.has(f.pf)) errors.push({ path: ['functions', i, 'pf'], message: `no function ${f.pf} on this host` })
+  ;(decoded.right.functions ?? []).forEach((f, i) => {
+    if (f.pf !== undefined && !seen.has(f.pf)) errors.push(at(['functions', i, 'pf'], `no function ${f.pf} on this host`))
   })
   let pasid: HostPasid<PasidRanges> | null = null
   if (decoded.right.pasid !== undefined) {
     const p = hostPasidFromData(decoded.right.pasid)
-    if (E.isLeft(p)) errors.push(...p.left.map((e) => ({ path: ['pasid', ...e.path], message: e.message })))
+    if (E.isLeft(p)) errors.push(...p.left.map((e) => at(['pasid', ...e.path], e.message)))
     else pasid = p.right
   }
   return errors.length > 0 ? E.left(errors) : E.right({ name: decoded.right.metadata.name, functions, pasid })

@@ -4,6 +4,7 @@
  * beyond 2^53 can be written exactly.
  */
 import * as t from 'io-ts'
+import { PersonaCodec } from './persona-codec.js'
 
 /** A non-negative integer, from a YAML integer or a decimal/hex string; bigint for sizes. */
 export const BigUInt = new t.Type<bigint, number | string, unknown>(
@@ -72,7 +73,7 @@ export const LayoutFile = t.intersection([
     }),
   }),
   t.partial({
-    persona: t.strict({ family: t.string, hardwareVersion: t.string, firmware: t.string, migrationStreams: t.array(UInt) }),
+    persona: PersonaCodec,
     bars: t.array(
       t.intersection([
         t.strict({ index: BarIndex, kind: t.keyof({ memory32: null, memory64: null, io: null }) }),

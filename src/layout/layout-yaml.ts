@@ -8,6 +8,7 @@ import { flowDepthError } from '../decode/yaml-depth.js'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
+import { isUnknownKeyError } from '../decode/closed-struct.js'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, Document, visit, Scalar } from 'yaml'
 import type { Space } from '../capability/capability.js'
 import { EXTENDED_CAPABILITIES, lookupCapability, STANDARD_CAPABILITIES } from '../capability/registry.js'
@@ -56,9 +57,9 @@ const describeValue = (u: unknown): string => {
   return s === undefined ? String(u) : s.length > 40 ? `${s.slice(0, 37)}...` : s
 }
 
-/** io-ts errors as layout errors, one per path. */
+/** io-ts errors as layout errors, one per path (unknown keys are `unknownKeys`'s to report). */
 const shapeErrors = (errors: t.Errors): LayoutError[] =>
-  firstPerPath(errors).map(({ path, error }) =>
+  firstPerPath(errors.filter((e) => !isUnknownKeyError(e))).map(({ path, error }) =>
     layoutError('WRONG_TYPE', path, error.value === undefined ? `missing; expected ${expectedName(error)}` : `expected ${error.message ?? expectedName(error)}, got ${describeValue(error.value)}`),
   )
 

@@ -8,10 +8,12 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { parseDocument } from 'yaml'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
+import { closedStruct, isUnknownKeyError } from '../decode/closed-struct.js'
 import { hex, type Reason } from '../proof/reason.js'
 import type { Identity, Persona } from './function-layout.js'
 import { type LayoutError, layoutError } from './layout-error.js'
 import { UInt } from './layout-file.js'
+import { PERSONA_PROPS } from './persona-codec.js'
 
 export interface PersonaEntry {
   readonly vendorId: number
@@ -67,20 +69,10 @@ export const checkPersona = (source: Persona, destination: Persona | null): Reas
   return []
 }
 
-const MatrixFile = t.strict({
+const MatrixFile = closedStruct({
   apiVersion: t.literal('vpci/v1'),
   kind: t.literal('PersonaMatrix'),
-  personas: t.array(
-    t.strict({
-      vendorId: UInt,
-      deviceId: UInt,
-      revisionId: UInt,
-      family: t.string,
-      hardwareVersion: t.string,
-      firmware: t.string,
-      migrationStreams: t.array(UInt),
-    }),
-  ),
+  personas: t.array(closedStruct({ vendorId: UInt, deviceId: UInt, revisionId: UInt, ...PERSONA_PROPS })),
 })
 
 /** Reads a persona matrix file (`kind: PersonaMatrix`). */
@@ -99,7 +91,7 @@ export const decodePersonaMatrix = (text: string, file: string): E.Either<readon
   if (E.isLeft(decoded)) {
     return E.left(
       firstPerPath(decoded.left).map(({ path, error }) => ({
-        ...layoutError('WRONG_TYPE', path, `expected ${expectedName(error)}, got ${JSON.stringify(error.value) ?? 'nothing'}`),
+        ...(isUnknownKeyError(error) ? layoutError('UNKNOWN_KEY', path, error.message!) : layoutError('WRONG_TYPE', path, `expected ${expectedName(error)}, got ${JSON.stringify(error.value) ?? 'nothing'}`)),
         file,
       })),
     )

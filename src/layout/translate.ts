@@ -7,7 +7,9 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { ConfigSpace } from '../config-space/config-space.js'
 import { hex, type Reason } from '../proof/reason.js'
+import type { OptionalByte } from '../semantic/layout-skeleton.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
+import { type UnprovenStateOptions, unprovenState } from '../proof/unproven-state.js'
 import { writeMask } from '../semantic/semantic-image.js'
 import type { OffsetMapping } from './realize.js'
 
@@ -21,17 +23,27 @@ export interface StateWrite {
   readonly virtualOffset: number
 }
 
+export interface Translation {
+  readonly writes: readonly StateWrite[]
+  /** Optional bits assumed writable on the destination (`assumeImplemented`): STATE_UNPROVEN warnings. */
+  readonly warnings: readonly Reason[]
+}
+
 /**
  * The writes that put `image`'s state (a config image laid out as `virtual`, the layout's
- * prepared function) onto `destination` through `map`, or a STATE_NOT_WRITABLE reason for
- * every byte whose set state bits the destination cannot hold.
+ * prepared function) onto `destination` through `map`, or every reason it cannot: a
+ * STATE_NOT_WRITABLE reason for every byte whose set state bits the destination cannot hold,
+ * and a STATE_UNPROVEN one for every register whose set optional bits (writable only where
+ * implemented) the destination reads as 0 — unless `assumeImplemented`, which makes those
+ * warnings.
  */
 export const translate = (
   image: ConfigSpace,
   virtual: PreparedFunction,
   map: readonly OffsetMapping[],
   destination: PreparedFunction,
-): E.Either<readonly Reason[], readonly StateWrite[]> => {
+  options: UnprovenStateOptions = {},
+): E.Either<readonly Reason[], Translation> => {
   const vmask = writeMask(virtual.semantic)
   const pmask = writeMask(destination.semantic)
   const writes: StateWrite[] = []
@@ -61,5 +73,13 @@ export const translate = (
       writes.push({ offset: p, value: state, mask: vmask[v]! & writable, virtualOffset: v })
     }
   }
-  return refused.length > 0 ? E.left(refused) : E.right(writes)
+  const physicalAt = (o: OptionalByte): number | null => {
+    for (const m of map) {
+      if (m.backing === 'passthrough' && m.physicalOffset !== null && o.at >= m.virtualOffset && o.at < m.virtualOffset + m.length) return m.physicalOffset + (o.at - m.virtualOffset)
+    }
+    return null
+  }
+  const unproven = unprovenState(image, virtual.optional, destination, physicalAt, options)
+  refused.push(...unproven.filter((r) => r.severity === 'error'))
+  return refused.length > 0 ? E.left(refused) : E.right({ writes, warnings: unproven })
 }

@@ -14,8 +14,8 @@ import { type PasidPlan, remapPasids } from '../pasid/remap.js'
 import type { Reason } from '../proof/reason.js'
 import type { MigrationState } from '../state/migration-state.js'
 import type { Host } from './host.js'
-import { compareMigrationCertificates, type MigrationCertificate, migrationCertificate } from './migration-certificate.js'
-import type { CertificateMismatch } from '../proof/certificate.js'
+import { compareMigrationCertificates, decodeMigrationCertificate, type MigrationCertificate, migrationCertificate } from './migration-certificate.js'
+import type { CertificateProblem } from '../proof/certificate.js'
 import { compileMigration, type FunctionAssignment, judgeHost, type MigrationPlan, type PlanOptions } from './migration-plan.js'
 
 export type { FunctionAssignment } from './migration-plan.js'
@@ -50,6 +50,13 @@ export const checkHost = (plan: MigrationPlan, host: Host): MigrationVerdict => 
 /** Judges `state` against `host`. Total: bad layouts in the state are reported as reasons. */
 export const checkMigration = (state: MigrationState, host: Host, options: CheckMigrationOptions = {}): MigrationVerdict => checkHost(compileMigration(state, options), host)
 
-/** Re-derives the certificate from the state and the host: every mismatch (empty when it holds). */
-export const verifyMigrationCertificate = (certificate: MigrationCertificate, state: MigrationState, host: Host, options: CheckMigrationOptions = {}): CertificateMismatch[] =>
-  compareMigrationCertificates(certificate, checkMigration(state, host, options).certificate)
+/**
+ * Verifies a whole-VM certificate (any value: a parsed JSON file, say) against the state and the
+ * host: Left with `CertificateMalformed` problems when it is not a migration certificate, with a
+ * `CertificateMismatch` per differing field when it no longer holds; Right when it does. Never throws.
+ */
+export const verifyMigrationCertificate = (given: unknown, state: MigrationState, host: Host, options: CheckMigrationOptions = {}): E.Either<readonly CertificateProblem[], MigrationCertificate> => {
+  const decoded = decodeMigrationCertificate(given)
+  if (E.isLeft(decoded)) return decoded
+  return compareMigrationCertificates(decoded.right, checkMigration(state, host, options).certificate)
+}

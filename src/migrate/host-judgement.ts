@@ -1,18 +1,36 @@
 /**
- * Judging one host under a compiled plan, fast enough for 10^6 hosts a second: the coverage
- * test (can every VM function be taken by some free function?) by OR-ing the device classes'
- * bit masks before anything is allocated; then the one-to-one assignment search in host order
- * with the PASID decision (allocation-free, on range pools) at each complete assignment. Scratch
- * buffers belong to the plan (judging is synchronous). Reasons and warnings are sentences with
- * host names and addresses; they are written when first read, since a scheduler reads few.
+ * Judging one host under a compiled plan, fast enough for 10^6 hosts a second, and in time
+ * polynomial in the VM's and the host's functions whatever they are:
+ *
+ * 1. coverage (can every VM function be taken by some free function?) by OR-ing the device
+ *    classes' bit masks before anything is allocated;
+ * 2. each VM function the first free candidate left; when that gets stuck, a maximum matching
+ *    over the classes' edges (`bipartite-matching.ts`, O(n·n·m)), and short of perfect, the
+ *    Hall violator is the reason;
+ * 3. the PASIDs under that assignment (allocation-free, on range pools): what schedulers mostly
+ *    see ends here;
+ * 4. otherwise the PASID checks of each (VM function, host function) pair — capability, width,
+ *    features, PF enabled, the function's own pool — become edges, and the matching is made
+ *    again over them; what no assignment changes (CPU translation, split, locals occupied)
+ *    refuses every assignment; what is left is which limits the functions get for the fresh
+ *    globals, decided by `limit-search.ts` (pruned, with a stated bound).
+ *
+ * Any assignment accepted has passed `pasidsFeasible` as a whole. Scratch buffers belong to the
+ * plan (judging is synchronous). Reasons and warnings are sentences with host names and
+ * addresses; acceptances and coverage refusals write theirs when first read.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { HostPasidFunction } from '../pasid/host-pasid.js'
+import { pasidLimit } from '../pasid/host-pasid.js'
 import { hostAdmitsPasids, pasidFeasibility, pasidsFeasible } from '../pasid/pasid-feasibility.js'
-import type { PasidRanges } from '../pasid/pasid-ranges.js'
+import { globalShortfall, globalsFrom, pasidFunctionLimit, pasidLimits, swapsGroups } from '../pasid/pasid-limits.js'
+import { type PasidRanges, rangesFree } from '../pasid/pasid-ranges.js'
 import { type Reason, wholeReason } from '../proof/reason.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
+import { hallReason, limitsExhaustedReason, searchBoundReason, shortfallReason } from './assignment-reasons.js'
+import { type EdgeTest, matching } from './bipartite-matching.js'
 import type { Host, HostFunction } from './host.js'
+import { searchLimits } from './limit-search.js'
 import type { DeviceClass, Edge, FunctionAssignment, MigrationPlan } from './migration-plan.js'
 
 export type HostJudgement = HostAccepted | HostRejected
@@ -29,6 +47,9 @@ export interface HostRejected {
   readonly host: Host
   readonly reasons: readonly Reason[]
 }
+
+/** Steps the PASID limit search may take on one host before refusing as unproved (about 25 ns each on the project's VM: 6 ms). */
+export const DEFAULT_MAX_SEARCH_STEPS = 250_000
 
 const prefixed = (r: Reason, who: string): Reason => ({ ...r, message: `${who}: ${r.message}` })
 
@@ -106,78 +127,171 @@ class Accepted implements HostAccepted {
   }
 }
 
-const noAssignment = (plan: MigrationPlan, host: Host): Reason =>
-  wholeReason('NO_ASSIGNMENT', `every function has a candidate on ${host.name}, but they compete for the same free functions: no one-to-one assignment exists`, {
-    source: plan.state.functions.map((f) => f.guestAddress).join(', '),
-    destination: host.name,
-  })
-
-/** The judge of a plan: one closure holding the scratch buffers. */
-export const hostJudge = (plan: MigrationPlan): ((host: Host) => HostJudgement) => {
+/** The judge of a plan: one closure holding the scratch buffers, and the steps its searches took. */
+export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) => HostJudgement; readonly steps: () => number } => {
   const { state, pasids } = plan
   const n = state.functions.length
   const full = n >= 31 ? 0x7fffffff : (1 << n) - 1
-  const limit = plan.options.maxAssignments ?? 256
-  const pasidCount = state.pasid?.functions.length ?? 0
-  const assigned: Array<HostPasidFunction<PasidRanges> | undefined> = new Array(pasidCount)
-  const chosen = new Int32Array(n)
-  let used = new Uint8Array(8)
+  const budget = plan.options.maxSearchSteps ?? DEFAULT_MAX_SEARCH_STEPS
+  const compiled = pasids !== null && E.isRight(pasids) ? pasids.right : null
+  const limits = compiled === null ? null : pasidLimits(compiled)
+  const pasidFns = compiled?.state.functions ?? []
+  /** Per VM function, the PASID-state functions naming it; PASID-state functions naming none are served by the host function of their own id. */
+  const pasidOfVm: number[][] = state.functions.map(() => [])
+  const unassigned: number[] = []
+  plan.pasidFunctionIndex.forEach((i, j) => (i < 0 ? unassigned.push(j) : pasidOfVm[i]!.push(j)))
+  /** VM functions whose PASID limit bounds fresh globals. */
+  const bounded = limits === null ? [] : pasidOfVm.flatMap((js, i) => (js.some((j) => limits.bounds[j]) ? [i] : []))
+  /** The groups of guest PASIDs needing fresh globals, by the VM functions they serve (and the state's functions no VM function is). */
+  const vmGroups = (compiled?.groups ?? []).map((g) => ({
+    vms: [...new Set(g.functions.map((j) => plan.pasidFunctionIndex[j]!).filter((i) => i >= 0))],
+    others: g.functions.filter((j) => plan.pasidFunctionIndex[j]! < 0),
+    count: g.count,
+  }))
+  /** Pairs of VM functions (i · n + i2) found interchangeable in the PASID groups or not: a property of the plan, asked by the limit search only. */
+  const swaps = new Map<number, boolean>()
+  const interchangeable = (i: number, i2: number): boolean => {
+    let yes = swaps.get(i * n + i2)
+    if (yes === undefined) {
+      yes = limits !== null && pasidOfVm[i]!.length === 1 && pasidOfVm[i2]!.length === 1 && swapsGroups(limits, pasidOfVm[i]![0]!, pasidOfVm[i2]![0]!)
+      swaps.set(i * n + i2, yes)
+      swaps.set(i2 * n + i, yes)
+    }
+    return yes
+  }
+
+  const assigned: Array<HostPasidFunction<PasidRanges> | undefined> = new Array(pasidFns.length)
+  const pasidLimitsOf = new Float64Array(pasidFns.length)
+  const matcher = matching()
   const free: HostFunction[] = []
   /** Index in the host's functions of each free function. */
   const freeAt: number[] = []
   const classes: DeviceClass[] = []
   let all: DeviceClass[] = []
+  /** Per free function, its PASID entry once looked up (null: none). */
+  let entries: Array<HostPasidFunction<PasidRanges> | null | undefined> = []
+  let byId: Map<string, HostPasidFunction<PasidRanges>> | null = null
+  /** Per (VM function, free function): 0 not yet known, 1 its PASID checks pass, 2 they fail. */
+  let pasidEdges = new Int8Array(8)
   let host: Host
-  let tried = 0
-  let admits = true
-  let pasidReasons: readonly Reason[] | null = null
+  let steps = 0
 
-  /** Do the PASIDs fit under the assignment in `chosen`? The first refusal's reasons are kept. */
-  const pasidsFit = (): boolean => {
-    if (pasids === null) return true
-    // Refusals no other assignment could change end the search (tried = limit).
-    if (E.isLeft(pasids)) {
-      pasidReasons ??= pasids.left
-      tried = limit
-      return false
+  const classEdge: EdgeTest = (i, k) => classes[k]!.edges[i]!.map !== null
+
+  /** The first PASID entry with this id (as `remapPasids` finds it). */
+  const entryById = (id: string): HostPasidFunction<PasidRanges> | undefined => {
+    const fns = host.pasid!.functions
+    if (fns.length <= 16) {
+      for (let x = 0; x < fns.length; x++) if (fns[x]!.id === id) return fns[x]
+      return undefined
     }
-    const hostPasid = host.pasid
-    if (hostPasid === null) {
-      pasidReasons ??= [wholeReason('PASID_NO_FUNCTION', `the VM uses PASIDs but ${host.name} describes no PASID pools`, { source: pasids.right.state.mode })]
-      tried = limit
-      return false
+    if (byId === null) {
+      byId = new Map()
+      for (const f of fns) if (!byId.has(f.id)) byId.set(f.id, f)
     }
-    const fns = hostPasid.functions
-    for (let j = 0; j < pasidCount; j++) {
-      const vm = plan.pasidFunctionIndex[j]!
-      const id = vm < 0 ? pasids.right.state.functions[j]!.id : free[chosen[vm]!]!.address
-      let found: HostPasidFunction<PasidRanges> | undefined
-      for (let x = 0; x < fns.length; x++) if (fns[x]!.id === id) found = fns[x]
-      assigned[j] = found
+    return byId.get(id)
+  }
+  const entryOf = (k: number): HostPasidFunction<PasidRanges> | undefined => {
+    let e = entries[k]
+    if (e === undefined) entries[k] = e = entryById(free[k]!.address) ?? null
+    return e ?? undefined
+  }
+  const hostLimit = (k: number): number => {
+    const e = entryOf(k)
+    return e === undefined || e.capabilityWidth === 0 ? 0 : pasidLimit(host.pasid!, e)
+  }
+  const pasidEdge = (i: number, k: number): boolean => {
+    const at = i * free.length + k
+    if (pasidEdges[at] === 0) {
+      let ok = true
+      for (const j of pasidOfVm[i]!) if (pasidFunctionLimit(compiled!, host.pasid!, j, entryOf(k)) === 0) ok = false
+      pasidEdges[at] = ok ? 1 : 2
     }
-    if (admits && pasidsFeasible(pasids.right, hostPasid, assigned)) return true
-    pasidReasons ??= pasidFeasibility(pasids.right, hostPasid, assigned)
-    if (!admits) tried = limit
-    return false
+    return pasidEdges[at] === 1
+  }
+  const combinedEdge: EdgeTest = (i, k) => classEdge(i, k) && pasidEdge(i, k)
+
+  /** Per VM function, the free function it takes in the assignment at hand. */
+  const chosen = new Int32Array(n)
+  let taken = new Uint8Array(8)
+  const hold = (): void => chosen.set(matcher.vmMate.subarray(0, n))
+
+  /** Each PASID-state function's host function under the assignment at hand (or under `vmMate`). */
+  const fillAssigned = (vmMate: ArrayLike<number> = chosen): typeof assigned => {
+    for (let j = 0; j < pasidFns.length; j++) {
+      const i = plan.pasidFunctionIndex[j]!
+      assigned[j] = i < 0 ? entryById(pasidFns[j]!.id) : entryOf(vmMate[i]!)
+    }
+    return assigned
+  }
+  const accept = (): HostJudgement => {
+    const picks: number[] = new Array(n)
+    for (let i = 0; i < n; i++) picks[i] = freeAt[chosen[i]!]!
+    return new Accepted(plan, host, picks)
+  }
+  const refuse = (reasons: readonly Reason[]): HostJudgement => ({ compatible: false, host, reasons })
+  const violation = (u: number, pasid: boolean): Reason => {
+    const v = matcher.violator(u)
+    const guests = v.vm.sort((a, b) => a - b).map((i) => state.functions[i]!.guestAddress)
+    return hallReason(host.name, guests, v.host.map((k) => free[k]!.address), pasid)
   }
 
-  const search = (i: number): boolean => {
-    if (tried >= limit) return false
-    if (i === n) {
-      tried++
-      return pasidsFit()
+  /** Step 4: the first assignment's PASIDs do not fit; the PASID checks become edges. */
+  const judgePasids = (): HostJudgement => {
+    const c = compiled!
+    const hp = host.pasid!
+    const m = free.length
+    const first = chosen.slice()
+    if (pasidEdges.length < n * m) pasidEdges = new Int8Array(n * m)
+    pasidEdges.fill(0, 0, n * m)
+    matcher.reset(n, m)
+    const unmatched = matcher.complete(combinedEdge)
+    steps += matcher.steps
+    if (unmatched >= 0) {
+      const hall = violation(unmatched, true)
+      return refuse([...pasidFeasibility(c, hp, fillAssigned(first)), hall])
     }
-    for (let k = 0; k < free.length; k++) {
-      if (used[k] === 1 || classes[k]!.edges[i]!.map === null) continue
-      used[k] = 1
-      chosen[i] = k
-      if (search(i + 1)) return true
-      used[k] = 0
+    hold()
+    if (pasidsFeasible(c, hp, fillAssigned())) return accept()
+    if (!hostAdmitsPasids(c, hp) || unassigned.some((j) => pasidFunctionLimit(c, hp, j, entryById(pasidFns[j]!.id)) === 0)) return refuse(pasidFeasibility(c, hp, assigned))
+    // Only the fresh globals are short: which limits the VM's functions get.
+    const matched = chosen.slice()
+    for (const j of unassigned) pasidLimitsOf[j] = pasidLimit(hp, entryById(pasidFns[j]!.id)!)
+    const byPasidFunction = (byVm: Float64Array): Float64Array => {
+      for (let j = 0; j < pasidFns.length; j++) {
+        const i = plan.pasidFunctionIndex[j]!
+        if (i >= 0) pasidLimitsOf[j] = byVm[i]!
+      }
+      return pasidLimitsOf
     }
-    return false
+    const from = globalsFrom(limits!, hp)
+    const outcome = searchLimits({
+      n,
+      m,
+      matching: matcher,
+      edge: combinedEdge,
+      hostLimit,
+      bounded,
+      shortfall: (byVm) => globalShortfall(limits!, hp, byPasidFunction(byVm)),
+      interchangeable,
+      shortfallCost: 1 + c.groups.length,
+      groups: vmGroups.map((g) => ({ vms: g.vms, count: g.count, fixedBound: g.others.reduce((b, j) => Math.min(b, pasidLimitsOf[j]!), 1 << 20) })),
+      freeBelow: (bound) => rangesFree(hp.global, from, bound),
+      from,
+      budget,
+    })
+    steps += outcome.steps
+    if (outcome.kind === 'found') {
+      hold()
+      return pasidsFeasible(c, hp, fillAssigned()) ? accept() : refuse(pasidFeasibility(c, hp, assigned))
+    }
+    if (outcome.kind === 'short') return refuse([shortfallReason(host.name, outcome.shortfall)])
+    const why = pasidFeasibility(c, hp, fillAssigned(matched))
+    if (outcome.kind === 'bound') return refuse([searchBoundReason(host.name, budget, outcome.choices), ...why])
+    return refuse([...why, limitsExhaustedReason(host.name, outcome.choices)])
   }
 
-  return (h: Host): HostJudgement => {
+  const judge = (h: Host): HostJudgement => {
     const fns = h.functions
     if (all.length < fns.length) all = new Array(fns.length)
     // Coverage first, from the classes' masks alone.
@@ -200,14 +314,37 @@ export const hostJudge = (plan: MigrationPlan): ((host: Host) => HostJudgement) 
       classes.push(all[k]!)
     }
     if (n > 31) for (let i = 0; i < n; i++) if (!classes.some((cls) => cls.edges[i]!.map !== null)) return new NoCandidate(plan, h)
-    if (used.length < free.length) used = new Uint8Array(free.length)
-    used.fill(0)
-    tried = 0
-    pasidReasons = null
-    admits = pasids === null || E.isLeft(pasids) || h.pasid === null || hostAdmitsPasids(pasids.right, h.pasid)
-    if (!search(0)) return { compatible: false, host: h, reasons: pasidReasons ?? [noAssignment(plan, h)] }
-    const picks: number[] = new Array(n)
-    for (let i = 0; i < n; i++) picks[i] = freeAt[chosen[i]!]!
-    return new Accepted(plan, h, picks)
+    // Each VM function the first free candidate left: the assignment whenever functions do not
+    // compete (augmenting paths, which begin the same way, only when they do).
+    const m = free.length
+    if (taken.length < m) taken = new Uint8Array(m)
+    taken.fill(0, 0, m)
+    let greedy = true
+    for (let i = 0; i < n && greedy; i++) {
+      let k = 0
+      while (k < m && (taken[k] === 1 || classes[k]!.edges[i]!.map === null)) k++
+      steps += k + 1
+      if (k === m) greedy = false
+      else {
+        taken[k] = 1
+        chosen[i] = k
+      }
+    }
+    if (!greedy) {
+      matcher.reset(n, m)
+      const unmatched = matcher.complete(classEdge)
+      steps += matcher.steps
+      if (unmatched >= 0) return refuse([violation(unmatched, false)])
+      hold()
+    }
+    if (pasids === null) return accept()
+    if (E.isLeft(pasids)) return refuse(pasids.left)
+    if (h.pasid === null) return refuse([wholeReason('PASID_NO_FUNCTION', `the VM uses PASIDs but ${h.name} describes no PASID pools`, { source: pasids.right.state.mode })])
+    byId = null
+    if (entries.length < free.length) entries = new Array(free.length)
+    entries.fill(undefined, 0, free.length)
+    if (pasidsFeasible(pasids.right, h.pasid, fillAssigned())) return accept()
+    return judgePasids()
   }
+  return { judge, steps: () => steps }
 }

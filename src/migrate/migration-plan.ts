@@ -4,19 +4,20 @@
  * functions up by device class — a digest of what decides compatibility (semantic image and
  * BARs, persona, the PF's image for a VF) — so a device model is realized against the VM's
  * layouts once per plan, not once per host. What is left per host is the one-to-one assignment
- * search and the PASID feasibility check on range pools (host-judgement.ts).
+ * (a bipartite matching) and the PASID feasibility check on range pools (host-judgement.ts).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Persona } from '../layout/function-layout.js'
 import type { PersonaMatrix } from '../layout/persona.js'
 import { type OffsetMapping, realize } from '../layout/realize.js'
 import { translate } from '../layout/translate.js'
-import { build } from '../layout/build.js'
+import type { UnprovenStateOptions } from '../proof/unproven-state.js'
 import { type CompiledPasids, compilePasids } from '../pasid/pasid-feasibility.js'
 import { type Reason, wholeReason } from '../proof/reason.js'
 import { renderPath } from '../layout/layout-error.js'
-import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
+import type { PreparedFunction } from '../semantic/prepared-function.js'
 import type { MigrationState } from '../state/migration-state.js'
+import { stateConsistency } from '../state/state-consistency.js'
 import type { Host, HostFunction } from './host.js'
 import { type HostJudgement, hostJudge } from './host-judgement.js'
 
@@ -26,10 +27,14 @@ export interface FunctionAssignment {
   readonly offsetMap: readonly OffsetMapping[]
 }
 
-export interface PlanOptions {
+export interface PlanOptions extends UnprovenStateOptions {
   readonly personas?: PersonaMatrix
-  /** Complete assignments tried for a PASID placement before giving up (VMs have few functions). */
-  readonly maxAssignments?: number
+  /**
+   * Steps the PASID limit search may take on one host (default 250,000, a few milliseconds): the one
+   * part of judging a host with no polynomial algorithm (host-judgement.ts). A host it cannot
+   * decide within them is refused with SEARCH_BOUND, never accepted.
+   */
+  readonly maxSearchSteps?: number
 }
 
 /** Whether a device class can take one of the VM's functions: its offset map, or why not. */
@@ -53,10 +58,14 @@ export interface MigrationPlan {
   readonly pasids: E.Either<readonly Reason[], CompiledPasids> | null
   /** For each PASID-state function, the index of the VM function it names, or -1. */
   readonly pasidFunctionIndex: readonly number[]
+  /** How the state contradicts itself (state-consistency.ts); when any, every host is refused with these. */
+  readonly inconsistencies: readonly Reason[]
   /** Each VM function's layout, built: the digest of its semantic image (null when it does not build). */
   readonly layoutDigests: ReadonlyArray<string | null>
   /** How many device classes were judged so far (each costs a realize per VM function). */
   classesJudged(): number
+  /** Steps the assignment searches took so far, over every host judged (edges examined, limits tried). */
+  searchSteps(): number
   /** The device class of a host function (judged on first sight). */
   classOf(candidate: HostFunction, pf: PreparedFunction | undefined): DeviceClass
   /** Judges one host (see `judgeHost`). */
@@ -67,10 +76,9 @@ const personaKey = (p: Persona | null): string => (p === null ? '-' : JSON.strin
 
 /** Compiles `state` for judging hosts. Total: bad layouts in the state become reasons on every host. */
 export const compileMigration = (state: MigrationState, options: PlanOptions = {}): MigrationPlan => {
-  const virtual = state.functions.map((f) => {
-    const built = build(f.layout)
-    return E.isRight(built) ? prepareFunction(built.right) : null
-  })
+  // The state is checked against itself first; a contradiction is a reason every host gets.
+  const consistency = stateConsistency(state)
+  const virtual = consistency.built
   const judgeClass = (candidate: HostFunction, pf: PreparedFunction | undefined): DeviceClass => {
     const edges = state.functions.map((f, i): Edge => {
       const r = realize(f.layout, candidate.function, {
@@ -85,8 +93,9 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
       const warnings = r.right.reasons.filter((x) => x.severity === 'warning')
       const v = virtual[i]
       if (r.right.offsetMap !== null && v !== null && v !== undefined) {
-        const moved = translate(f.configImage, v, r.right.offsetMap, candidate.function)
+        const moved = translate(f.configImage, v, r.right.offsetMap, candidate.function, options)
         if (E.isLeft(moved)) return { map: null, errors: moved.left, warnings }
+        return { map: r.right.offsetMap, errors, warnings: [...warnings, ...moved.right.warnings] }
       }
       return { map: r.right.offsetMap, errors, warnings }
     })
@@ -131,8 +140,10 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
     pasidFunctionIndex: (state.pasid?.functions ?? []).map((f) => guestIndex.get(f.id) ?? -1),
     layoutDigests: virtual.map((v) => v?.digest ?? null),
     classesJudged: () => byDigest.size,
+    searchSteps: () => judge.steps(),
     classOf,
-    judge: (host) => judge(host),
+    inconsistencies: consistency.reasons,
+    judge: (host) => (consistency.reasons.length > 0 ? { compatible: false, host, reasons: consistency.reasons } : judge.judge(host)),
   }
   const judge = hostJudge(plan)
   return plan

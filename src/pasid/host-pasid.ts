@@ -3,6 +3,12 @@
  * ENQCMD PASIDs, the split point of its global allocator, the global pool, and per function
  * the physical PASID capability and pool. Pools are bitmaps (`PasidPool`, what plans allocate
  * from) or range lists (`PasidRanges`, what a fleet of hosts is held and filtered as).
+ *
+ * Which pool a PASID is judged against: a PASID programmed into a function as the guest chose it
+ * (delegated; global-per-function's local functions) or a per-rid pPASID, against that
+ * function's pool; a global (both global modes) and a global-split guest local, against the
+ * global pool, which covers the whole number space. Each function id appears once (the decoder
+ * refuses repeats), and each host function serves one VM function (`function-assignment.ts`).
  */
 import type { PasidPool } from './pasid-pool.js'
 import { type PasidRanges, poolToRanges, rangesToPool } from './pasid-ranges.js'

@@ -1,21 +1,24 @@
 /**
  * PASID state and host PASID pools in files. The state is JSON (`kind: PasidState`, the mirror
  * of the migration state's PASID part); the host's side is the `pasid` section of a host file
- * (YAML, `kind: Host`). Both are decoded with io-ts; every error carries its path, and
- * overlapping allocated ranges in a pool are refused.
+ * (YAML, `kind: Host`). Both are decoded with io-ts; every error carries its path. A state must
+ * also pass `validatePasidState`; a host's pools may not overlap themselves and its PASID
+ * functions may not repeat an id. At most `MAX_PASID_ERRORS` errors are listed, the rest counted.
  */
 import { flowDepthError } from '../decode/yaml-depth.js'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { parseDocument } from 'yaml'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
+import { closedStruct } from '../decode/closed-struct.js'
 import { UInt } from '../layout/layout-file.js'
 import { type HostPasid, withBitmapPools } from './host-pasid.js'
 import type { PasidRange } from './pasid-pool.js'
 import { pasidRanges, type PasidRanges } from './pasid-ranges.js'
-import type { PasidStateError } from './pasid-state-error.js'
+import { capErrors, MAX_PASID_ERRORS, moreErrors, type PasidStateError } from './pasid-state-error.js'
 import type { PasidState } from './pasid-state.js'
 import { type Pasid, pasidWidth, type PasidWidth } from './pasid.js'
+import { validatePasidState } from './validate-state.js'
 
 const Width = new t.Type<PasidWidth, number, unknown>(
   'a PASID width (0–20)',
@@ -38,74 +41,95 @@ const FunctionFile = t.intersection([
 const Binding = t.strict({ function: t.string, pasid: PasidNumber })
 const Local = t.strict({ local: PasidNumber, functions: t.array(t.string) })
 
+/** The value of an io-ts error that stands for more bad entries, counted and not listed. */
+const MORE = 'more bad entries'
+
 /**
- * An array codec with a fast path: states carry thousands of bindings (2^20 locals at most),
- * and io-ts spends microseconds on each element. Arrays whose every element passes `ok` are
- * copied in one loop; any other array is validated by `codec` itself, so errors (and their
- * paths) are exactly io-ts's.
+ * An array codec that lists at most `MAX_PASID_ERRORS` bad elements and counts the rest (a state
+ * of 10^7 bad bindings must not become 10^7 error objects), with a fast path: states carry
+ * thousands of bindings (2^20 locals at most), and io-ts spends microseconds on each element.
+ * Elements that pass `ok` are copied by `copy`; any other is validated by `element` itself, so
+ * errors (and their paths) are exactly io-ts's. `ok` must accept exactly what `element` does.
  */
-const fastArray = <C extends t.Mixed>(codec: t.ArrayC<C>, ok: (u: Record<string, unknown>) => boolean, copy: (u: Record<string, unknown>) => t.TypeOf<C>) =>
-  new t.Type<Array<t.TypeOf<C>>, unknown, unknown>(
-    codec.name,
-    codec.is,
+const cappedArray = <C extends t.Mixed>(element: C, ok: (u: Record<string, unknown>) => boolean = () => false, copy?: (u: Record<string, unknown>) => t.TypeOf<C>) => {
+  const plain = t.array(element)
+  return new t.Type<Array<t.TypeOf<C>>, unknown, unknown>(
+    plain.name,
+    plain.is,
     (u, c) => {
-      if (Array.isArray(u)) {
-        const out: Array<t.TypeOf<C>> = new Array(u.length)
-        let i = 0
-        for (; i < u.length; i++) {
-          const x = u[i] as Record<string, unknown> | null
-          if (typeof x !== 'object' || x === null || !ok(x)) break
-          out[i] = copy(x)
-        }
-        if (i === u.length) return t.success(out)
-      }
-      // The slow path reports as the array type, so error paths keep their indices.
+      if (!Array.isArray(u)) return t.failure(u, c)
+      // Element paths are reported under the array type, so they keep their indices.
       const last = c[c.length - 1]
-      return codec.validate(u, last === undefined ? c : [...c.slice(0, -1), { ...last, type: codec }])
+      const context = last === undefined ? c : [...c.slice(0, -1), { ...last, type: plain }]
+      const out: Array<t.TypeOf<C>> = new Array(u.length)
+      const errors: t.ValidationError[] = []
+      let bad = 0
+      for (let i = 0; i < u.length; i++) {
+        const x = u[i] as Record<string, unknown> | null
+        if (copy !== undefined && typeof x === 'object' && x !== null && ok(x)) {
+          out[i] = copy(x)
+          continue
+        }
+        if (bad >= MAX_PASID_ERRORS && copy !== undefined) {
+          bad++
+          continue
+        }
+        const r = element.validate(x, [...context, { key: String(i), type: element, actual: x }])
+        if (E.isRight(r)) out[i] = r.right
+        else if (++bad <= MAX_PASID_ERRORS) errors.push(...r.left)
+      }
+      if (bad === 0) return t.success(out)
+      if (bad > MAX_PASID_ERRORS) errors.push({ value: bad - MAX_PASID_ERRORS, context, message: MORE })
+      return t.failures(errors)
     },
-    codec.encode,
+    plain.encode,
   )
-const Bindings = fastArray(
-  t.array(Binding),
+}
+const Bindings = cappedArray(
+  Binding,
   (b) => typeof b.function === 'string' && PasidNumber.is(b.pasid),
   (b) => ({ function: b.function as string, pasid: b.pasid as Pasid }),
 )
-const Locals = fastArray(
-  t.array(Local),
+const Locals = cappedArray(
+  Local,
   (l) => PasidNumber.is(l.local) && Array.isArray(l.functions) && l.functions.every((f) => typeof f === 'string'),
   (l) => ({ local: l.local as Pasid, functions: [...(l.functions as string[])] }),
 )
+const Functions = cappedArray(FunctionFile)
 const Header = { apiVersion: t.literal('vpci/v1'), kind: t.literal('PasidState') }
 
-const StateFile = t.union([
-  t.strict({ ...Header, mode: t.keyof({ delegated: null, 'per-rid': null, 'global-per-function': null }), functions: t.array(FunctionFile), bindings: Bindings }),
-  t.strict({
-    ...Header,
-    mode: t.literal('global-split'),
-    split: UInt,
-    functions: t.array(FunctionFile),
-    locals: Locals,
-  }),
-])
+// Named with all four modes: a misspelt mode lands here and should hear of global-split too.
+const BoundMode = t.keyof({ delegated: null, 'per-rid': null, 'global-per-function': null }, '"delegated" | "per-rid" | "global-split" | "global-per-function"')
+const BoundStateFile = t.strict({ ...Header, mode: BoundMode, functions: Functions, bindings: Bindings })
+const SplitStateFile = t.strict({ ...Header, mode: t.literal('global-split'), split: UInt, functions: Functions, locals: Locals })
+/** The codec for `raw`'s mode: a union would report every bad binding against global-split's shape too. */
+const stateFileFor = (raw: unknown) => (typeof raw === 'object' && raw !== null && (raw as { mode?: unknown }).mode === 'global-split' ? SplitStateFile : BoundStateFile)
 
-const PoolFile = t.strict({
+// Closed: an unknown key in a host file's pasid section is refused, not skipped (a typo would let its default apply).
+const PoolFile = closedStruct({
   iommuWidth: Width,
   cpuTranslation: t.boolean,
   split: t.union([UInt, t.null]),
   globalAllocated: t.array(Range),
   functions: t.array(
-    t.strict({ id: t.string, capabilityWidth: Width, execute: t.boolean, privileged: t.boolean, pasidEnabled: t.boolean, vf: t.boolean, allocated: t.array(Range) }),
+    closedStruct({ id: t.string, capabilityWidth: Width, execute: t.boolean, privileged: t.boolean, pasidEnabled: t.boolean, vf: t.boolean, allocated: t.array(Range) }),
   ),
 })
 const HostHeader = t.type({ apiVersion: t.literal('vpci/v1'), kind: t.literal('Host'), metadata: t.type({ name: t.string }), pasid: t.unknown })
 
-/** io-ts errors as PASID errors, one per path. */
+/** io-ts errors as PASID errors, one per path, capped. */
 const shapeErrors = (errors: t.Errors): PasidStateError[] =>
-  firstPerPath(errors).map(({ path, error }) => ({
-    code: 'WRONG_TYPE',
-    path,
-    message: error.value === undefined ? `missing; expected ${expectedName(error)}` : `expected ${expectedName(error)}, got ${JSON.stringify(error.value)}`,
-  }))
+  capErrors(
+    firstPerPath(errors).map(({ path, error }) =>
+      error.message === MORE
+        ? moreErrors(error.value as number)
+        : {
+            code: 'WRONG_TYPE' as const,
+            path,
+            message: error.message ?? (error.value === undefined ? `missing; expected ${expectedName(error)}` : `expected ${expectedName(error)}, got ${JSON.stringify(error.value)}`),
+          },
+    ),
+  )
 
 /** Reads a PASID state file (JSON). */
 export const decodePasidState = (text: string): E.Either<readonly PasidStateError[], PasidState> => {
@@ -118,12 +142,18 @@ export const decodePasidState = (text: string): E.Either<readonly PasidStateErro
   return pasidStateFromData(raw)
 }
 
-/** A PASID state from plain data in the file's shape (`apiVersion`, `kind: PasidState`, ...). */
-export const pasidStateFromData = (raw: unknown): E.Either<readonly PasidStateError[], PasidState> => {
-  const decoded = StateFile.decode(raw)
+/**
+ * A PASID state from plain data in the file's shape (`apiVersion`, `kind: PasidState`, ...):
+ * its shape, then every rule of `validatePasidState`. Linear in the data; at most
+ * `MAX_PASID_ERRORS` errors listed, the rest counted.
+ */
+export const pasidStateFromData = (raw: unknown, countSteps?: (steps: number) => void): E.Either<readonly PasidStateError[], PasidState> => {
+  const decoded: E.Either<t.Errors, t.TypeOf<typeof BoundStateFile> | t.TypeOf<typeof SplitStateFile>> = stateFileFor(raw).decode(raw)
   if (E.isLeft(decoded)) return E.left(shapeErrors(decoded.left))
-  const { apiVersion: _a, kind: _k, ...state } = decoded.right
-  return E.right(state as PasidState)
+  const { apiVersion: _a, kind: _k, ...rest } = decoded.right
+  const state = rest as PasidState
+  const bad = validatePasidState(state, countSteps)
+  return bad.length > 0 ? E.left(bad) : E.right(state)
 }
 
 /** The state as the JSON file holds it. */
@@ -172,7 +202,14 @@ export const hostPasidFromData = (raw: unknown): E.Either<readonly PasidStateErr
   if (E.isLeft(decoded)) return E.left(shapeErrors(decoded.left))
   const p = decoded.right
   const errors = [...rangeErrors(p.globalAllocated, ['globalAllocated']), ...p.functions.flatMap((f, i) => rangeErrors(f.allocated, ['functions', i, 'allocated']))]
-  if (errors.length > 0) return E.left(errors)
+  // One entry per function id: a plan allocates from one pool per function, and a judge must find the same one.
+  const firstAt = new Map<string, number>()
+  p.functions.forEach((f, i) => {
+    const first = firstAt.get(f.id)
+    if (first === undefined) firstAt.set(f.id, i)
+    else errors.push({ code: 'DUPLICATE_FUNCTION', path: ['functions', i, 'id'], message: `function "${f.id}" appears again (first at functions[${first}])` })
+  })
+  if (errors.length > 0) return E.left(capErrors(errors))
   return E.right({
     iommuWidth: p.iommuWidth,
     cpuTranslation: p.cpuTranslation,

@@ -1,54 +1,107 @@
 /**
- * Checks a PASID state for what no destination could make right: duplicate locals, locals at
- * or above the split, PASIDs beyond the width the guest was shown, PASID 0 bound, bindings to
- * functions the state does not have. Every error, with the path of the offending entry.
+ * Checks a PASID state for what no destination could make right: a function id given twice, a
+ * local listing a function twice, duplicate locals or bindings, locals at or above the split,
+ * PASIDs beyond the width the guest was shown, PASID 0 bound, bindings to functions the state
+ * does not have. Each error has the path of the offending entry. Linear in the state (its
+ * functions, bindings and attachments; repeats found with a 128 KiB bitmap for global-split's
+ * locals, by a radix ordering for bindings); at most `MAX_PASID_ERRORS` listed, the rest counted.
+ *
+ * The state decoders run it (`pasidStateFromData`), and so do the planner and the feasibility
+ * compiler for states built in code: a state that fails it is never judged.
  */
-import type { PasidStateError } from './pasid-state-error.js'
+import { errorList, type PasidStateError } from './pasid-state-error.js'
 import type { PasidState } from './pasid-state.js'
-import { pasidCount } from './pasid.js'
+import { MAX_PASID_WIDTH, pasidCount } from './pasid.js'
+import { stableOrder } from './stable-order.js'
 
-export const validatePasidState = (state: PasidState): PasidStateError[] => {
-  const errors: PasidStateError[] = []
-  const functions = new Map(state.functions.map((f) => [f.id, f]))
+export const validatePasidState = (state: PasidState, countSteps?: (steps: number) => void): PasidStateError[] => {
+  const errors = errorList()
+  // Function ids: each once (the first wins for lookups; a repeat is an error).
+  const indexById = new Map<string, number>()
   state.functions.forEach((f, i) => {
+    const first = indexById.get(f.id)
+    if (first !== undefined) errors.add(() => ({ code: 'DUPLICATE_FUNCTION', path: ['functions', i, 'id'], message: `function "${f.id}" appears again (first at functions[${first}])` }))
+    else indexById.set(f.id, i)
     if (state.mode === 'global-per-function' && f.enqcmd && f.pool !== 'global') {
-      errors.push({ code: 'ENQCMD_LOCAL', path: ['functions', i, 'pool'], message: `${f.id} submits with ENQCMD, whose PASIDs the CPU translates to globals: it must be in the global pool` })
+      errors.add(() => ({ code: 'ENQCMD_LOCAL', path: ['functions', i, 'pool'], message: `${f.id} submits with ENQCMD, whose PASIDs the CPU translates to globals: it must be in the global pool` }))
     }
   })
-  const checkPasid = (p: number, limitOf: number, path: ReadonlyArray<string | number>, what: string): void => {
-    if (p === 0) errors.push({ code: 'PASID_ZERO', path, message: `PASID 0 is reserved (no PASID) and cannot be bound` })
-    else if (p >= limitOf) errors.push({ code: 'PASID_BEYOND_WIDTH', path, message: `${what} ${p} is beyond the ${Math.log2(limitOf)}-bit width the guest was shown` })
-  }
+  const limit = state.functions.map((f) => pasidCount(f.capability.width))
+  let steps = 2 * state.functions.length
+
   if (state.mode === 'global-split') {
-    // Locals lie below 2^20: a bitmap finds repeats without a map entry per local.
-    const seen = new Uint8Array(1 << 17)
+    // Locals lie below 2^20: a bitmap finds repeats; where each first appeared is looked up only if one repeats.
+    const seen = new Uint8Array((1 << MAX_PASID_WIDTH) >>> 3)
+    let firstAt: Map<number, number> | null = null
+    // Per function, the last local (index + 1) that listed it: a repeat within one local's list.
+    const listedBy = new Int32Array(state.functions.length)
+    steps += seen.length
     for (let i = 0; i < state.locals.length; i++) {
       const l = state.locals[i]!
-      const inRange = Number.isInteger(l.local) && l.local >= 0 && l.local < 1 << 20
-      if (inRange && (seen[l.local >>> 3]! >>> (l.local & 7)) & 1) {
-        const first = state.locals.findIndex((x) => x.local === l.local)
-        errors.push({ code: 'DUPLICATE_LOCAL', path: ['locals', i, 'local'], message: `local PASID ${l.local} appears again (first at locals[${first}])` })
-      } else if (inRange) seen[l.local >>> 3]! |= 1 << (l.local & 7)
-      if (l.local === 0) errors.push({ code: 'PASID_ZERO', path: ['locals', i, 'local'], message: 'PASID 0 is reserved (no PASID) and cannot be a local' })
-      else if (l.local >= state.split) errors.push({ code: 'LOCAL_OUT_OF_RANGE', path: ['locals', i, 'local'], message: `local PASID ${l.local} is not below the split point ${state.split}` })
+      const local = l.local
+      const inRange = Number.isInteger(local) && local >= 0 && local < 1 << MAX_PASID_WIDTH
+      if (inRange && (seen[local >>> 3]! >>> (local & 7)) & 1) {
+        if (firstAt === null) {
+          firstAt = new Map()
+          for (let k = state.locals.length - 1; k >= 0; k--) firstAt.set(state.locals[k]!.local, k)
+          steps += state.locals.length
+        }
+        const first = firstAt.get(local)
+        errors.add(() => ({ code: 'DUPLICATE_LOCAL', path: ['locals', i, 'local'], message: `local PASID ${local} appears again (first at locals[${first}])` }))
+      } else if (inRange) seen[local >>> 3]! |= 1 << (local & 7)
+      const ranged = local !== 0 && local < state.split
+      if (local === 0) errors.add(() => ({ code: 'PASID_ZERO', path: ['locals', i, 'local'], message: 'PASID 0 is reserved (no PASID) and cannot be a local' }))
+      else if (!ranged) errors.add(() => ({ code: 'LOCAL_OUT_OF_RANGE', path: ['locals', i, 'local'], message: `local PASID ${local} is not below the split point ${state.split}` }))
       for (let j = 0; j < l.functions.length; j++) {
-        const f = functions.get(l.functions[j]!)
-        if (f === undefined) errors.push({ code: 'UNKNOWN_FUNCTION', path: ['locals', i, 'functions', j], message: `no function "${l.functions[j]}" in the state` })
-        else if (l.local !== 0 && l.local < state.split && l.local >= pasidCount(f.capability.width)) {
-          checkPasid(l.local, pasidCount(f.capability.width), ['locals', i, 'local'], `local PASID on ${f.id}`)
+        const id = l.functions[j]!
+        const f = indexById.get(id)
+        if (f === undefined) {
+          errors.add(() => ({ code: 'UNKNOWN_FUNCTION', path: ['locals', i, 'functions', j], message: `no function "${id}" in the state` }))
+          continue
+        }
+        if (listedBy[f] === i + 1) errors.add(() => ({ code: 'DUPLICATE_ATTACHMENT', path: ['locals', i, 'functions', j], message: `local PASID ${local} lists "${id}" twice` }))
+        listedBy[f] = i + 1
+        if (ranged && local >= limit[f]!) {
+          errors.add(() => ({ code: 'PASID_BEYOND_WIDTH', path: ['locals', i, 'local'], message: `local PASID on ${id} ${local} is beyond the ${Math.log2(limit[f]!)}-bit width the guest was shown` }))
         }
       }
+      steps += 1 + l.functions.length
     }
   } else {
-    const seen = new Set<string>()
-    state.bindings.forEach((b, i) => {
-      const f = functions.get(b.function)
-      if (f === undefined) errors.push({ code: 'UNKNOWN_FUNCTION', path: ['bindings', i, 'function'], message: `no function "${b.function}" in the state` })
-      else checkPasid(b.pasid, pasidCount(f.capability.width), ['bindings', i, 'pasid'], `PASID on ${b.function}`)
-      const key = `${b.function}/${b.pasid}`
-      if (seen.has(key)) errors.push({ code: 'DUPLICATE_BINDING', path: ['bindings', i], message: `PASID ${b.pasid} is bound to ${b.function} twice` })
-      seen.add(key)
-    })
+    // Repeats found by ordering bindings by (function, PASID) in linear time: equal pairs end up
+    // side by side, the first (lowest index) first.
+    const n = state.bindings.length
+    const functionOf = new Int32Array(n)
+    const pasidOf = new Int32Array(n)
+    for (let i = 0; i < n; i++) {
+      const b = state.bindings[i]!
+      const f = indexById.get(b.function)
+      const ok = f !== undefined && Number.isInteger(b.pasid) && b.pasid > 0 && b.pasid < 1 << MAX_PASID_WIDTH
+      functionOf[i] = ok ? f + 1 : 0
+      pasidOf[i] = ok ? b.pasid : 0
+    }
+    const order = stableOrder(functionOf, stableOrder(pasidOf, undefined, countSteps), countSteps)
+    const repeat = new Uint8Array(n)
+    for (let k = 1; k < n; k++) {
+      const a = order[k - 1]!
+      const b = order[k]!
+      if (functionOf[b] !== 0 && functionOf[a] === functionOf[b] && pasidOf[a] === pasidOf[b]) repeat[b] = 1
+    }
+    for (let i = 0; i < n; i++) {
+      const b = state.bindings[i]!
+      const f = indexById.get(b.function)
+      if (f === undefined) {
+        errors.add(() => ({ code: 'UNKNOWN_FUNCTION', path: ['bindings', i, 'function'], message: `no function "${b.function}" in the state` }))
+        continue
+      }
+      if (b.pasid === 0) errors.add(() => ({ code: 'PASID_ZERO', path: ['bindings', i, 'pasid'], message: 'PASID 0 is reserved (no PASID) and cannot be bound' }))
+      else if (b.pasid >= limit[f]!) {
+        errors.add(() => ({ code: 'PASID_BEYOND_WIDTH', path: ['bindings', i, 'pasid'], message: `PASID on ${b.function} ${b.pasid} is beyond the ${Math.log2(limit[f]!)}-bit width the guest was shown` }))
+      }
+      if (repeat[i] === 1) errors.add(() => ({ code: 'DUPLICATE_BINDING', path: ['bindings', i], message: `PASID ${b.pasid} is bound to ${b.function} twice` }))
+    }
+    steps += 3 * n
   }
-  return errors
+  countSteps?.(steps)
+  return errors.done()
 }

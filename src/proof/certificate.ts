@@ -2,13 +2,19 @@
  * The certificate of an equivalence judgement: digests of both semantic images, the assumptions
  * made, and every obligation checked (per capability structure, per field, per run of bytes no
  * field describes), each with its rule and result. Together the obligations cover every offset
- * compared. `verifyCertificate` re-derives it from the two functions and reports what changed.
+ * compared. `verifyCertificate` decodes a certificate from any value (a codec: every field, no
+ * other), re-derives it from the two functions and reports every field that differs.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { closedStruct } from '../decode/closed-struct.js'
+import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
+import { renderPath } from '../layout/layout-error.js'
 import type { Obligation, ObligationResult } from '../semantic/obligation-plan.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
 import type { EquivalenceOptions } from './equivalence-reasons.js'
 import type { Reason } from './reason.js'
+import { unprovenAssumption } from './unproven-state.js'
 
 export type { Obligation, ObligationResult } from '../semantic/obligation-plan.js'
 
@@ -18,7 +24,7 @@ export interface Certificate {
   readonly compatible: boolean
   readonly source: { readonly name: string; readonly digest: string; readonly size: number }
   readonly destination: { readonly name: string; readonly digest: string; readonly size: number }
-  readonly options: { readonly instance: 'warn' | 'refuse' }
+  readonly options: { readonly instance: 'warn' | 'refuse'; readonly assumeImplemented: boolean }
   readonly assumptions: readonly string[]
   readonly obligations: readonly Obligation[]
 }
@@ -79,6 +85,7 @@ const assumptions = (a: PreparedFunction, b: PreparedFunction, reasons: readonly
   if (reasons.some((r) => r.code === 'FIELD_INSTANCE' && r.severity === 'warning')) {
     list.push('per-device values (serial numbers) that differ are virtualized by the VMM')
   }
+  for (const r of reasons) if (r.code === 'STATE_UNPROVEN' && r.severity === 'warning') list.push(unprovenAssumption(r))
   return list
 }
 
@@ -96,38 +103,106 @@ export const certificate = (
     compatible: !reasons.some((r) => r.severity === 'error'),
     source: { name: a.name, digest: a.digest, size: a.config.size },
     destination: { name: b.name, digest: b.digest, size: b.config.size },
-    options: { instance: options.instance ?? 'warn' },
+    options: { instance: options.instance ?? 'warn', assumeImplemented: options.assumeImplemented === true },
     assumptions: assumptions(a, b, reasons),
     obligations: obligations(a, b, reasons, limit),
   }
 }
 
-/** What differs between a certificate and the one re-derived now. */
+/** A certificate that differs from the one re-derived now: where (`source.digest`, `obligations[12].result`), and both values. */
 export interface CertificateMismatch {
+  readonly _tag: 'CertificateMismatch'
   readonly what: string
   readonly expected: string
   readonly actual: string
 }
 
+/** Input that is not a certificate of the expected kind: where, and why. */
+export interface CertificateMalformed {
+  readonly _tag: 'CertificateMalformed'
+  readonly path: ReadonlyArray<string | number>
+  readonly message: string
+}
+
+/** Why a certificate does not verify: it is not one, or it no longer holds. */
+export type CertificateProblem = CertificateMalformed | CertificateMismatch
+
+export const certificateMismatch = (what: string, expected: unknown, actual: unknown): CertificateMismatch => ({
+  _tag: 'CertificateMismatch',
+  what,
+  expected: JSON.stringify(expected) ?? 'nothing',
+  actual: JSON.stringify(actual) ?? 'nothing',
+})
+
+/** One line for people. */
+export const renderCertificateProblem = (p: CertificateProblem): string =>
+  p._tag === 'CertificateMalformed'
+    ? `${renderPath(p.path) || 'the certificate'}: ${p.message}`
+    : `${p.what}: the certificate has ${p.expected}, re-derived ${p.actual}`
+
+const Nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null])
+
+const ObligationCodec = closedStruct({
+  scope: t.string,
+  offset: Nullable(t.number),
+  length: Nullable(t.number),
+  check: t.string,
+  rule: t.keyof({ identity: null, capacity: null, features: null, state: null, volatile: null, instance: null, structure: null, exact: null, bars: null }),
+  result: t.keyof({ held: null, failed: null, warning: null, assumed: null }),
+})
+const SideCodec = closedStruct({ name: t.string, digest: t.string, size: t.number })
+
+/** The equivalence certificate's shape: every field, no other. */
+export const CertificateCodec = closedStruct({
+  kind: t.literal('vpci/equivalence-certificate'),
+  version: t.literal(1),
+  compatible: t.boolean,
+  source: SideCodec,
+  destination: SideCodec,
+  options: closedStruct({ instance: t.keyof({ warn: null, refuse: null }), assumeImplemented: t.boolean }),
+  assumptions: t.array(t.string),
+  obligations: t.array(ObligationCodec),
+})
+
+/** Decodes any value as a certificate of `codec`'s kind: Left with every path that is not. */
+export const decodeWith = <A>(codec: t.Type<A, unknown, unknown>, given: unknown): E.Either<readonly CertificateMalformed[], A> => {
+  const decoded = codec.decode(given)
+  if (E.isRight(decoded)) return decoded
+  return E.left(
+    firstPerPath(decoded.left).map(({ path, error }) => ({
+      _tag: 'CertificateMalformed' as const,
+      path,
+      message: error.message ?? (error.value === undefined ? `missing; expected ${expectedName(error)}` : `expected ${expectedName(error)}, got ${(JSON.stringify(error.value) ?? 'nothing').slice(0, 40)}`),
+    })),
+  )
+}
+
+/** `given` as an equivalence certificate, or every reason it is not one. */
+export const decodeCertificate = (given: unknown): E.Either<readonly CertificateMalformed[], Certificate> => decodeWith(CertificateCodec, given)
+
 /**
- * Re-derives the certificate from `a` and `b` (with the certificate's own options) and compares:
- * Right with the certificate when everything matches, Left with every mismatch when either
- * function changed or the certificate was altered.
+ * Every difference between two decoded certificates, by path. Arrays of another length give one
+ * mismatch for the length and one for the first element that differs (an entry dropped or
+ * added shifts every later index, which would say nothing more).
  */
+export const certificateDifferences = (given: unknown, derived: unknown, path: ReadonlyArray<string | number> = []): CertificateMismatch[] => {
+  const what = renderPath(path)
+  if (Array.isArray(given) && Array.isArray(derived)) {
+    if (given.length === derived.length) return given.flatMap((g, i) => certificateDifferences(g, derived[i], [...path, i]))
+    const first = given.findIndex((g, i) => JSON.stringify(g) !== JSON.stringify(derived[i]))
+    const at = first < 0 ? Math.min(given.length, derived.length) : first
+    return [certificateMismatch(what, `${given.length} entries`, `${derived.length} entries`), certificateMismatch(renderPath([...path, at]), given[at], derived[at])]
+  }
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+  if (isRecord(given) && isRecord(derived)) {
+    const keys = [...new Set([...Object.keys(given), ...Object.keys(derived)])]
+    return keys.flatMap((k) => certificateDifferences(given[k], derived[k], [...path, k]))
+  }
+  return JSON.stringify(given) === JSON.stringify(derived) ? [] : [certificateMismatch(what, given, derived)]
+}
+
+/** Right with `given` when it equals the certificate `derived` now in every field, else Left with every mismatch. */
 export const compareCertificates = (given: Certificate, derived: Certificate): E.Either<readonly CertificateMismatch[], Certificate> => {
-  const mismatches: CertificateMismatch[] = []
-  const check = (what: string, expected: unknown, actual: unknown): void => {
-    const e = JSON.stringify(expected)
-    const x = JSON.stringify(actual)
-    if (e !== x) mismatches.push({ what, expected: e, actual: x })
-  }
-  check('source digest', given.source.digest, derived.source.digest)
-  check('destination digest', given.destination.digest, derived.destination.digest)
-  check('verdict', given.compatible, derived.compatible)
-  check('assumptions', given.assumptions, derived.assumptions)
-  if (JSON.stringify(given.obligations) !== JSON.stringify(derived.obligations)) {
-    check('obligations', `${given.obligations.length} obligations`, `${derived.obligations.length} obligations, or different results`)
-  }
-  check('kind and version', [given.kind, given.version], [derived.kind, derived.version])
+  const mismatches = certificateDifferences(given, derived)
   return mismatches.length === 0 ? E.right(given) : E.left(mismatches)
 }

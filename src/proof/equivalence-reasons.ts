@@ -12,11 +12,13 @@ import { type FieldSpec, fieldMask, fieldValue, showValue } from '../capability/
 import { readU8, readU16, readU32 } from '../config-space/config-space.js'
 import type { Resource } from '../dump/sysfs-resource.js'
 import { fieldsByRegister, type PreparedFunction } from '../semantic/prepared-function.js'
+import type { OptionalByte } from '../semantic/layout-skeleton.js'
 import type { FieldInstance } from '../semantic/semantic-image.js'
 import { scopeAt } from './function-scope.js'
 import { hex, RULE_CODE, RULE_CONSEQUENCE, type Reason, type ReasonValue } from './reason.js'
+import { type UnprovenStateOptions, unprovenState } from './unproven-state.js'
 
-export interface EquivalenceOptions {
+export interface EquivalenceOptions extends UnprovenStateOptions {
   /**
    * How differing `instance` fields (Device Serial Number) count: `warn` (the default: a layout
    * should virtualize them) or `refuse` (as QEMU's load check, which compares them like any
@@ -260,6 +262,16 @@ const compareBars = (a: PreparedFunction, b: PreparedFunction): Reason[] => {
   return reasons
 }
 
+/**
+ * The source's set optional bits that the destination reads as 0, where both hold the same
+ * field at the same place (elsewhere a structural reason already refuses).
+ */
+const optionalReasons = (a: PreparedFunction, b: PreparedFunction, zone: Uint8Array, options: EquivalenceOptions): Reason[] => {
+  if (a.optional.length === 0) return []
+  const same = (o: OptionalByte): boolean => o.at < zone.length && zone[o.at] === 0 && (fieldsByRegister(b).get(o.field.offset) ?? []).some((f) => f.spec.key === o.field.spec.key)
+  return unprovenState(a.config, a.optional, b, (o) => (same(o) ? o.at : null), options)
+}
+
 /** Every difference between `a` (source) and `b` (destination), structural first, then by offset. */
 export const equivalenceReasons = (a: PreparedFunction, b: PreparedFunction, options: EquivalenceOptions = {}): Reason[] => {
   const reasons: Reason[] = []
@@ -313,7 +325,11 @@ export const equivalenceReasons = (a: PreparedFunction, b: PreparedFunction, opt
     }
     if (diff !== 0) extend('BYTES_DIFFER', i)
   }
-  const byOffset: Reason[] = [...[...differing].map((f) => fieldReason(a, b, f, options)), ...runs.map((r) => runReason(a, b, r))]
+  const byOffset: Reason[] = [
+    ...[...differing].map((f) => fieldReason(a, b, f, options)),
+    ...runs.map((r) => runReason(a, b, r)),
+    ...optionalReasons(a, b, zone, options),
+  ]
   byOffset.sort((x, y) => (x.offset ?? 0) - (y.offset ?? 0))
   reasons.push(...byOffset, ...compareBars(a, b))
   return reasons

@@ -6,7 +6,7 @@
 import { Buffer } from 'node:buffer'
 import * as E from 'fp-ts/lib/Either.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
-import { type Certificate, type CertificateMismatch, certificate, compareCertificates } from './certificate.js'
+import { type Certificate, type CertificateProblem, certificate, certificateMismatch, compareCertificates, decodeCertificate } from './certificate.js'
 import { type EquivalenceOptions, equivalenceReasons } from './equivalence-reasons.js'
 import type { Reason } from './reason.js'
 
@@ -32,6 +32,12 @@ export const proveEquivalence = (source: PreparedFunction, destination: Prepared
   }
 }
 
+/** Whether a set optional bit of the source reads 0 on the destination (same skeleton: same places). */
+const optionalBitsUnproven = (source: PreparedFunction, destination: PreparedFunction): boolean => {
+  for (const o of source.optional) if ((source.config.bytes[o.at]! & o.bits & ~destination.config.bytes[o.at]!) !== 0) return true
+  return false
+}
+
 /**
  * The same answer as `proveEquivalence(...).compatible`, without building reasons when the two
  * semantic images are byte-identical (the common case when filtering many candidates).
@@ -43,7 +49,8 @@ export const decideEquivalence = (source: PreparedFunction, destination: Prepare
     a.size === b.size &&
     a.size !== 64 &&
     (!source.bars.known || !destination.bars.known || source.bars.canonical === destination.bars.canonical) &&
-    Buffer.compare(a.packed, b.packed) === 0
+    Buffer.compare(a.packed, b.packed) === 0 &&
+    (options.assumeImplemented === true || !optionalBitsUnproven(source, destination))
   ) {
     return true
   }
@@ -51,16 +58,23 @@ export const decideEquivalence = (source: PreparedFunction, destination: Prepare
 }
 
 /**
- * Re-derives the certificate for `source` and `destination` with the options it records and
- * compares it with `given`: Left lists every mismatch (a side changed, or the certificate did).
+ * Verifies a certificate (any value: a parsed JSON file, say) against `source` and
+ * `destination`: decodes it (Left with `CertificateMalformed` problems when it is not an
+ * equivalence certificate), re-derives it and compares every field (Left with a
+ * `CertificateMismatch` per differing field when a side or the certificate changed). `options`
+ * are what the verifier requires; without them the certificate's own are used, and the answer is
+ * whether it holds under the options it names. Never throws.
  */
 export const verifyCertificate = (
-  given: Certificate,
+  given: unknown,
   source: PreparedFunction,
   destination: PreparedFunction,
-): E.Either<readonly CertificateMismatch[], Certificate> => {
-  const derived = proveEquivalence(source, destination, given.options).certificate
+  options?: EquivalenceOptions,
+): E.Either<readonly CertificateProblem[], Certificate> => {
+  const decoded = decodeCertificate(given)
+  if (E.isLeft(decoded)) return decoded
+  const derived = proveEquivalence(source, destination, options ?? decoded.right.options).certificate
   return derived === null
-    ? E.left([{ what: 'certificate', expected: 'a certificate', actual: 'none could be derived' }])
-    : compareCertificates(given, derived)
+    ? E.left([certificateMismatch('certificate', 'a certificate', 'none could be derived')])
+    : compareCertificates(decoded.right, derived)
 }

@@ -20,4 +20,4 @@ export const limitReasons = <T>(items: readonly T[], limit: number | null = REAS
 
 /** `… and 99,900 more reasons` for a count line, or null when nothing was left out. */
 export const omittedLine = (omitted: number, what: string): string | null =>
-  omitted === 0 ? null : `… and ${omitted} more ${what}${omitted === 1 ? '' : 's'}`
+  omitted === 0 ? null : `… and ${omitted} more ${what}${omitted === 1 ? '' : /(s|sh|ch|x)$/.test(what) ? 'es' : 's'}`

@@ -33,6 +33,8 @@ export type ReasonCode =
   | 'IMAGE_INCOMPLETE'
   /** Migrated state has a bit set that the destination cannot hold there. */
   | 'STATE_NOT_WRITABLE'
+  /** Migrated state has an optional bit set (writable only where implemented) that the destination reads as 0: not provably writable. */
+  | 'STATE_UNPROVEN'
   /** The destination's variant driver cannot load the source's migration stream. */
   | 'PERSONA_STREAM'
   /** PASIDs (DESIGN.md §5): width, split point, pools, features, PF, CPU translation, missing function. */
@@ -45,10 +47,31 @@ export type ReasonCode =
   | 'PASID_OCCUPIED'
   | 'PASID_NO_TRANSLATION'
   | 'PASID_NO_FUNCTION'
+  /** The destination lists one PASID function id twice: which entry's pool a plan would use is undefined. */
+  | 'PASID_DUPLICATE_FUNCTION'
+  /** One destination function given to two VM functions: assignments are one-to-one. */
+  | 'PASID_SHARED_FUNCTION'
+  /**
+   * The migration state contradicts itself (src/state/state-consistency.ts): a layout that
+   * does not build, a guest address missing or repeated, an image of another size than its
+   * layout, read-only bits of the image other than the layout builds, a recorded digest that is
+   * not the layout's, or a PASID capability (presence, width, execute/privileged) the PASID state
+   * claims and the layout does not show.
+   */
+  | 'STATE_LAYOUT'
+  | 'STATE_GUEST_ADDRESS'
+  | 'STATE_IMAGE_SIZE'
+  | 'STATE_READ_ONLY'
+  | 'STATE_DIGEST'
+  | 'STATE_PASID_CAPABILITY'
+  | 'STATE_PASID_WIDTH'
+  | 'STATE_PASID_FEATURES'
   /** Whole-VM: no free function of the host can take a VM function (its closest candidate's reasons follow). */
   | 'NO_CANDIDATE'
   /** Whole-VM: every function has candidates, but no one-to-one assignment (with PASIDs) exists. */
   | 'NO_ASSIGNMENT'
+  /** Whole-VM: the search for PASID limits reached its stated bound undecided; refused as unproved. */
+  | 'SEARCH_BOUND'
 
 export type Severity = 'error' | 'warning'
 

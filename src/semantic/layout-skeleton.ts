@@ -15,9 +15,18 @@ import type { ConfigSpace } from '../config-space/config-space.js'
 import { capabilityOwners, type Obligation, planObligations } from './obligation-plan.js'
 import type { FieldInstance } from './semantic-image.js'
 
+/** A byte holding optional writable bits (see `FieldSpec.optional`), and the field they belong to. */
+export interface OptionalByte {
+  readonly at: number
+  readonly bits: number
+  readonly field: FieldInstance
+}
+
 export interface LayoutSkeleton {
   readonly key: string
   readonly fields: readonly FieldInstance[]
+  /** Bytes with optional writable bits, in offset order. */
+  readonly optional: readonly OptionalByte[]
   /** The write mask then the write-1-to-clear mask, `size` bytes each. */
   readonly masks: Uint8Array
   readonly owner: Int16Array
@@ -90,8 +99,17 @@ const build = (key: string, size: number, walk: Walk, list: readonly Part[]): La
       if (at < size) masks[plane + at]! |= (mask >>> (8 * k)) & 0xff
     }
   }
+  const optional: OptionalByte[] = []
+  for (const f of fields) {
+    if (f.spec.optional === undefined || f.spec.access !== 'RW') continue
+    for (let k = 0; k < f.spec.width; k++) {
+      const bits = (f.spec.optional >>> (8 * k)) & 0xff
+      if (bits !== 0 && f.offset + k < size) optional.push({ at: f.offset + k, bits, field: f })
+    }
+  }
+  optional.sort((x, y) => x.at - y.at)
   const owner = capabilityOwners(walk, size)
-  return { key, fields, masks, owner, obligations: planObligations(walk, fields, owner), maskEncoding: encodeMasks(masks, size) }
+  return { key, fields, masks, optional, owner, obligations: planObligations(walk, fields, owner), maskEncoding: encodeMasks(masks, size) }
 }
 
 /** The skeleton of `config` given its walk, from the cache when the model was seen before. */

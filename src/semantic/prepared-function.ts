@@ -7,7 +7,7 @@ import { type Walk, walkCapabilities } from '../capability/walk.js'
 import type { ConfigSpace } from '../config-space/config-space.js'
 import type { DeclaredBars, FunctionDump } from '../dump/function-dump.js'
 import type { Resource } from '../dump/sysfs-resource.js'
-import { layoutSkeleton } from './layout-skeleton.js'
+import { layoutSkeleton, type OptionalByte } from './layout-skeleton.js'
 import type { Obligation } from './obligation-plan.js'
 import { type FieldInstance, type SemanticImage, semanticImageOf } from './semantic-image.js'
 
@@ -41,6 +41,8 @@ export interface PreparedFunction {
   readonly owner: Int16Array
   /** The obligations the layout implies, all `held`; judgements fill in the others. */
   readonly obligations: readonly Obligation[]
+  /** Bytes with optional writable bits (writable only where implemented), in offset order. */
+  readonly optional: readonly OptionalByte[]
 }
 
 const barLayout = (resources: readonly Resource[] | null): BarLayout => {
@@ -99,5 +101,6 @@ export const prepareFunction = (dump: FunctionDump): PreparedFunction => {
     skeletonKey: skeleton.key,
     owner: skeleton.owner,
     obligations: skeleton.obligations,
+    optional: skeleton.optional,
   }
 }

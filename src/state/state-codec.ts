@@ -7,16 +7,16 @@
  * running past the bytes it has.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { configSpace } from '../config-space/config-space.js'
-import { bytesOfHex, hexOf } from '../decode/hex-bytes.js'
+import { hexOf } from '../decode/hex-bytes.js'
 import type { FunctionLayout, RawBytes } from '../layout/function-layout.js'
-import { layoutFromData, layoutToFile } from '../layout/layout-yaml.js'
+import { layoutFromData } from '../layout/layout-yaml.js'
 import { type LayoutError, renderPath } from '../layout/layout-error.js'
-import { encodePasidState, pasidStateFromData } from '../pasid/pasid-files.js'
+import { pasidStateFromData } from '../pasid/pasid-files.js'
 import type { PasidState } from '../pasid/pasid-state.js'
 import protobuf from 'protobufjs/minimal.js'
 import { vpci } from './generated/migration.js'
 import { type AssignedFunction, type MigrationState, SCHEMA_VERSION, type StateError } from './migration-state.js'
+import { checkedDigest, checkedImage, checkedPersona, guestAddressErrors, pasidFunctionErrors } from './state-parts.js'
 
 const pb = vpci.migration.v1
 
@@ -111,14 +111,6 @@ const checkedLayout = (data: unknown): E.Either<readonly LayoutError[], Function
 /** Empties the layout cache (benchmarks measure the cold path with it). */
 export const clearLayoutCache = (): void => layoutCache.clear()
 
-/** PASID functions must be the VM's assigned functions (by guest address). */
-const pasidFunctionErrors = (pasid: PasidState | null, functions: readonly AssignedFunction[]): StateError[] =>
-  pasid === null
-    ? []
-    : pasid.functions.flatMap((f, i) =>
-        functions.some((a) => a.guestAddress === f.id) ? [] : [{ path: ['pasid', 'functions', i, 'id'], message: `"${f.id}" is not the guest address of an assigned function` }],
-      )
-
 /** Reads migration state bytes into checked domain types, or every error with its path. */
 export const decodeMigrationState = (bytes: Uint8Array): E.Either<readonly StateError[], MigrationState> => {
   if (bytes.length > MAX_STATE_BYTES) return E.left([{ path: [], message: `${bytes.length} bytes is more than any migration state (limit ${MAX_STATE_BYTES})` }])
@@ -135,12 +127,12 @@ export const decodeMigrationState = (bytes: Uint8Array): E.Either<readonly State
   const version = Number(wire.schemaVersion ?? 0)
   if (version !== SCHEMA_VERSION) errors.push({ path: ['schemaVersion'], message: `schema version ${version}; this vpci reads version ${SCHEMA_VERSION}` })
   const functions: AssignedFunction[] = []
-  ;((wire.functions as Wire[] | undefined) ?? []).forEach((f, i) => {
-    const image = (f.configImage as Uint8Array | undefined) ?? new Uint8Array()
-    const config = image.length === 256 || image.length === 4096 ? configSpace(image) : undefined
-    if (config === undefined) errors.push({ path: ['functions', i, 'configImage'], message: `${image.length} bytes; a config image is 256 or 4096` })
-    const digest = (f.semanticDigest as Uint8Array | undefined) ?? new Uint8Array()
-    if (digest.length !== 32) errors.push({ path: ['functions', i, 'semanticDigest'], message: `${digest.length} bytes; a SHA-256 digest is 32` })
+  const list = (wire.functions as Wire[] | undefined) ?? []
+  list.forEach((f, i) => {
+    const config = checkedImage((f.configImage as Uint8Array | undefined) ?? new Uint8Array(), ['functions', i, 'configImage'], errors)
+    const digest = checkedDigest((f.semanticDigest as Uint8Array | undefined) ?? new Uint8Array(), ['functions', i, 'semanticDigest'], errors)
+    const p = f.persona as Wire | null | undefined
+    const persona = checkedPersona(p ? { family: p.family ?? '', hardwareVersion: p.hardwareVersion ?? '', firmware: p.firmware ?? '', migrationStreams: p.migrationStreams ?? [] } : null, ['functions', i, 'persona'], errors)
     if (f.layout === null || f.layout === undefined) {
       errors.push({ path: ['functions', i, 'layout'], message: 'missing' })
       return
@@ -150,24 +142,19 @@ export const decodeMigrationState = (bytes: Uint8Array): E.Either<readonly State
       for (const e of layout.left) errors.push({ path: ['functions', i, 'layout', ...e.path], message: e.message })
       return
     }
-    const persona = f.persona as Wire | null | undefined
-    if (config !== undefined && digest.length === 32) {
-      functions.push({
-        guestAddress: String(f.guestAddress ?? ''),
-        persona: persona ? { family: String(persona.family ?? ''), hardwareVersion: String(persona.hardwareVersion ?? ''), firmware: String(persona.firmware ?? ''), migrationStreams: ((persona.migrationStreams as number[] | undefined) ?? []).map(Number) } : null,
-        layout: layout.right,
-        configImage: config,
-        semanticDigest: Uint8Array.from(digest),
-      })
+    if (config !== undefined && digest !== undefined && persona !== undefined) {
+      functions.push({ guestAddress: String(f.guestAddress ?? ''), persona, layout: layout.right, configImage: config, semanticDigest: digest })
     }
   })
+  const addresses = list.map((f) => String(f.guestAddress ?? ''))
+  errors.push(...guestAddressErrors(addresses))
   let pasid: PasidState | null = null
   if (wire.pasid !== null && wire.pasid !== undefined) {
     const decoded = pasidStateFromData(pasidData(wire.pasid as Wire))
-    if (E.isLeft(decoded)) for (const e of decoded.left) errors.push({ path: ['pasid', ...e.path], message: e.message })
+    if (E.isLeft(decoded)) for (const e of decoded.left) errors.push({ path: ['pasid', ...e.path], message: e.message, ...(e.omitted === undefined ? {} : { omitted: e.omitted }) })
     else pasid = decoded.right
   }
-  errors.push(...pasidFunctionErrors(pasid, functions))
+  errors.push(...pasidFunctionErrors(pasid, addresses))
   if (errors.length > 0) return E.left(errors)
   return E.right({ schemaVersion: version, vmName: String(wire.vmName ?? ''), functions, pasid, wire })
 }
@@ -231,68 +218,7 @@ export const encodeMigrationState = (state: MigrationState): Uint8Array => {
   return pb.MigrationState.encode(message).finish()
 }
 
-/** The JSON mirror of a state, for people: layouts in the layout file's shape, images in hex. */
-export const migrationStateToJson = (state: MigrationState): unknown => ({
-  apiVersion: 'vpci/v1',
-  kind: 'MigrationState',
-  schemaVersion: state.schemaVersion,
-  vmName: state.vmName,
-  functions: state.functions.map((f) => ({
-    guestAddress: f.guestAddress,
-    persona: f.persona,
-    layout: JSON.parse(JSON.stringify(layoutToFile(f.layout), (_, v) => (typeof v === 'bigint' ? v.toString() : v))),
-    configImage: hexOf(Uint8Array.from(f.configImage.bytes), ' '),
-    semanticDigest: hexOf(f.semanticDigest),
-  })),
-  pasid: state.pasid === null ? null : JSON.parse(encodePasidState(state.pasid)),
-})
-
 /** A path for people: `functions[1].layout.capabilities[3].offset`. */
 export const renderStatePath = (path: ReadonlyArray<string | number>): string => renderPath(path)
 
-/** A state from its JSON mirror (`kind: MigrationState`), with the same checks as the bytes. */
-export const migrationStateFromJson = (raw: unknown): E.Either<readonly StateError[], MigrationState> => {
-  const errors: StateError[] = []
-  const top = (raw ?? {}) as Wire
-  if (top.apiVersion !== 'vpci/v1' || top.kind !== 'MigrationState') errors.push({ path: ['kind'], message: 'expected apiVersion vpci/v1 and kind MigrationState' })
-  const version = Number(top.schemaVersion)
-  if (version !== SCHEMA_VERSION) errors.push({ path: ['schemaVersion'], message: `schema version ${String(top.schemaVersion)}; this vpci reads version ${SCHEMA_VERSION}` })
-  const fromHex = (text: unknown, path: ReadonlyArray<string | number>, compact: boolean): Uint8Array | null => {
-    const bytes = typeof text === 'string' ? bytesOfHex(text, !compact) : null
-    if (bytes === null || bytes.length === 0) {
-      errors.push({ path, message: 'expected hex bytes' })
-      return null
-    }
-    return bytes
-  }
-  const functions: AssignedFunction[] = []
-  const list = Array.isArray(top.functions) ? (top.functions as Wire[]) : []
-  if (!Array.isArray(top.functions)) errors.push({ path: ['functions'], message: 'expected a list' })
-  list.forEach((f, i) => {
-    const image = fromHex(f.configImage, ['functions', i, 'configImage'], false)
-    const config = image === null ? undefined : image.length === 256 || image.length === 4096 ? configSpace(image) : undefined
-    if (image !== null && config === undefined) errors.push({ path: ['functions', i, 'configImage'], message: `${image.length} bytes; a config image is 256 or 4096` })
-    const digest = fromHex(f.semanticDigest, ['functions', i, 'semanticDigest'], true)
-    if (digest !== null && digest.length !== 32) errors.push({ path: ['functions', i, 'semanticDigest'], message: `${digest.length} bytes; a SHA-256 digest is 32` })
-    const layout = layoutFromData(f.layout)
-    if (E.isLeft(layout)) for (const e of layout.left) errors.push({ path: ['functions', i, 'layout', ...e.path], message: e.message })
-    const persona = f.persona as Wire | null | undefined
-    if (config !== undefined && digest !== null && digest.length === 32 && E.isRight(layout)) {
-      functions.push({
-        guestAddress: String(f.guestAddress ?? ''),
-        persona: persona ? { family: String(persona.family), hardwareVersion: String(persona.hardwareVersion), firmware: String(persona.firmware), migrationStreams: ((persona.migrationStreams as number[] | undefined) ?? []).map(Number) } : null,
-        layout: layout.right,
-        configImage: config,
-        semanticDigest: digest,
-      })
-    }
-  })
-  let pasid: PasidState | null = null
-  if (top.pasid !== null && top.pasid !== undefined) {
-    const decoded = pasidStateFromData(top.pasid)
-    if (E.isLeft(decoded)) for (const e of decoded.left) errors.push({ path: ['pasid', ...e.path], message: e.message })
-    else pasid = decoded.right
-  }
-  errors.push(...pasidFunctionErrors(pasid, functions))
-  return errors.length > 0 ? E.left(errors) : E.right({ schemaVersion: version, vmName: String(top.vmName ?? ''), functions, pasid })
-}
+export { migrationStateFromJson, migrationStateToJson } from './state-json.js'

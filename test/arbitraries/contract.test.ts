@@ -19,6 +19,7 @@ import { validatePasidState } from '../../src/pasid/validate-state.js'
 import { proveEquivalence } from '../../src/proof/prove-equivalence.js'
 import { prepareFunction } from '../../src/semantic/prepared-function.js'
 import { decodeMigrationState, encodeMigrationState } from '../../src/state/state-codec.js'
+import { stateConsistency } from '../../src/state/state-consistency.js'
 
 /** Why a value is not valid, or null. */
 type Check<T> = (v: T) => string | null
@@ -26,7 +27,8 @@ const ok = (cond: boolean, why: string): string | null => (cond ? null : why)
 
 const rangesOf = (r: PasidRanges): Array<[number, number]> => {
   const out: Array<[number, number]> = []
-  for (let i = 3; i < r.ranges.length; i += 3) out.push([r.ranges[i]!, r.ranges[i + 1]!])
+  // PASID 0 is implied; a range it was merged into starts at 1 in a file.
+  for (let i = 0; i < r.ranges.length; i += 3) if (r.ranges[i + 1]! > Math.max(1, r.ranges[i]!)) out.push([Math.max(1, r.ranges[i]!), r.ranges[i + 1]!])
   return out
 }
 
@@ -57,16 +59,25 @@ const CONTRACTS: ReadonlyArray<Contract<unknown>> = [
     const v = proveEquivalence(prepareFunction(p.source), prepareFunction(p.destination))
     return ok(!v.compatible && v.reasons.some((r) => r.severity === 'error' && r.code === p.code), `${p.change}: expected ${p.code}, got ${v.reasons.map((r) => r.code).join(', ')}`)
   }, (p) => walkCapabilities(p.source.config).capabilities.length),
-  contract('pasidState', arb.pasidState(), (s) => (validatePasidState(s).length > 0 ? 'invalid' : ok(E.isRight(decodePasidState(encodePasidState(s))), 'file does not decode')), (s) => s.functions.length + (s.mode === 'global-split' ? s.locals.length : s.bindings.length)),
+  ...[arb.pasidState(), arb.pasidState({ minWidth: 1, maxWidth: 4 })].map((a, k) =>
+    contract(k === 0 ? 'pasidState' : 'pasidState (widths 1–4)', a, (s) => (validatePasidState(s).length > 0 ? 'invalid' : ok(E.isRight(decodePasidState(encodePasidState(s))), 'file does not decode')), (s) => s.functions.length + (s.mode === 'global-split' ? s.locals.length : s.bindings.length)),
+  ),
   contract('pasidPool', arb.pasidPool(), (r) => ok(JSON.stringify(poolToRanges(rangesToPool(r))) === JSON.stringify(r), 'not canonical'), (r) => r.ranges.length),
-  contract('hostPasid', arb.hostPasid(), (h) => {
-    const data = { iommuWidth: h.iommuWidth, cpuTranslation: h.cpuTranslation, split: h.split, globalAllocated: rangesOf(h.global), functions: h.functions.map((f) => ({ id: f.id, capabilityWidth: f.capabilityWidth, execute: f.execute, privileged: f.privileged, pasidEnabled: f.pasidEnabled, vf: f.isVf, allocated: rangesOf(f.pool) })) }
-    return ok(E.isRight(hostPasidFromData(data)), 'host file section does not decode')
-  }, (h) => h.global.ranges.length),
+  ...[arb.hostPasid(), arb.hostPasid({ width: 8, maxWidth: 8, functionPools: true })].map((a, k) =>
+    contract(k === 0 ? 'hostPasid' : 'hostPasid (occupied function pools)', a, (h) => {
+      const data = { iommuWidth: h.iommuWidth, cpuTranslation: h.cpuTranslation, split: h.split, globalAllocated: rangesOf(h.global), functions: h.functions.map((f) => ({ id: f.id, capabilityWidth: f.capabilityWidth, execute: f.execute, privileged: f.privileged, pasidEnabled: f.pasidEnabled, vf: f.isVf, allocated: rangesOf(f.pool) })) }
+      const back = hostPasidFromData(data)
+      return E.isLeft(back) ? 'host file section does not decode' : ok(JSON.stringify(back.right) === JSON.stringify(h), 'does not read back as generated')
+    }, (h) => h.global.ranges.length + h.functions.reduce((n, f) => n + f.pool.ranges.length, 0)),
+  ),
   contract('host', arb.host(), (h) => ok(h.functions.some((f) => f.free) && h.functions.every((f, k) => h.pasid?.functions[k]?.id === f.address && f.function.walk.problems.length === 0), 'no free function, or PASID ids off'), (h) => h.functions.length),
   contract('migrationState', arb.migrationState({ maxFunctions: 2 }), (s) => {
     const back = decodeMigrationState(encodeMigrationState(s))
-    return E.isLeft(back) ? `does not decode: ${back.left[0]!.message}` : null
+    if (E.isLeft(back)) return `does not decode: ${back.left[0]!.message}`
+    const invalid = s.pasid === null ? [] : validatePasidState(s.pasid)
+    if (invalid.length > 0) return `PASID state invalid: ${invalid[0]!.message}`
+    const contradictions = stateConsistency(s).reasons
+    return contradictions.length > 0 ? `contradicts itself: ${contradictions[0]!.message}` : null
   }, (s) => s.functions.length * 100 + (s.pasid === null ? 0 : s.pasid.functions.length)),
 ]
 

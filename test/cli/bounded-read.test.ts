@@ -62,7 +62,7 @@ describe('paths that are not regular files', () => {
   })
 })
 
-const STATE = corpusPath('state/vm-17-schema-v1.pb')
+const STATE = corpusPath('state/vm-17-n2-schema-v1.pb')
 
 describe("a host file's paths", () => {
   it('are resolved against the host file, and may not leave its folder through ..', { timeout: GUARD }, async () => {

@@ -2,12 +2,12 @@
  * `vpci check`: the JSON shape it promises, the verdict-first human output, exit codes, and the
  * certificate file.
  */
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { vpci } from '../support/cli.js'
-import { corpusPath } from '../support/repo-corpus.js'
+import { CORPUS_ROOT, corpusPath } from '../support/repo-corpus.js'
 
 const v1a = corpusPath('families/accelerator/v1-host-a.lspci')
 const v1b = corpusPath('families/accelerator/v1-host-b.lspci')
@@ -83,5 +83,96 @@ describe('vpci check', () => {
     expect(r.code).toBe(2)
     expect(r.stderr.split('\n')).toHaveLength(2)
     expect(r.stderr).toMatch(message)
+  })
+})
+
+/**
+ * `vpci check ... --verify CERT` (issue 11, item 12): a saved certificate re-derived from the
+ * command line, both kinds. Exit 0 it holds; 1 it does not, each mismatch named; 2 the file is
+ * not a certificate of that kind. Tampered certificates are reported, never accepted, and never
+ * end in an internal error.
+ */
+describe('vpci check --verify', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-verify-'))
+  const write = (name: string, content: unknown): string => {
+    const file = join(dir, name)
+    writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content))
+    return file
+  }
+  const STATE = corpusPath('state/vm-17-n2-schema-v1.pb')
+  const HOST = corpusPath('hosts/host-good.yaml')
+
+  it('an equivalence certificate holds when re-derived from the same functions and options; another pair or option does not', async () => {
+    const file = join(dir, 'pair.json')
+    expect((await vpci('check', v1a, v1b, '--certificate', file)).code).toBe(0)
+    const holds = await vpci('check', v1a, v1b, '--verify', file)
+    expect([holds.code, holds.stdout]).toEqual([0, `HOLDS: ${file} re-derived from ${v1a} and ${v1b}\n`])
+    const other = await vpci('check', v1a, v2, '--verify', file)
+    expect(other.code).toBe(1)
+    expect(other.stdout).toMatch(/^DOES NOT HOLD: /)
+    expect(other.stdout).toContain('  destination.name: the certificate has')
+    expect(other.stdout).toContain('  destination.digest: the certificate has')
+    // Made under --instance warn; the verifier asks for refuse.
+    const refuse = await vpci('check', v1a, v1b, '--verify', file, '--instance', 'refuse', '--json')
+    expect(refuse.code).toBe(1)
+    expect(JSON.parse(refuse.stdout).mismatches.map((m: { what: string }) => m.what)).toEqual(expect.arrayContaining(['options.instance', 'compatible']))
+  })
+
+  it('a whole-VM certificate holds against the same state and host; another host does not', async () => {
+    const file = join(dir, 'vm.json')
+    expect((await vpci('check', STATE, HOST, '--certificate', file, ...CORPUS_ROOT)).code).toBe(0)
+    expect((await vpci('check', STATE, HOST, '--verify', file, ...CORPUS_ROOT)).code).toBe(0)
+    const gone = await vpci('check', STATE, corpusPath('hosts/host-split-low.yaml'), '--verify', file, '--json', ...CORPUS_ROOT)
+    expect([gone.code, JSON.parse(gone.stdout)]).toEqual([1, { holds: false, mismatches: [{ what: 'verdict', certificate: '"compatible"', rederived: '"the host no longer takes the VM"' }], omittedMismatches: 0 }])
+  })
+
+  it('tampered certificates: changed digest, dropped obligation, changed option give 1 with the field named; index-keyed arrays, {}, garbage, the wrong kind give 2', async () => {
+    const pair = join(dir, 'pair2.json')
+    await vpci('check', v1a, v1b, '--certificate', pair)
+    const cert = JSON.parse(readFileSync(pair, 'utf8'))
+    const vm = join(dir, 'vm2.json')
+    await vpci('check', STATE, HOST, '--certificate', vm, ...CORPUS_ROOT)
+    const vmCert = JSON.parse(readFileSync(vm, 'utf8'))
+    const pairCases: Array<[unknown, number, RegExp]> = [
+      [{ ...cert, source: { ...cert.source, digest: '0'.repeat(64) } }, 1, /^ {2}source\.digest: /m],
+      [{ ...cert, obligations: cert.obligations.slice(1) }, 1, /^ {2}obligations: the certificate has "\d+ entries", re-derived "\d+ entries"$/m],
+      [{ ...cert, options: { ...cert.options, instance: 'refuse' } }, 1, /^ {2}options\.instance: /m],
+      [{ ...cert, obligations: { ...cert.obligations } }, 2, /not an equivalence certificate: obligations: expected /],
+      [{}, 2, /not an equivalence certificate: kind: missing/],
+      ['{"kind": "vpci/equivalence-cert', 2, /not a certificate: not JSON/],
+      [vmCert, 2, /not an equivalence certificate: kind: expected /],
+    ]
+    for (const [content, code, message] of pairCases) {
+      const r = await vpci('check', v1a, v1b, '--verify', write('t.json', content))
+      expect([r.code, `${r.stdout}${r.stderr}`]).toEqual([code, expect.stringMatching(message)])
+      // Every problem on its own line, each naming the file.
+      if (code === 2) for (const line of r.stderr.trimEnd().split('\n')) expect(line).toMatch(/^vpci: .*t\.json: not (a|an equivalence) certificate/)
+    }
+    const vmCases: Array<[unknown, number, RegExp]> = [
+      [{ ...vmCert, functions: vmCert.functions.map((f: { physicalDigest: string }, i: number) => (i === 0 ? { ...f, physicalDigest: 'ab'.repeat(32) } : f)) }, 1, /^ {2}functions\[0\]\.physicalDigest: /m],
+      [{ ...vmCert, functions: { ...vmCert.functions } }, 2, /not a migration certificate: functions: expected /],
+      [{ ...vmCert, pasid: { ...vmCert.pasid, map: { ...vmCert.pasid.map } } }, 2, /not a migration certificate: pasid\.map: expected /],
+      [{}, 2, /not a migration certificate: kind: missing/],
+      ['garbage', 2, /not a certificate: not JSON/],
+      [cert, 2, /not a migration certificate: kind: expected /],
+    ]
+    for (const [content, code, message] of vmCases) {
+      const r = await vpci('check', STATE, HOST, '--verify', write('t.json', content), ...CORPUS_ROOT)
+      expect([r.code, `${r.stdout}${r.stderr}`]).toEqual([code, expect.stringMatching(message)])
+    }
+  })
+
+  it.each([
+    [['--certificate', 'x.json'], /--verify reads a certificate, --certificate writes one/],
+    [[], /no such file/],
+  ])('usage %j: exit 2', async (extra, message) => {
+    const r = await vpci('check', v1a, v1b, '--verify', join(dir, 'missing.json'), ...extra)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(message)
+  })
+
+  it('a layout check has no certificate to verify', async () => {
+    const r = await vpci('check', corpusPath('layouts/nic-v1.yaml'), corpusPath('families/nic/v2.lspci'), '--verify', join(dir, 'x.json'))
+    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/a layout check has no certificate/)])
   })
 })

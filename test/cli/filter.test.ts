@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { vpci, vpciWith } from '../support/cli.js'
 import { corpusPath } from '../support/repo-corpus.js'
 
-const STATE = corpusPath('state/vm-17-schema-v1.pb')
+const STATE = corpusPath('state/vm-17-n2-schema-v1.pb')
 const host = (name: string) => corpusPath(`hosts/${name}.yaml`)
 const ALL = ['host-good', 'host-no-translation', 'host-split-low', 'host-v2-accelerator'].map(host)
 /** The corpus hosts name dumps in ../families: the corpus is their root. */

@@ -33,4 +33,23 @@ describe('vpci state', () => {
     expect(g.code).toBe(2)
     expect(g.stderr.split('\n')).toHaveLength(2)
   })
+
+  it('encode: a null function or a string of stream versions is bad input (exit 2, the path), not an internal error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vpci-state-'))
+    const json = JSON.parse(readCorpusText('state/vm-17-n2-schema-v1.json'))
+    const cases: Array<[unknown, RegExp]> = [
+      [{ ...json, functions: [null] }, /: functions\[0\]: expected .*, got null/],
+      [{ ...json, functions: [{ ...json.functions[0], persona: { ...json.functions[0].persona, migrationStreams: '1' } }] }, /: functions\[0\]\.persona\.migrationStreams: expected Array/],
+      [{ ...json, functions: 'none' }, /: functions: expected Array/],
+      [null, /: expected /],
+    ]
+    for (const [content, message] of cases) {
+      writeFileSync(join(dir, 'in.json'), JSON.stringify(content))
+      const r = await vpci('state', 'encode', join(dir, 'in.json'), '-o', join(dir, 'out.pb'))
+      // Every error on its own line, each naming the file.
+      expect(r.code).toBe(2)
+      for (const line of r.stderr.trimEnd().split('\n')) expect(line).toMatch(/^vpci: .*in\.json: /)
+      expect(r.stderr).toMatch(message)
+    }
+  })
 })

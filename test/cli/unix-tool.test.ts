@@ -21,7 +21,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'vpci-unix-'))
 const built = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
 const packageVersion = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version
 const LAYOUT = corpusPath('layouts/accelerator-v1.yaml')
-const STATE = corpusPath('state/vm-17-schema-v1.pb')
+const STATE = corpusPath('state/vm-17-n2-schema-v1.pb')
 const NAMES = ['caps', 'check', 'derive', 'build', 'remap', 'state', 'filter']
 
 describe.skipIf(!existsSync(built))('the built executable through real pipes', () => {
@@ -34,14 +34,14 @@ describe.skipIf(!existsSync(built))('the built executable through real pipes', (
   })
 
   it('state encode to a pipe gives bytes that decode (the golden fixture, byte for byte)', () => {
-    const piped = execFileSync(process.execPath, [built, 'state', 'encode', corpusPath('state/vm-17-schema-v1.json')])
+    const piped = execFileSync(process.execPath, [built, 'state', 'encode', corpusPath('state/vm-17-n2-schema-v1.json')])
     expect(E.isRight(decodeMigrationState(new Uint8Array(piped)))).toBe(true)
     expect(Buffer.compare(piped, readFileSync(STATE))).toBe(0)
   })
 
   it('| head -1 ends it quietly: exit 0, no stack trace', () => {
     // A state whose JSON mirror runs to megabytes: far more than a pipe holds, so vpci is still writing when head exits.
-    const s = decodeMigrationState(readCorpusBytes('state/vm-17-schema-v1.pb'))
+    const s = decodeMigrationState(readCorpusBytes('state/vm-17-n2-schema-v1.pb'))
     if (E.isLeft(s)) throw new Error('the golden state decodes')
     const bindings = Array.from({ length: 50_000 }, (_, i) => ({ function: '00:05.0', pasid: i + 1 }))
     const big = join(tmp(), 'big.pb')
@@ -104,9 +104,9 @@ describe('a file of the wrong kind is named for what it is', () => {
     [['state', 'decode', LAYOUT], 'accelerator-v1.yaml: looks like a vpci/v1 FunctionLayout (layout YAML); expected a vpci.migration.v1.MigrationState (protobuf)'],
     [['check', LAYOUT, corpusPath('hosts/host-good.yaml')], 'accelerator-v1.yaml: looks like a vpci/v1 FunctionLayout (layout YAML); expected a vpci.migration.v1.MigrationState (protobuf)'],
     [['caps', LAYOUT], 'accelerator-v1.yaml: looks like a vpci/v1 FunctionLayout (layout YAML); expected an lspci hex dump, a binary config space or a sysfs device folder'],
-    [['caps', STATE], 'vm-17-schema-v1.pb: looks like a vpci.migration.v1.MigrationState (protobuf); expected an lspci hex dump'],
+    [['caps', STATE], 'vm-17-n2-schema-v1.pb: looks like a vpci.migration.v1.MigrationState (protobuf); expected an lspci hex dump'],
     [['build', corpusPath('families/nic/v1.lspci')], 'v1.lspci: looks like an lspci hex dump; expected a vpci/v1 FunctionLayout'],
-    [['state', 'encode', STATE], 'vm-17-schema-v1.pb: looks like a vpci.migration.v1.MigrationState (protobuf); expected a vpci/v1 MigrationState in JSON'],
+    [['state', 'encode', STATE], 'vm-17-n2-schema-v1.pb: looks like a vpci.migration.v1.MigrationState (protobuf); expected a vpci/v1 MigrationState in JSON'],
     [['remap', corpusPath('pasid/host-b.yaml'), '--host', corpusPath('pasid/vm-enqcmd.json')], 'host-b.yaml: looks like a vpci/v1 Host file (host YAML); expected a vpci/v1 PasidState'],
   ])('%j', async (argv, message) => {
     const r = await vpci(...argv)
@@ -185,7 +185,7 @@ describe('filter over many host files', () => {
     const text = await vpci('filter', STATE, good, malformed, ...ROOT)
     expect(text.code).toBe(0)
     expect(text.stdout).toMatch(/^1 of 2 hosts can take vm-17\n/)
-    expect(text.stdout).toContain(`  INVALID ${malformed}:\n    ${malformed}: metadata.name: `)
+    expect(text.stdout).toContain(`  INVALID ${malformed}:\n    ${malformed}:3: metadata.name: `)
   })
 
   it('exit 2 only when no host could be judged: then every host\'s errors on stderr', async () => {

@@ -26,7 +26,7 @@ const source = preparedCorpus('families/accelerator/v1-host-b.lspci').config
 describe('translate', () => {
   it('moves the guest\'s writable state to the destination\'s offsets (identity map here)', () => {
     const map = right(realize(layout, hostA)).offsetMap!
-    const writes = right(translate(source, virtual, map, hostA))
+    const { writes } = right(translate(source, virtual, map, hostA))
     expect(writes.find((w) => w.offset === 0x83)).toEqual({ offset: 0x83, value: 0xc0, mask: 0xc0, virtualOffset: 0x83 })
     // PASID is emulated at 0xff8 in the layout: its control is the VMM's state, not written.
     expect(writes.some((w) => w.virtualOffset >= 0xff8)).toBe(false)
@@ -40,7 +40,7 @@ describe('translate', () => {
     const moved = prepareFunction(right(build(movedLayout)))
     const map = right(realize(layout, moved)).offsetMap!
     expect(map.find((m) => m.virtualOffset === 0x80)?.physicalOffset).toBe(0xa0)
-    const writes = right(translate(source, virtual, map, moved))
+    const { writes } = right(translate(source, virtual, map, moved))
     expect(writes.find((w) => w.virtualOffset === 0x83)).toEqual({ offset: 0xa3, value: 0xc0, mask: 0xc0, virtualOffset: 0x83 })
   })
 

@@ -22,7 +22,7 @@ import { deviceModels, fleet } from '../support/fleet.js'
 import { corpusPath } from '../support/repo-corpus.js'
 
 const state = (() => {
-  const s = decodeMigrationState(new Uint8Array(readFileSync(corpusPath('state/vm-17-schema-v1.pb'))))
+  const s = decodeMigrationState(new Uint8Array(readFileSync(corpusPath('state/vm-17-n2-schema-v1.pb'))))
   if (E.isLeft(s)) throw new Error(JSON.stringify(s.left))
   return s.right
 })()

@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { decodeHostPasid, decodePasidState, encodePasidState, pasidStateFromData } from '../../src/pasid/pasid-files.js'
 import { allocatedRanges } from '../../src/pasid/pasid-pool.js'
+import { migrationStateFromJson } from '../../src/state/state-codec.js'
 import { vpci } from '../support/cli.js'
 import { corpusPath, readCorpusText } from '../support/repo-corpus.js'
 
@@ -56,6 +57,44 @@ describe('PASID files', () => {
     locals[77] = { local: 78, functions: [3 as unknown as string] }
     const split = pasidStateFromData({ apiVersion: 'vpci/v1', kind: 'PasidState', mode: 'global-split', split: 128, functions: state([]).functions, locals })
     expect((E.isLeft(split) ? split.left.map((e) => e.path) : []).filter((p) => p[0] === 'locals')).toEqual([['locals', 77, 'functions', 0]])
+  })
+})
+
+describe('a PASID state is validated when it is decoded', () => {
+  const vm = () => JSON.parse(readCorpusText('pasid/vm-enqcmd.json'))
+
+  it('every structural rule, with paths, by the PASID file decoder and by the migration-state decoder', () => {
+    // A local twice, a local at the split, PASID 0, a function named twice, a local listing a function twice, an unknown function.
+    const bad = vm()
+    bad.locals.push({ local: 5, functions: ['00:05.0'] }, { local: 64, functions: ['00:05.0'] }, { local: 0, functions: ['00:06.0'] }, { local: 7, functions: ['00:06.0', '00:06.0', 'zz'] })
+    bad.functions.push({ ...bad.functions[0] })
+    const expected = [
+      ['DUPLICATE_FUNCTION', ['functions', 2, 'id']],
+      ['DUPLICATE_LOCAL', ['locals', 3, 'local']],
+      ['LOCAL_OUT_OF_RANGE', ['locals', 4, 'local']],
+      ['PASID_ZERO', ['locals', 5, 'local']],
+      ['DUPLICATE_ATTACHMENT', ['locals', 6, 'functions', 1]],
+      ['UNKNOWN_FUNCTION', ['locals', 6, 'functions', 2]],
+    ]
+    const decoded = pasidStateFromData(bad)
+    expect(E.isLeft(decoded) && decoded.left.map((e) => [e.code, e.path])).toEqual(expected)
+    const state = JSON.parse(readCorpusText('state/vm-17-schema-v1.json'))
+    const migration = migrationStateFromJson({ ...state, pasid: bad })
+    expect(E.isLeft(migration) && migration.left.filter((e) => e.path[0] === 'pasid').map((e) => e.path)).toEqual(expected.map(([, path]) => ['pasid', ...path!]))
+  })
+
+  it('a state of 200,000 bad bindings lists the first 100 errors and counts the rest, for bad values and for bad shapes', () => {
+    const functions = [{ id: 'a', capability: { width: 20, execute: false, privileged: false }, enqcmd: false }]
+    const of = (bindings: unknown[]) => pasidStateFromData({ apiVersion: 'vpci/v1', kind: 'PasidState', mode: 'delegated', functions, bindings })
+    const unknown = of(Array.from({ length: 200_000 }, (_, i) => ({ function: 'zz', pasid: 1 + i })))
+    expect(E.isLeft(unknown) && unknown.left.length).toBe(101)
+    expect(E.isLeft(unknown) && unknown.left[99]).toMatchObject({ code: 'UNKNOWN_FUNCTION', path: ['bindings', 99, 'function'] })
+    expect(E.isLeft(unknown) && unknown.left[100]).toMatchObject({ code: 'MORE_ERRORS', omitted: 199_900 })
+    const shape = of(Array.from({ length: 200_000 }, (_, i) => ({ function: 'a', pasid: `p${i}` })))
+    const listed = E.isLeft(shape) ? shape.left.filter((e) => e.path[0] === 'bindings') : []
+    expect(listed).toHaveLength(100)
+    expect(listed[99]!.path).toEqual(['bindings', 99, 'pasid'])
+    expect(E.isLeft(shape) && shape.left.find((e) => e.code === 'MORE_ERRORS')).toMatchObject({ omitted: 199_900 })
   })
 })
 

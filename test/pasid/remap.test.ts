@@ -107,6 +107,24 @@ describe('global-split: refusals', () => {
   it('no PASID translation on the destination CPU for ENQCMD functions', () => {
     expect(codes(split(64, [[3, ['a']]]), host({ cpuTranslation: false }))).toEqual(['PASID_NO_TRANSLATION'])
   })
+  it('a non-ENQCMD function on a narrower destination is refused only when a local or its global does not fit below the destination limit', () => {
+    // DESIGN.md §5 lists global-split's refusals: N' < N, an occupied local, too few free globals
+    // below each local's bound, no CPU translation. The guest was shown 20 bits on b; the
+    // destination's b has 12 (limit 4096). That b's PASIDs are narrower than the guest saw is the
+    // layout's business (realize's FIELD_CAPACITY), not the remap's.
+    const functions = [fn('a', 20, { enqcmd: true }), fn('b', 20)]
+    const narrow = [hostFunction('a', 20), hostFunction('b', 12)]
+    const state = split(64, [[3, ['a', 'b']], [9, ['b']]], functions)
+    const r = remapPasids(state, host({ global: pasidPool(w(20), [[64, 4000]]) }, narrow))
+    expect(E.isRight(r) && r.right.plan?.map).toEqual([
+      { local: 3, global: 4000 },
+      { local: 9, global: 4001 },
+    ])
+    // Its locals fit below 4096, but only one free global does: too few globals below the bound.
+    expect(codes(state, host({ global: pasidPool(w(20), [[64, 4095]]) }, narrow))).toEqual(['PASID_POOL_EXHAUSTED'])
+    // A destination limit of 8 (3 bits): local 9, programmed as it is on b, does not fit.
+    expect(codes(state, host({}, [hostFunction('a', 20), hostFunction('b', 3)]))).toEqual(['PASID_WIDTH'])
+  })
   it('a local at or above N is a malformed state', () => {
     const r = remapPasids(split(64, [[64, ['a']]]), host())
     expect(E.isLeft(r) && r.left.map((e) => [e.code, e.path])).toEqual([['LOCAL_OUT_OF_RANGE', ['locals', 0, 'local']]])

@@ -7,7 +7,8 @@
  *
  * What it takes from this project: the capability offsets (the walker, itself checked against
  * lspci on every real dump) and the write masks (QEMU's per-device emulation is not reproduced;
- * test/semantic checks our masks against the spec's register facts). Wherever this rule
+ * test/semantic checks our masks against the spec's register facts), narrowed to the optional
+ * AER bits the destination provably implements (its own statement of the spec, below). Wherever this rule
  * refuses, `proveEquivalence` (refusing serial numbers as QEMU does) must refuse with a reason
  * covering that byte.
  */
@@ -36,10 +37,47 @@ const qemuCmask = (f: PreparedFunction): Uint8Array => {
   return cmask
 }
 
+/**
+ * Optional AER bits (PCIe Base 5.0 §7.8.4.3–6: writable where the error is implemented,
+ * hardwired 0 where not). QEMU's device sets wmask only for what it implements; from a config
+ * image that is known only where the bit reads 1 or where another register makes the error
+ * required. The model takes the destination that implements nothing else (the strictest device
+ * consistent with its image), so vpci must refuse wherever that device would.
+ */
+const UE_OPTIONAL = [5, 13, 15, 17, 19, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]
+const CE_OPTIONAL = [14, 15]
+const u32 = (b: ArrayLike<number>, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0
+const qemuWmask = (f: PreparedFunction): Uint8Array => {
+  const wmask = writeMask(f.semantic).slice()
+  const aer = f.walk.capabilities.find((c) => c.space === 'extended' && c.id === 0x01)
+  if (aer === undefined) return wmask
+  const b = f.config.bytes
+  const express = f.walk.capabilities.find((c) => c.space === 'standard' && c.id === 0x10)
+  const has = (id: number): boolean => f.walk.capabilities.some((c) => c.space === 'extended' && c.id === id)
+  // Errors another register makes required: Surprise Down (Link Capabilities bit 19), ECRC (ECRC
+  // Check Capable, AER +0x18 bit 7), ACS Violation (an ACS capability), MC Blocked TLP (Multicast),
+  // AtomicOp Egress Blocked (AtomicOp Routing, Device Capabilities 2 bit 6), TLP Prefix Blocked
+  // (End-End TLP Prefix Supported, Device Capabilities 2 bit 21).
+  const required = new Set<number>()
+  if (express !== undefined && (u32(b, express.offset + 0x0c) >>> 19) & 1) required.add(5)
+  if ((u32(b, aer.offset + 0x18) >>> 7) & 1) required.add(19)
+  if (has(0x0d)) required.add(21)
+  if (has(0x12)) required.add(23)
+  if (express !== undefined && express.length > 0x24 && (u32(b, express.offset + 0x24) >>> 6) & 1) required.add(24)
+  if (express !== undefined && express.length > 0x24 && (u32(b, express.offset + 0x24) >>> 21) & 1) required.add(25)
+  const drop = (at: number, bits: readonly number[], evidence: ReadonlySet<number>): void => {
+    for (const bit of bits) if (!evidence.has(bit) && !((u32(b, at) >>> bit) & 1)) wmask[at + (bit >> 3)]! &= ~(1 << (bit & 7))
+  }
+  drop(aer.offset + 0x08, UE_OPTIONAL, required)
+  drop(aer.offset + 0x0c, UE_OPTIONAL, required)
+  drop(aer.offset + 0x14, CE_OPTIONAL, new Set())
+  return wmask
+}
+
 /** The offsets at which QEMU's load of `incoming` into `destination` fails. */
 const qemuRefusals = (incoming: PreparedFunction, destination: PreparedFunction): number[] => {
   const cmask = qemuCmask(destination)
-  const wmask = writeMask(destination.semantic)
+  const wmask = qemuWmask(destination)
   const w1cmask = writeOneToClearMask(destination.semantic)
   const size = Math.min(incoming.config.size, destination.config.size)
   const refused: number[] = []
@@ -91,6 +129,14 @@ describe('at least as strict as QEMU\'s load check', () => {
     let refused = 0
     for (const a of names) for (const b of names) refused += expectAtLeastAsStrict(preparedCorpus(a), preparedCorpus(b))
     expect(refused).toBeGreaterThan(0) // V1 and V2 differ under cmask: the comparison is not empty
+  })
+
+  it('an optional AER bit set in the source\'s state and 0 on the destination (QEMU refuses it; so must vpci)', () => {
+    const base = preparedCorpus('families/accelerator/v1-host-a.lspci')
+    const set = base.config.bytes.slice()
+    set[0x10a]! |= 0x40 // Uncorrectable Error Mask (AER 0x100 + 8), bit 22: Uncorrectable Internal Error
+    expect(expectAtLeastAsStrict(preparedImage(set), base)).toBe(1)
+    expect(expectAtLeastAsStrict(base, preparedImage(set))).toBe(0)
   })
 
   it('generated pairs: a function and a copy with random bytes changed anywhere', () => {

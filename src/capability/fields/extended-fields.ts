@@ -2,19 +2,51 @@
  * Fields of extended capabilities (PCIe Base spec chapter 7). Capabilities with no table here
  * are compared byte-exact except the control registers listed at the end of this file.
  */
-import { type FieldSpec, register, show, whole } from '../field.js'
+import { type FieldSpec, type OptionalEvidence, register, show, whole } from '../field.js'
 import { barFields } from './bar-fields.js'
 import { barTypeKey, type FieldTable, memoTable } from './field-context.js'
 
 const aerCapCtl = register('Advanced Error Capabilities and Control', 0x18, 4)
 
+/**
+ * Uncorrectable errors a function may leave unimplemented (PCIe Base 5.0 §7.8.4.2–4, each
+ * marked "(Optional)"): Surprise Down (5), Flow Control Protocol (13), Completer Abort (15),
+ * Receiver Overflow (17), ECRC (19), ACS Violation (21), Uncorrectable Internal (22), MC Blocked
+ * TLP (23), AtomicOp Egress Blocked (24), TLP Prefix Blocked (25), Poisoned TLP Egress Blocked
+ * (26) and the later additions in 27–31 (DMWr Egress Blocked, IDE Check Failed, Misrouted IDE
+ * TLP, PCRC Check Failed, TLP Translation Egress Blocked). Their mask and severity bits are
+ * RWS where the error is implemented and hardwired to 0 where it is not.
+ */
+const OPTIONAL_UNCORRECTABLE = 0xffeaa020
+/**
+ * Registers that prove an optional uncorrectable error implemented (PCIe Base 5.0): Surprise
+ * Down where Link Capabilities says Surprise Down Error Reporting Capable (§7.5.3.6: its status
+ * is then required); ECRC where the AER capability says ECRC Check Capable (§7.8.4.7); ACS
+ * Violation where the function has an ACS capability (§6.12: ACS violations are logged as
+ * such); MC Blocked TLP where it has a Multicast capability (§6.14); AtomicOp Egress Blocked
+ * where AtomicOp Routing is supported and TLP Prefix Blocked where End-End TLP Prefixes are
+ * (Device Capabilities 2, §7.5.3.15).
+ */
+const UNCORRECTABLE_EVIDENCE: readonly OptionalEvidence[] = [
+  { bits: 1 << 5, space: 'standard', id: 0x10, field: 'surpriseDownReporting' },
+  { bits: 1 << 19, space: 'extended', id: 0x01, field: 'ecrcCheckCapable' },
+  { bits: 1 << 21, space: 'extended', id: 0x0d },
+  { bits: 1 << 23, space: 'extended', id: 0x12 },
+  { bits: 1 << 24, space: 'standard', id: 0x10, field: 'atomicOpRouting' },
+  { bits: 1 << 25, space: 'standard', id: 0x10, field: 'endEndTlpPrefix' },
+]
+/** Correctable errors that are optional (§7.8.4.5–6): Corrected Internal (14), Header Log Overflow (15). */
+const OPTIONAL_CORRECTABLE = 0x0000c000
+const optionalWhy =
+  'the source implements this error (its bit is set there); a destination reading 0 may not, and then the value cannot be written back (QEMU\'s load check refuses this)'
+
 /** AER: status registers are write-1-to-clear, masks and severities migrated, logs volatile. */
 export const AER_FIELDS: FieldTable = [
   whole('Uncorrectable Error Status', 0x04, 4, 'RW1C', 'volatile', 'uncorrectableStatus'),
-  whole('Uncorrectable Error Mask', 0x08, 4, 'RW', 'state', 'uncorrectableMask'),
-  whole('Uncorrectable Error Severity', 0x0c, 4, 'RW', 'state', 'uncorrectableSeverity'),
+  whole('Uncorrectable Error Mask', 0x08, 4, 'RW', 'state', 'uncorrectableMask', { optional: OPTIONAL_UNCORRECTABLE, optionalEvidence: UNCORRECTABLE_EVIDENCE, why: optionalWhy }),
+  whole('Uncorrectable Error Severity', 0x0c, 4, 'RW', 'state', 'uncorrectableSeverity', { optional: OPTIONAL_UNCORRECTABLE, optionalEvidence: UNCORRECTABLE_EVIDENCE, why: optionalWhy }),
   whole('Correctable Error Status', 0x10, 4, 'RW1C', 'volatile', 'correctableStatus'),
-  whole('Correctable Error Mask', 0x14, 4, 'RW', 'state', 'correctableMask'),
+  whole('Correctable Error Mask', 0x14, 4, 'RW', 'state', 'correctableMask', { optional: OPTIONAL_CORRECTABLE, why: optionalWhy }),
   aerCapCtl([4, 0], 'RO', 'volatile', 'firstErrorPointer', 'First Error Pointer'),
   aerCapCtl(5, 'RO', 'features', 'ecrcGenerationCapable', 'ECRC Generation Capable', { show: show.flag }),
   aerCapCtl(6, 'RW', 'state', 'ecrcGenerationEnable', 'ECRC Generation Enable'),
