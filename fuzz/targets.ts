@@ -12,6 +12,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as arb from '../src/arbitraries/index.js'
 import type { CliIo } from '../src/cli/io.js'
 import { run } from '../src/cli/run.js'
+import { pathSeeds, runPathCase } from './path-target.js'
 import { readDump, readSysfsFunction } from '../src/dump/read-dump.js'
 import { decodeHostFile } from '../src/host/host-file.js'
 import { build } from '../src/layout/build.js'
@@ -52,6 +53,8 @@ export interface Target {
   /** A mutation of its own, used for half the mutated inputs (the generic mutators know nothing of its input's shape). */
   readonly mutate?: (r: () => number, input: Uint8Array) => Uint8Array
   readonly run: (input: Uint8Array) => void | Promise<void>
+  /** Time one input may take, when not the runner's default (a target that starts processes needs more). */
+  readonly maxMs?: number
 }
 
 /** One value of an arbitrary, for a seed. */
@@ -102,10 +105,9 @@ const hostB = (() => {
 const memoryIo = (input: Uint8Array): CliIo => ({
   out: () => undefined,
   err: () => undefined,
-  stat: async (path) => (path.endsWith('/') ? { isDirectory: true, size: 0 } : { isDirectory: false, size: input.length }),
-  readFile: async () => input,
-  readDir: async () => ['config', 'resource'],
+  read: async (path, max) => (path.endsWith('/') ? E.left({ code: 'folder', message: 'is a folder, not a file' }) : E.right(input.subarray(0, max))),
   writeFile: async () => undefined,
+  outIsTty: false,
   errIsTty: false,
 })
 const ARGV: readonly (readonly string[])[] = [
@@ -231,6 +233,13 @@ export const TARGETS: readonly Target[] = [
       }
       migrationStateFromJson(raw)
     },
+  },
+  {
+    name: 'paths',
+    // Real paths (FIFOs, devices, loops, folders, a sparse file, escaping host files) and the CLI's stdout through a pipe: fuzz/path-target.ts.
+    seeds: () => pathSeeds([...dumps().slice(0, 3), ...layouts().slice(0, 2), ...states(), ...hostsYaml().slice(0, 1)]),
+    maxMs: 5000,
+    run: runPathCase,
   },
   {
     name: 'argv',

@@ -57,6 +57,8 @@ export type { Certificate, CertificateMalformed, CertificateMismatch, Certificat
 export { decodeCertificate, renderCertificateProblem } from './proof/certificate.js'
 export type { Verdict } from './proof/prove-equivalence.js'
 export { decideEquivalence, proveEquivalence, verifyCertificate } from './proof/prove-equivalence.js'
+export type { Limited } from './proof/reason-limit.js'
+export { REASON_LIMIT, limitReasons, omittedLine } from './proof/reason-limit.js'
 
 // Layouts
 export type {
@@ -109,6 +111,11 @@ export { validatePasidState } from './pasid/validate-state.js'
 export type { PasidPlan, PasidTableEntry, PasidVerdict, RemapOptions } from './pasid/remap.js'
 export { checkPasids, releasePlan, remapPasids } from './pasid/remap.js'
 export { decodeHostPasid, decodePasidState, encodePasidState } from './pasid/pasid-files.js'
+
+// Inputs and output lines, for adapters
+export type { InputKind } from './decode/input-kind.js'
+export { sniffInput, wrongKind } from './decode/input-kind.js'
+export { MAX_LINE, oneLine } from './decode/one-line.js'
 
 // Migration state
 export type { AssignedFunction, MigrationState, StateError } from './state/migration-state.js'
