@@ -136,7 +136,7 @@ describe('a migration state carrying a smuggling layout', () => {
     const hostile = { ...state.right, wire: undefined, functions: [state.right.functions[0]!, { ...nic, layout, configImage: configSpace(image)!, semanticDigest: digest }] }
     const dir = mkdtempSync(join(tmpdir(), 'vpci-smuggle-'))
     writeFileSync(join(dir, 'state.pb'), encodeMigrationState(hostile))
-    const r = await vpci('check', join(dir, 'state.pb'), corpusPath('hosts/host-good.yaml'))
+    const r = await vpci('check', join(dir, 'state.pb'), corpusPath('hosts/host-good.yaml'), '--root', corpusPath(''))
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     // One line per error (the CLI lists every one), each naming the state file.
