@@ -20,6 +20,7 @@ import { hostFrom } from './load-host.js'
 import { layoutFrom } from './load-layout.js'
 import { stateFrom } from './load-state.js'
 import { ALL, DEVICE, ROOT } from './options.js'
+import { isVmmPolicyName, VMM_POLICY_NAMES } from '../layout/vmm-policy.js'
 import { type Input, kindOf, readBytes, readInput } from './read-input.js'
 import { mapText, reasonsJson, verdictJson, verdictText } from './render-verdict.js'
 import { checkVmText } from './render-vm-check.js'
@@ -38,6 +39,14 @@ const OPTIONS = {
   'assume-implemented': {
     type: 'boolean',
     help: "optional writable bits (e.g. AER masks of optional errors) set in the source's\nstate but reading 0 on the destination: accept them as an assumption stated in\nthe certificate, instead of refusing (the default: a 0 does not prove the\ndestination implements them)",
+  },
+  vmm: {
+    type: 'string',
+    value: 'NAME',
+    help: `the VMM that loads the state, whose load check leaves some bytes uncompared
+(two functions only): ${VMM_POLICY_NAMES.join(', ')}; qemu-9.1 does not compare the vendor
+bytes of a Vendor-Specific capability (vfio-pci skip-vsc-check), and the
+certificate says so. Default: every byte compared`,
   },
   pf: { type: 'string', value: 'PF', help: 'the PF of a VF (layout checks only)' },
   personas: { type: 'string', value: 'FILE', help: "a persona matrix (kind: PersonaMatrix): check that the destination's variant\ndriver accepts a migration stream the layout's persona speaks (layout checks only)" },
@@ -127,10 +136,15 @@ const checkVm = async (io: CliIo, o: Options, stateInput: Input, hostInput: Inpu
 /** Do both physical functions present the same config space? */
 const checkFunctions = async (io: CliIo, o: Options, sourceInput: Input, destinationInput: Input): Promise<Outcome> => {
   if (o.instance !== undefined && o.instance !== 'warn' && o.instance !== 'refuse') return fail(`check: --instance takes warn or refuse, not "${o.instance}"`)
+  if (o.vmm !== undefined && !isVmmPolicyName(o.vmm)) return fail(`check: --vmm takes ${VMM_POLICY_NAMES.join(' or ')}, not "${o.vmm}"`)
   const loaded = both(await functionFrom(io, sourceInput, o.device), await functionFrom(io, destinationInput, o.device))
   if (E.isLeft(loaded)) return loaded.left
   const [source, destination] = loaded.right
-  const options = { instance: o.instance === 'refuse' ? ('refuse' as const) : ('warn' as const), assumeImplemented: o['assume-implemented'] }
+  const options = {
+    instance: o.instance === 'refuse' ? ('refuse' as const) : ('warn' as const),
+    assumeImplemented: o['assume-implemented'],
+    ...(o.vmm !== undefined && isVmmPolicyName(o.vmm) ? { vmm: o.vmm } : {}),
+  }
   if (o.verify !== undefined) {
     const given = await readCertificateFile(io, o.verify)
     if (E.isLeft(given)) return given.left
@@ -151,7 +165,7 @@ export const checkCommand = command({
   name: 'check',
   synopsis: [
     'SOURCE DESTINATION [--json] [--all] [--certificate FILE | --verify FILE]',
-    '      [--instance warn|refuse] [--assume-implemented]',
+    '      [--instance warn|refuse] [--assume-implemented] [--vmm qemu-9.0|qemu-9.1]',
     'LAYOUT PHYSICAL [--pf PF] [--personas FILE] [--json] [--all]',
     'STATE.pb HOST.yaml [--json] [--all] [--certificate FILE | --verify FILE]',
     '      [--assume-implemented] [--root DIR]',
@@ -197,6 +211,7 @@ Examples:
     const layoutFirst = firstKind === 'layout-yaml'
     if (o.pf !== undefined && !layoutFirst) return fail('check: --pf goes with a layout file as the first argument')
     if (o.personas !== undefined && !layoutFirst) return fail('check: --personas goes with a layout file as the first argument')
+    if (o.vmm !== undefined && (layoutFirst || secondKind === 'host-yaml' || firstKind === 'migration-state')) return fail('check: --vmm goes with two functions (SOURCE DESTINATION)')
     if (secondKind === 'host-yaml' || firstKind === 'migration-state') {
       if (o.device !== undefined) return fail('check: --device goes with dumps, not with a state and a host')
       return checkVm(io, o, first, second)

@@ -1,36 +1,16 @@
 /**
  * Free extended config space for a synthesised capability: dword-aligned, at or above 0x100,
  * ending by 0x1000, clear of every exposed capability, of the device's quirk ranges (bytes a
- * device uses outside any capability) and, when the operator gives usable ranges, inside one.
+ * device uses outside any capability, places a VMM gives its own capabilities; the table is
+ * src/device/quirks.ts) and, when the operator gives usable ranges, inside one.
  */
-import type { Identity } from './function-layout.js'
+import { type QuirkIdentity, quirksOf } from '../device/quirks.js'
 
 /** A half-open byte range [start, end). */
 export type ByteRange = readonly [start: number, end: number]
 
-export interface SpaceQuirk {
-  readonly vendorId: number
-  /** Base class (bits 23:16 of the class code) the quirk applies to; null for any. */
-  readonly baseClass: number | null
-  readonly notFree: readonly ByteRange[]
-  readonly why: string
-}
-
-/** Devices that use config space outside their capabilities. Add a device here, nowhere else. */
-export const SPACE_QUIRKS: readonly SpaceQuirk[] = [
-  {
-    vendorId: 0x8086,
-    baseClass: 0x03,
-    notFree: [[0xfc, 0x100]],
-    why: 'Intel IGD keeps its OpRegion address (ASLS) at 0xFC',
-  },
-]
-
-/** The ranges `identity`'s quirks mark as not free. */
-export const quirkRanges = (identity: Pick<Identity, 'vendorId' | 'classCode'>): ByteRange[] =>
-  SPACE_QUIRKS.filter((q) => q.vendorId === identity.vendorId && (q.baseClass === null || q.baseClass === identity.classCode >>> 16)).flatMap(
-    (q) => q.notFree,
-  )
+/** The ranges `identity`'s quirks (src/device/quirks.ts) keep for the device or its VMM: never free. */
+export const quirkRanges = (identity: QuirkIdentity): ByteRange[] => quirksOf(identity).flatMap((q) => q.ranges)
 
 const overlaps = (a: ByteRange, b: ByteRange): boolean => a[0] < b[1] && b[0] < a[1]
 

@@ -15,6 +15,8 @@ import type { PreparedFunction } from '../semantic/prepared-function.js'
 import type { EquivalenceOptions } from './equivalence-reasons.js'
 import type { Reason } from './reason.js'
 import { unprovenAssumption } from './unproven-state.js'
+import { capabilityLabel } from '../capability/capability.js'
+import { relaxedRuns, type UncomparedRun, VMM_POLICY_NAMES, type VmmPolicyName } from '../layout/vmm-policy.js'
 
 export type { Obligation, ObligationResult } from '../semantic/obligation-plan.js'
 
@@ -24,7 +26,8 @@ export interface Certificate {
   readonly compatible: boolean
   readonly source: { readonly name: string; readonly digest: string; readonly size: number }
   readonly destination: { readonly name: string; readonly digest: string; readonly size: number }
-  readonly options: { readonly instance: 'warn' | 'refuse'; readonly assumeImplemented: boolean }
+  /** `vmm` only when one was named (certificates made before it existed verify unchanged). */
+  readonly options: { readonly instance: 'warn' | 'refuse'; readonly assumeImplemented: boolean; readonly vmm?: VmmPolicyName }
   readonly assumptions: readonly string[]
   readonly obligations: readonly Obligation[]
 }
@@ -53,7 +56,7 @@ const judge = (o: Obligation, reasons: readonly Reason[]): ObligationResult => {
 const aboutBarSizes = (r: Reason): boolean => r.code === 'BAR_DIFFERS' || r.code === 'BAR_SIZE_UNKNOWN'
 
 /** The plan of `a` below `limit`, judged by `reasons`, plus what the plan cannot hold. */
-const obligations = (a: PreparedFunction, b: PreparedFunction, reasons: readonly Reason[], limit: number): Obligation[] => {
+const obligations = (a: PreparedFunction, b: PreparedFunction, reasons: readonly Reason[], limit: number, relaxed: readonly UncomparedRun[]): Obligation[] => {
   const layoutReasons = reasons.filter((r) => !aboutBarSizes(r))
   const bars: Obligation = {
     scope: 'BARs',
@@ -63,11 +66,13 @@ const obligations = (a: PreparedFunction, b: PreparedFunction, reasons: readonly
     rule: 'bars',
     result: reasons.some((r) => r.code === 'BAR_DIFFERS') ? 'failed' : a.bars.known && b.bars.known ? 'held' : 'assumed',
   }
-  if (layoutReasons.length === 0 && limit >= a.config.size) return [...a.obligations, bars]
+  if (layoutReasons.length === 0 && relaxed.length === 0 && limit >= a.config.size) return [...a.obligations, bars]
+  const inRelaxed = (o: Obligation): boolean => o.check === 'bytes' && o.offset !== null && o.length !== null && relaxed.some((r) => o.offset! < r.end && r.start < o.offset! + o.length!)
   const list: Obligation[] = []
   for (const o of a.obligations) {
     if (o.offset !== null && o.offset >= limit) continue
-    const result = judge(o, layoutReasons)
+    const judged = judge(o, layoutReasons)
+    const result = judged === 'held' && inRelaxed(o) ? 'assumed' : judged
     list.push(result === o.result ? o : { ...o, result })
   }
   for (const r of layoutReasons) {
@@ -79,8 +84,18 @@ const obligations = (a: PreparedFunction, b: PreparedFunction, reasons: readonly
   return list
 }
 
-const assumptions = (a: PreparedFunction, b: PreparedFunction, reasons: readonly Reason[]): string[] => {
+/** The runs the named VMM leaves uncompared whose bytes differ: the proof holds only because that VMM does not compare them. */
+const relied = (a: PreparedFunction, b: PreparedFunction, options: EquivalenceOptions): UncomparedRun[] =>
+  relaxedRuns(options.vmm, a, b).filter((r) => {
+    for (let i = r.start; i < r.end; i++) if (a.config.bytes[i] !== b.config.bytes[i]) return true
+    return false
+  })
+
+const hex = (n: number): string => `0x${n.toString(16)}`
+
+const assumptions = (a: PreparedFunction, b: PreparedFunction, reasons: readonly Reason[], relaxed: readonly UncomparedRun[]): string[] => {
   const list: string[] = []
+  for (const r of relaxed) list.push(`${capabilityLabel(r.capability)}, bytes ${hex(r.start)}–${hex(r.end - 1)} differ and are not compared: ${r.why}`)
   if (!a.bars.known || !b.bars.known) list.push('BAR, ROM and VF BAR sizes are equal (unknown on at least one side)')
   if (reasons.some((r) => r.code === 'FIELD_INSTANCE' && r.severity === 'warning')) {
     list.push('per-device values (serial numbers) that differ are virtualized by the VMM')
@@ -97,15 +112,16 @@ export const certificate = (
   options: EquivalenceOptions,
 ): Certificate => {
   const limit = reasons.some((r) => r.code === 'IMAGE_INCOMPLETE') ? 0 : Math.min(a.config.size, b.config.size)
+  const relaxed = relied(a, b, options)
   return {
     kind: 'vpci/equivalence-certificate',
     version: 1,
     compatible: !reasons.some((r) => r.severity === 'error'),
     source: { name: a.name, digest: a.digest, size: a.config.size },
     destination: { name: b.name, digest: b.digest, size: b.config.size },
-    options: { instance: options.instance ?? 'warn', assumeImplemented: options.assumeImplemented === true },
-    assumptions: assumptions(a, b, reasons),
-    obligations: obligations(a, b, reasons, limit),
+    options: { instance: options.instance ?? 'warn', assumeImplemented: options.assumeImplemented === true, ...(options.vmm === undefined ? {} : { vmm: options.vmm }) },
+    assumptions: assumptions(a, b, reasons, relaxed),
+    obligations: obligations(a, b, reasons, limit, relaxed),
   }
 }
 
@@ -159,7 +175,7 @@ export const CertificateCodec = closedStruct({
   compatible: t.boolean,
   source: SideCodec,
   destination: SideCodec,
-  options: closedStruct({ instance: t.keyof({ warn: null, refuse: null }), assumeImplemented: t.boolean }),
+  options: closedStruct({ instance: t.keyof({ warn: null, refuse: null }), assumeImplemented: t.boolean }, { vmm: t.keyof(Object.fromEntries(VMM_POLICY_NAMES.map((n) => [n, null])) as Record<VmmPolicyName, null>) }),
   assumptions: t.array(t.string),
   obligations: t.array(ObligationCodec),
 })

@@ -17,6 +17,7 @@ import type { FieldInstance } from '../semantic/semantic-image.js'
 import { scopeAt } from './function-scope.js'
 import { hex, RULE_CODE, RULE_CONSEQUENCE, type Reason, type ReasonValue } from './reason.js'
 import { type UnprovenStateOptions, unprovenState } from './unproven-state.js'
+import { relaxedRuns, type VmmPolicyName } from '../layout/vmm-policy.js'
 
 export interface EquivalenceOptions extends UnprovenStateOptions {
   /**
@@ -25,6 +26,12 @@ export interface EquivalenceOptions extends UnprovenStateOptions {
    * read-only byte).
    */
   readonly instance?: 'warn' | 'refuse'
+  /**
+   * The VMM that loads the migrated state (vmm-policy.ts): bytes its load check does not compare
+   * (QEMU 9.1's skip-vsc-check: vendor bytes of a Vendor-Specific capability) may differ. Absent:
+   * every byte is compared.
+   */
+  readonly vmm?: VmmPolicyName
 }
 
 /** How many leading bytes of both images can be compared, with reasons when not all. */
@@ -285,6 +292,9 @@ export const equivalenceReasons = (a: PreparedFunction, b: PreparedFunction, opt
   reasons.push(...structure.reasons)
   const zone = new Uint8Array(limit)
   for (const [start, end] of structure.zones) zone.fill(1, start, Math.min(end, limit))
+  // Bytes the named VMM does not compare, where both sides hold the same capability.
+  const relaxed = new Uint8Array(limit)
+  for (const r of relaxedRuns(options.vmm, a, b)) relaxed.fill(1, r.start, Math.min(r.end, limit))
   const covered = (at: number): boolean => structure.reasons.some((r) => r.offset !== null && r.length !== null && at >= r.offset && at < r.offset + r.length)
 
   const [na, nb] = [sa.size, sb.size]
@@ -313,6 +323,7 @@ export const equivalenceReasons = (a: PreparedFunction, b: PreparedFunction, opt
       continue
     }
     if (masks !== 0) extend('WRITE_MASK_DIFFERS', i)
+    if (relaxed[i]) continue
     let diff = (sa.packed[i]! ^ sb.packed[i]!) & ~(wa | wb | ca | cb)
     if (diff === 0) continue
     for (let r = i - 3; r <= i; r++) {
