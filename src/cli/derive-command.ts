@@ -1,8 +1,10 @@
 /**
- * `vpci derive PHYSICAL [--pf PF] [--policy kernel|qemu|none] [--pasid auto|none|OFFSET] [-o FILE]`:
- * a first layout file for an instance type, from a physical function (a VF with its PF). Over an existing file it
- * refuses unless told to replace it (`--force`) or to bring it up to date keeping its comments
- * and edits (`--update`).
+ * `vpci derive PHYSICAL... [--pf PF] [--policy kernel|qemu|none] [--pasid auto|none|OFFSET] [-o FILE]`:
+ * a first layout file for an instance type, from a physical function (a VF with its PF), or
+ * with several functions the richest layout all of them can back (derive-fleet.ts). Over an
+ * existing file it refuses unless told to replace it (`--force`) or to bring it up to date
+ * keeping its comments and edits (`--update`). Non-zero bytes outside every capability that no
+ * device quirk explains are warned about on standard error.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { derive } from '../layout/derive.js'
@@ -18,6 +20,8 @@ import { ExitCode, type Failure, fail, failLayout, failProblem } from './exit.js
 import type { CliIo } from './io.js'
 import { loadFunction } from './load-function.js'
 import { DEVICE, JSON_ERRORS, OUTPUT } from './options.js'
+import { quirkWarnings } from '../device/quirk-warnings.js'
+import { deriveFleetText, parseIdentity, printWarnings } from './derive-fleet.js'
 import { writeOutput } from './output.js'
 
 const NUMBER = '(0x[0-9a-fA-F]+|[0-9]+)'
@@ -46,8 +50,12 @@ const updated = async (io: CliIo, path: string, derived: FunctionLayout): Promis
 
 export const deriveCommand = command({
   name: 'derive',
-  synopsis: ['PHYSICAL [--pf PF] [--policy kernel|qemu|none] [--pasid auto|none|OFFSET]', '        [--usable START-END,...] [-o FILE [--force | --update]]'],
-  summary: 'a layout file (the guest-visible config space) from a physical function',
+  synopsis: [
+    'PHYSICAL [--pf PF] [--policy kernel|qemu|none] [--pasid auto|none|OFFSET]',
+    '        [--usable START-END,...] [-o FILE [--force | --update]]',
+    'PHYSICAL PHYSICAL... [--identity FIELD=VALUE,...] [--policy ...] [--pasid ...] [-o FILE [--force]]',
+  ],
+  summary: 'a layout file (the guest-visible config space) from a physical function;\nwith several, the richest layout every one of them can back',
   about: `
 Write a layout file (YAML, vpci/v1 FunctionLayout) describing what a guest sees of the
 PHYSICAL function: every capability the policy does not hide, at its offset, with its field
@@ -58,28 +66,42 @@ Vendor ID, SR-IOV VF Device ID and VF BARs the VF presents.
 
 An existing FILE is not replaced unless --force says so; --update keeps its comments and its
 values wherever the physical function still has what they describe, adds what the function
-gained and drops passed-through capabilities it lost (each change listed on standard error).`,
+gained and drops passed-through capabilities it lost (each change listed on standard error).
+
+With two or more PHYSICAL functions (hardware revisions of one device, the same device on
+several hosts), the layout is the richest every one of them can back: the capabilities all
+of them have (paired by kind, wherever each function has them), capacities at the lowest,
+feature bits only where all have them, BARs and ROM every function presents, the vPASID only
+where every function has PASID, placed in space free on all of them. Identity fields must
+agree, or be named with --identity. What was given up, and because of which function, is
+written at the top of the file as comments and listed on standard error.
+
+Non-zero bytes outside every capability that no device quirk explains are warned about on
+standard error: the layout keeps them under unclaimed, and someone should know what they are.`,
   options: {
     pf: { type: 'string', value: 'PF', help: 'the PF of a VF: its identity (Vendor ID, VF Device ID) and VF BARs are\nthe VF\'s (a dump, binary config or sysfs folder)' },
     policy: { type: 'string', value: 'NAME', help: 'what to hide: kernel (default; as Linux vfio-pci), qemu (kernel plus what\nQEMU drops), none' },
     pasid: { type: 'string', value: 'WHERE', help: 'when the policy hides a physical PASID capability, synthesise an emulated one:\nauto (default; the highest free 8 bytes of extended space), none, or an offset' },
     usable: { type: 'string', value: 'RANGES', help: 'extended space synthesised capabilities may use, e.g. 0x400-0x500 (end\nexclusive); device quirks (bytes a device uses outside its capabilities)\nare never used either way' },
+    identity: { type: 'string', value: 'FIELD=VALUE,...', help: 'with several functions: the identity to present where they differ, e.g.\nrevisionId=0x01 (vendorId, deviceId, revisionId, classCode,\nsubsystemVendorId, subsystemId)' },
     output: { ...OUTPUT, help: 'write the layout to FILE instead of standard output' },
     force: { type: 'boolean', help: 'replace FILE when it exists' },
     update: { type: 'boolean', help: "bring an existing FILE up to date, keeping its comments and edits" },
     device: DEVICE,
+    all: { type: 'boolean', help: 'list every note and warning (default: the first 100 of each and a count)' },
     json: JSON_ERRORS,
   },
   footer: `
-Exit status: 0 written, 2 bad input or usage (FILE exists without --force or --update),
-3 internal error.
+Exit status: 0 written, 2 bad input or usage (FILE exists without --force or --update;
+functions whose identities differ unnamed), 3 internal error.
 
 Examples:
   vpci derive /sys/bus/pci/devices/0000:5e:00.0 -o instance-type-a.yaml
   vpci derive /sys/bus/pci/devices/0000:5e:10.2 --pf /sys/bus/pci/devices/0000:5e:00.0 -o vf.yaml
-  vpci derive /sys/bus/pci/devices/0000:5e:00.0 -o instance-type-a.yaml --update`,
+  vpci derive /sys/bus/pci/devices/0000:5e:00.0 -o instance-type-a.yaml --update
+  vpci derive host-a/0000:5e:00.0 host-b/0000:3b:00.0 --identity revisionId=1 -o fleet.yaml`,
   async run(io, positionals, o) {
-    if (positionals.length !== 1) return fail('derive takes exactly one PHYSICAL function; see "vpci derive --help"')
+    if (positionals.length === 0) return fail('derive takes one or more PHYSICAL functions; see "vpci derive --help"')
     if (o.force && o.update) return fail('derive: give --force or --update, not both')
     if ((o.force || o.update) && o.output === undefined) return fail(`derive: --${o.force ? 'force' : 'update'} goes with -o FILE`)
     const policy = o.policy ?? 'kernel'
@@ -89,6 +111,16 @@ Examples:
     if (pasid === null) return fail(`derive: --pasid takes auto, none or an offset (like 0xff8), not "${pasidText}"`)
     const usable = o.usable === undefined ? undefined : parseRanges(o.usable)
     if (usable === null) return fail(`derive: --usable takes ranges like 0x400-0x500,0xf00-0x1000, not "${o.usable}"`)
+    const identity = o.identity === undefined ? E.right({}) : parseIdentity(o.identity)
+    if (E.isLeft(identity)) return fail(identity.left)
+    if (positionals.length > 1) {
+      if (o.pf !== undefined) return fail('derive: --pf goes with one function (a VF); a common layout is derived from physical functions')
+      if (o.update) return fail('derive: --update goes with one function; --force replaces a common layout')
+      const text = await deriveFleetText(io, positionals, { policy, pasid, ...(usable === undefined ? {} : { usable }), identity: identity.right, device: o.device, all: o.all })
+      if (E.isLeft(text)) return text.left
+      return (await writeOutput(io, o.output, text.right, { exclusive: !o.force })) ?? ExitCode.ok
+    }
+    if (o.identity !== undefined) return fail('derive: --identity goes with several functions (one function presents its own)')
     const path = positionals[0]!
     const dump = await loadFunction(io, path, o.device)
     if (E.isLeft(dump)) return dump.left
@@ -96,6 +128,7 @@ Examples:
     if (pf !== undefined && E.isLeft(pf)) return pf.left
     const layout = derive(prepareFunction(dump.right), { policy, pasid, ...(usable === undefined ? {} : { usable }), ...(pf === undefined ? {} : { pf: prepareFunction(pf.right) }) })
     if (E.isLeft(layout)) return failLayout(layout.left.map((e) => ({ ...e, file: path })))
+    printWarnings(io, quirkWarnings(layout.right).map((warning) => ({ who: path, warning })), o.all)
     if (o.update && o.output !== undefined && o.output !== '-') {
       const next = await updated(io, o.output, layout.right)
       if (E.isLeft(next)) return next.left

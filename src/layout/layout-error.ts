@@ -37,6 +37,10 @@ export type LayoutErrorCode =
   /** A PF was given for a function that is not a VF, or one without an SR-IOV capability. */
   | 'NOT_A_VF'
   | 'PF_WITHOUT_SRIOV'
+  /** deriveCommon: the functions disagree on an identity field the operator did not name. */
+  | 'IDENTITY_DIFFERS'
+  /** deriveCommon: a function cannot back any layout the others can (an identity named it does not have, a VF without its PF). */
+  | 'NO_COMMON_LAYOUT'
 
 export type LayoutPath = ReadonlyArray<string | number>
 
