@@ -4,14 +4,14 @@
  * are. Exit 0 compatible, 1 incompatible, 2 bad input.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { decodePersonaMatrix, type PersonaMatrix } from '../layout/persona.js'
+import type { PersonaMatrix } from '../layout/persona.js'
+import { loadPersonas } from './load-personas.js'
 import { realize } from '../layout/realize.js'
 import { checkMigration, verifyMigrationCertificate } from '../migrate/check-migration.js'
 import { proveEquivalence, type Verdict, verifyCertificate } from '../proof/prove-equivalence.js'
 import { REASON_LIMIT } from '../proof/reason-limit.js'
 import { prepareFunction, type PreparedFunction } from '../semantic/prepared-function.js'
 import { MAX_STATE_BYTES } from '../state/state-codec.js'
-import { MAX_LAYOUT_BYTES } from '../layout/layout-yaml.js'
 import { command, type OptionValues } from './command.js'
 import { both, ExitCode, type Failure, fail, failLayout, type Outcome } from './exit.js'
 import type { CliIo } from './io.js'
@@ -21,7 +21,7 @@ import { layoutFrom } from './load-layout.js'
 import { stateFrom } from './load-state.js'
 import { ALL, DEVICE, ROOT } from './options.js'
 import { isVmmPolicyName, VMM_POLICY_NAMES } from '../layout/vmm-policy.js'
-import { type Input, kindOf, readBytes, readInput } from './read-input.js'
+import { type Input, kindOf, readInput } from './read-input.js'
 import { mapText, reasonsJson, verdictJson, verdictText } from './render-verdict.js'
 import { checkVmText } from './render-vm-check.js'
 import { readCertificateFile, reportVerification } from './verify-certificate.js'
@@ -59,12 +59,6 @@ type Options = OptionValues<typeof OPTIONS>
 /** The largest input any form of check reads (a migration state); each decoder applies its own limit. */
 const MAX_INPUT = MAX_STATE_BYTES
 
-const loadPersonas = async (io: CliIo, path: string): Promise<E.Either<Failure, PersonaMatrix>> => {
-  const read = await readBytes(io, path, MAX_LAYOUT_BYTES)
-  if (E.isLeft(read)) return read
-  const decoded = decodePersonaMatrix(new TextDecoder().decode(read.right), path)
-  return E.isRight(decoded) ? decoded : E.left(failLayout(decoded.left))
-}
 
 /** Can the physical function back the layout? */
 const checkLayout = async (io: CliIo, o: Options, layoutInput: Input, physicalInput: Input): Promise<Outcome> => {
