@@ -9,14 +9,14 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { type Capability, capabilityLabel } from '../capability/capability.js'
 import { type FieldSpec, fieldMask, fieldValue, showValue } from '../capability/field.js'
-import { inImage, readU8, readU16, readU32 } from '../config-space/config-space.js'
-import { lookupCapability } from '../capability/registry.js'
+import { readU8, readU16 } from '../config-space/config-space.js'
 import { hex, type Reason, RULE_CONSEQUENCE } from '../proof/reason.js'
 import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
 import { type FieldInstance, fieldsOfCapability } from '../semantic/semantic-image.js'
 import { build } from './build.js'
 import type { FunctionLayout, LayoutCapability, Persona } from './function-layout.js'
 import type { LayoutError } from './layout-error.js'
+import { pairCapabilities, readRegister as read } from './pair-capabilities.js'
 import { checkPersona, type PersonaMatrix, personaOf } from './persona.js'
 import { isVirtualFunction, physicalBars, vfIdentity } from './physical-bars.js'
 
@@ -51,49 +51,7 @@ export interface RealizeOptions {
 
 const PASID_ID = 0x1b
 
-/** A register of `f`; registers past the image (a broken physical chain) read as 0xff bytes, as absent config space does. */
-const read = (f: PreparedFunction, at: number, width: 1 | 2 | 4): number => {
-  if (!inImage(f.config, at, width)) return width === 4 ? 0xffffffff : (1 << (8 * width)) - 1
-  return width === 1 ? readU8(f.config, at) : width === 2 ? readU16(f.config, at) : readU32(f.config, at)
-}
-
 const reason = (r: Omit<Reason, 'severity'> & { severity?: Reason['severity'] }): Reason => ({ severity: 'error', ...r })
-
-/** What makes two capabilities the same kind: space, ID, and the registry's identifying fields (a VSEC's ID). */
-const kindOf = (f: PreparedFunction, c: Capability): string => {
-  let kind = `${c.space}:${c.id}`
-  for (const key of lookupCapability(c.space, c.id)?.identifiedBy ?? []) {
-    const field = fieldsOfCapability(f.semantic, c).find((x) => x.spec.key === key)
-    kind += `/${field === undefined ? '-' : fieldValue(field.spec, read(f, field.offset, field.spec.width))}`
-  }
-  return kind
-}
-
-/**
- * Pairs each virtual capability with a physical one of the same kind: first those at the same
- * offset, then the rest in chain order, so a capability missing on one side is reported where
- * it is and not as a shift of its siblings.
- */
-const pair = (virtual: PreparedFunction, physical: PreparedFunction): Map<Capability, Capability> => {
-  const pairs = new Map<Capability, Capability>()
-  const used = new Set<Capability>()
-  for (const v of virtual.walk.capabilities) {
-    const p = physical.walk.capabilities.find((c) => c.space === v.space && c.offset === v.offset && kindOf(physical, c) === kindOf(virtual, v))
-    if (p !== undefined) {
-      pairs.set(v, p)
-      used.add(p)
-    }
-  }
-  for (const v of virtual.walk.capabilities) {
-    if (pairs.has(v)) continue
-    const p = physical.walk.capabilities.find((c) => !used.has(c) && c.space === v.space && kindOf(physical, c) === kindOf(virtual, v))
-    if (p !== undefined) {
-      pairs.set(v, p)
-      used.add(p)
-    }
-  }
-  return pairs
-}
 
 /** Does the physical field value satisfy the layout's under the field's rule? */
 const satisfies = (spec: FieldSpec, virtual: number, physical: number): boolean => {
@@ -311,7 +269,7 @@ export const realize = (layout: FunctionLayout, physical: PreparedFunction, opti
   if (classCode !== layout.identity.classCode) {
     reasons.push(reason({ code: 'FIELD_IDENTITY', capability: null, field: 'classCode', offset: 0x09, length: 3, source: layout.identity.classCode, destination: classCode, message: `Class Code: the layout presents ${hex(layout.identity.classCode)}, the physical function is ${hex(classCode)}` }))
   }
-  const pairs = pair(virtual, physical)
+  const pairs = pairCapabilities(virtual, physical)
   const map: OffsetMapping[] = []
   const byOffset = (c: LayoutCapability): Capability | undefined => virtual.walk.capabilities.find((v) => v.space === c.space && v.offset === c.offset)
   for (const c of layout.capabilities) {
