@@ -14,6 +14,7 @@ import { checkCommand } from './check-command.js'
 import { asksForHelp, type Command, parseCommand, usageOf } from './command.js'
 import { deriveCommand } from './derive-command.js'
 import { matrixCommand } from './matrix-command.js'
+import { reportCommand } from './report-command.js'
 import { ExitCode, type Failure, fail, isFailure, shownErrors } from './exit.js'
 import { filterCommand } from './filter-command.js'
 import type { CliIo } from './io.js'
@@ -22,7 +23,7 @@ import { stateCommand } from './state-command.js'
 import { mainUsage } from './usage.js'
 
 /** Every command, in the order `vpci --help` lists them. */
-export const COMMANDS: readonly Command[] = [capsCommand, checkCommand, deriveCommand, buildCommand, remapCommand, stateCommand, filterCommand, matrixCommand]
+export const COMMANDS: readonly Command[] = [capsCommand, checkCommand, deriveCommand, buildCommand, remapCommand, stateCommand, filterCommand, matrixCommand, reportCommand]
 
 export const VERSION: string = packageJson.version
 
