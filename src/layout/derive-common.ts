@@ -282,9 +282,12 @@ const orphanNotes = (layout: FunctionLayout, dropped: readonly CommonNote[]): Co
 const settle = (start: FunctionLayout, fleet: readonly FleetFunction[]): E.Either<LayoutError[], { layout: FunctionLayout; notes: CommonNote[] }> => {
   const notes: CommonNote[] = []
   let layout = start
-  // Each round drops a capability, BAR or ROM for good, or takes a field down to a value some
-  // function has (again only when a drop re-pairs a capability): never more rounds than that.
-  const bound = 3 + layout.bars.length + layout.capabilities.reduce((n, c) => n + 1 + Object.keys(c.fields).length * fleet.length, 0)
+  // Each round drops a capability, BAR or ROM for good, or takes a capacity or features field
+  // strictly down to a value some failing function has; a function it satisfies fails it again
+  // only when a drop re-pairs a capability, so each field moves at most once per function.
+  const built = build(layout)
+  const fields = E.isRight(built) ? prepareFunction(built.right).semantic.fields.length : 0
+  const bound = 4 + layout.bars.length + layout.capabilities.length + fields * fleet.length
   for (let round = 0; round < bound; round++) {
     const failures: Failure[] = []
     for (const f of fleet) {
