@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { CompatibilityMatrix } from '../fleet/compatibility-matrix.js'
-import { limitReasons } from '../proof/reason-limit.js'
+import { limitReasons, omittedLine } from '../proof/reason-limit.js'
 import { REPORT_SCRIPT, REPORT_STYLE } from './report-assets.js'
 import { mapped, type PairReport, type ReportSide } from './report-model.js'
 
@@ -141,7 +141,7 @@ const reasonsList = (r: PairReport): string => {
     const where = x.reason.capability === null ? '' : `${escapeHtml(x.reason.capability)}: `
     return `<li id="reason-${k}">${link}<span class="sev ${x.reason.severity}">${x.reason.severity}</span> <span class="code">${x.reason.code}</span> ${where}${escapeHtml(x.reason.message)}</li>`
   })
-  const more = r.omittedReasons === 0 ? '' : `<p>… and ${r.omittedReasons} more reasons (--all lists them).</p>`
+  const more = r.omittedReasons === 0 ? '' : `<p>${omittedLine(r.omittedReasons, 'reason')} (--all lists them).</p>`
   return `<ol class="reasons">${items.join('\n')}</ol>${more}`
 }
 
@@ -220,7 +220,7 @@ export const matrixReportHtml = (m: CompatibilityMatrix, limit: number | null): 
     `<p class="verdict ${backing > 0 ? 'ok' : 'bad'}"><strong>${backing} of ${m.layouts.length * m.functions.length} cells back</strong> ${m.layouts.length} layout${m.layouts.length === 1 ? '' : 's'} × ${m.functions.length} function${m.functions.length === 1 ? '' : 's'}; ${m.classesJudged} device class${m.classesJudged === 1 ? '' : 'es'} judged</p>`,
     '</header>',
     '<main>',
-    `<section id="matrix"><h2>Matrix</h2><table class="matrix"><thead><tr><th scope="col">function \\ layout</th>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table>${omitted === 0 ? '' : `<p>… and ${omitted} more functions (--all lists them).</p>`}</section>`,
+    `<section id="matrix"><h2>Matrix</h2><table class="matrix"><thead><tr><th scope="col">function \\ layout</th>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table>${omitted === 0 ? '' : `<p>${omittedLine(omitted, 'function')} (--all lists them).</p>`}</section>`,
     '</main>',
   ].join('\n')
   return page(`vpci report: ${m.layouts.length} layouts × ${m.functions.length} functions`, body, { sides: [], reasons: [], joins: [] })
