@@ -92,6 +92,21 @@ export { realize } from './layout/realize.js'
 export type { StateWrite } from './layout/translate.js'
 export { translate } from './layout/translate.js'
 export type { PersonaEntry, PersonaMatrix } from './layout/persona.js'
+export type { UncomparedBytes, UncomparedRun, VmmPolicy, VmmPolicyName } from './layout/vmm-policy.js'
+export { VMM_POLICIES, VMM_POLICY_NAMES, isVmmPolicyName, uncomparedRuns } from './layout/vmm-policy.js'
+export type { QuirkWarning } from './device/quirk-warnings.js'
+export { quirkWarnings } from './device/quirk-warnings.js'
+
+// Fleets: one layout for several functions, who backs what, and a report to look at
+export type { CommonChange, CommonLayout, CommonNote, DeriveCommonOptions, FleetFunction } from './layout/derive-common.js'
+export { deriveCommon } from './layout/derive-common.js'
+export { encodeCommonLayout } from './layout/common-layout-file.js'
+export { pairCapabilities } from './layout/pair-capabilities.js'
+export type { CompatibilityMatrix, MatrixCell, MatrixFunction, MatrixLayout, MatrixOptions } from './fleet/compatibility-matrix.js'
+export { compatibilityMatrix } from './fleet/compatibility-matrix.js'
+export type { PairReport, ReportBlock, ReportJoin, ReportReason, ReportSide } from './report/report-model.js'
+export { equivalenceReport, realizationReport } from './report/report-model.js'
+export { escapeHtml, matrixReportHtml, pairReportHtml } from './report/report-html.js'
 export { checkPersona, decodePersonaMatrix, personaOf, sharedStream } from './layout/persona.js'
 
 // PASIDs
