@@ -55,7 +55,7 @@ const PATHS = ['input', 'fifo', 'loop-a', 'dangling', 'zero', '/dev/zero', '/dev
 const STATE = join(CORPUS, 'state/vm-17-n2-schema-v1.pb')
 const LAYOUT = join(CORPUS, 'layouts/accelerator-v1.yaml')
 
-/** Command lines; P and Q are paths from the menu, S a state, L a layout. */
+/** Command lines; P and Q are paths from the menu (also in a comma list `P,Q`), S a state, L a layout. Append only: an input's first byte picks one by index. */
 const TEMPLATES: readonly (readonly string[])[] = [
   ['caps', 'P'],
   ['caps', 'P', '--json'],
@@ -72,6 +72,12 @@ const TEMPLATES: readonly (readonly string[])[] = [
   ['remap', 'P', '--host', 'Q'],
   ['filter', 'S', 'host.yaml', 'P', 'Q'],
   ['filter', 'P', 'host.yaml', '--json', '--all'],
+  ['derive', 'P', 'Q', '-o', 'out', '--force'],
+  ['matrix', '--layouts', 'L', '--functions', 'P,Q', '--root', '/'],
+  ['matrix', '--layouts', 'P', '--functions', 'host.yaml', '--csv'],
+  ['report', 'P', 'Q', '-o', 'out'],
+  ['report', 'L', 'P'],
+  ['report', '--layouts', 'L', '--functions', 'P,host.yaml'],
 ]
 /** Paths `-o` may name: never a FIFO, where waiting for a reader is what writing to one means. */
 const OUTPUTS = ['out', 'folder', '/dev/null', 'no-such-folder/out']
@@ -104,9 +110,9 @@ export const decodeCase = (input: Uint8Array, dir: string): Case => {
   const inDir = (p: string): string => (p === STDIN || isAbsolute(p) ? p : join(dir, p))
   const template = TEMPLATES[at(0) % TEMPLATES.length]!
   const isOutput = (k: number) => template[k - 1] === '-o'
-  const argv = template.map((a, k) =>
-    a === 'P' ? inDir(isOutput(k) ? OUTPUTS[at(1) % OUTPUTS.length]! : pick(1)) : a === 'Q' ? inDir(pick(2)) : a === 'S' ? STATE : a === 'L' ? LAYOUT : a === 'out' || a === 'host.yaml' ? inDir(a) : a,
-  )
+  const one = (a: string, k: number): string =>
+    a === 'P' ? inDir(isOutput(k) ? OUTPUTS[at(1) % OUTPUTS.length]! : pick(1)) : a === 'Q' ? inDir(pick(2)) : a === 'S' ? STATE : a === 'L' ? LAYOUT : a === 'out' || a === 'host.yaml' ? inDir(a) : a
+  const argv = template.map((a, k) => (a.includes(',') ? a.split(',').map((x) => one(x, k)).join(',') : one(a, k)))
   const host = `apiVersion: vpci/v1\nkind: Host\nmetadata: { name: fuzz }\nfunctions:\n  - address: "0000:5a:00.0"\n    ${at(5) % 2 === 0 ? 'dump' : 'sysfs'}: ${pick(3)}\n  - address: "0000:5e:00.0"\n    dump: ${pick(4)}\n`
   return { argv, content: input.subarray(6), host, piped: piped(input) }
 }

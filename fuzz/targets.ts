@@ -122,8 +122,13 @@ const ARGV: readonly (readonly string[])[] = [
   ['state', 'decode', 'S.pb'],
   ['state', 'encode', 'S.json', '-o', 'out'],
   ['filter', 'S.pb', 'H1.yaml', 'H2.yaml', '--json'],
+  ['derive', 'A', 'B', '--identity', 'revisionId=1'],
+  ['matrix', '--layouts', 'L.yaml', '--functions', 'A,H.yaml', '--json'],
+  ['report', 'A', 'B', '--vmm', 'qemu-9.1'],
+  ['report', 'L.yaml', 'P'],
+  ['check', 'A', 'B', '--vmm', 'qemu-9.1'],
 ]
-const ARGV_NOISE = ['--json', '--help', '-h', '--device', '00:00.0', '--policy', 'kernel', '--pasid', '0x100', '--format', 'lspci', '--instance', 'refuse', '--', '-', '', '--nope', 'x'.repeat(300)]
+const ARGV_NOISE = ['--json', '--help', '-h', '--device', '00:00.0', '--policy', 'kernel', '--pasid', '0x100', '--format', 'lspci', '--instance', 'refuse', '--', '-', '', '--nope', 'x'.repeat(300), '--csv', '--identity', 'vendorId=0x10000', '--vmm', '--layouts', ',,', '--functions']
 
 export const TARGETS: readonly Target[] = [
   { name: 'lspci-text', seeds: dumps, run: (input) => exercise(readDump(input, 'fuzz.lspci')) },
