@@ -1,7 +1,7 @@
 /**
  * The report page's style and script, inline (the page loads nothing: its Content-Security-Policy
  * allows exactly these two by hash). The script reads the page's data block and only adds
- * behaviour: a byte's field and both values on hover or focus, a reason's link marking and
+ * behaviour: a byte's field and both values on hover or focus (arrow keys move between bytes), a reason's link marking and
  * focusing its bytes, lines joining moved capabilities. Without it the page still reads, prints
  * and links (each reason's link is an anchor to its first byte).
  */
@@ -113,6 +113,22 @@ export const REPORT_SCRIPT = `
   };
   document.addEventListener('mouseover', show);
   document.addEventListener('focusin', show);
+  // Arrow keys move between bytes (over folded stretches); each grid's first byte is in the tab order.
+  var STEP = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -16, ArrowDown: 16 };
+  document.addEventListener('keydown', function (ev) {
+    var c = ev.target && ev.target.classList && ev.target.classList.contains('c') ? cellInfo(ev.target) : null;
+    var step = STEP[ev.key];
+    if (!c || !step) return;
+    var size = data.sides[c.side].hex.length / 2;
+    for (var at = c.at + step; at >= 0 && at < size; at += step) {
+      var next = document.getElementById('b' + c.side + '-' + at.toString(16));
+      if (next) {
+        ev.preventDefault();
+        next.focus();
+        return;
+      }
+    }
+  });
   var marked = [];
   var mark = function (ranges) {
     marked.forEach(function (el) { el.classList.remove('hl'); });

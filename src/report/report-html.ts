@@ -116,7 +116,7 @@ const sideGrid = (r: PairReport, which: 0 | 1, marks: Uint8Array, moved: Readonl
         if (there < other.bytes.length && other.bytes[there] !== s.bytes[i]) classes.push('x')
       }
       if (s.bytes[i] === 0 && block === null) classes.push('z')
-      cells.push(`<td id="b${which}-${i.toString(16)}" class="${classes.join(' ')}" tabindex="-1">${s.bytes[i]!.toString(16).padStart(2, '0')}</td>`)
+      cells.push(`<td id="b${which}-${i.toString(16)}" class="${classes.join(' ')}" tabindex="${i === 0 ? 0 : -1}">${s.bytes[i]!.toString(16).padStart(2, '0')}</td>`)
     }
     const offset = `<th scope="row">${(row * 16).toString(16).padStart(3, '0')}</th>`
     rows.push(`<tr>${which === 1 ? labelCell(row) : ''}${offset}${cells.join('')}${which === 0 ? labelCell(row) : ''}</tr>`)

@@ -130,6 +130,12 @@ describe.skipIf(!present)('the report in Chromium', () => {
     expect(told).toContain('layout 0x52 = 0x0f')
     expect(told).toContain('physical function 0x92 = 0x0f')
     expect(told).toContain('Table Size (bits 10:0)')
+    // From the keyboard: the grid's first byte is in the tab order, arrows move by byte and by row.
+    await page.focus('#b1-0')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowRight')
+    expect(await page.locator(':focus').getAttribute('id')).toBe('b1-11')
+    expect(await page.locator('#inspector').textContent()).toContain('physical function 0x11 = ')
     expect(requests).toEqual([])
     expect(errors).toEqual([])
   })
