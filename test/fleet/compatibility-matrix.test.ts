@@ -14,6 +14,9 @@ import { realize } from '../../src/layout/realize.js'
 import { prepareFunction } from '../../src/semantic/prepared-function.js'
 import { deviceModels, fleet } from '../support/fleet.js'
 import { readCorpusText } from '../support/repo-corpus.js'
+import { preparedReal } from '../support/prepared.js'
+import { sharedCorpusPresent } from '../support/shared-corpus.js'
+import { derive } from '../../src/layout/derive.js'
 
 const corpusLayouts = (): MatrixLayout[] =>
   ['accelerator-v1', 'accelerator-v2', 'nic-v1', 'nic-v2'].map((name) => {
@@ -96,5 +99,22 @@ describe('compatibilityMatrix', () => {
       { numRuns: 40, seed: 1403 },
     )
     expect(shared).toBeGreaterThan(20)
+  })
+})
+
+describe.skipIf(!sharedCorpusPresent)('compatibilityMatrix on real dumps', () => {
+  it('agrees with realize on layouts derived from real functions against real functions (same models on other machines among them)', () => {
+    const names = ['amd-navi23-gpu-sysA', 'amd-navi23-gpu-sysB', 'amd-fiji-gpu', 'intel-haswell-ep-rootport-2f02-a', 'intel-haswell-ep-rootport-2f02-b', 'intel-haswell-ep-rootport-2f03', 'qemu-nvme-sriov-pf-vfs-off', 'qemu-nvme-sriov-pf-vfs-on', 'qemu-nvme-sriov-pf', 'broadcom-bcm5719-fn0', 'broadcom-bcm5719-fn1']
+    const functions = names.map((n) => ({ name: n, function: preparedReal(n) }))
+    const layouts = ['amd-navi23-gpu-sysA', 'intel-haswell-ep-rootport-2f02-a', 'qemu-nvme-sriov-pf-vfs-on', 'broadcom-bcm5719-fn0'].map((n) => {
+      const l = derive(preparedReal(n))
+      if (E.isLeft(l)) throw new Error(n)
+      return { name: n, layout: l.right }
+    })
+    expectAgrees(layouts, functions)
+    // The same model on two machines backs its layout on both.
+    const m = compatibilityMatrix(layouts, functions)
+    expect(m.cells[0]!.slice(0, 2).map((c) => c.compatible)).toEqual([true, true])
+    expect(m.cells[1]!.slice(3, 5).map((c) => c.compatible)).toEqual([true, true])
   })
 })
