@@ -14,6 +14,7 @@ import { readBounded } from './read-file.js'
 import { loadFunction } from './load-function.js'
 import { loadLayout } from './load-layout.js'
 import { renderReadError } from '../dump/read-error.js'
+import { readSysfsFunction } from '../dump/read-dump.js'
 import { renderLayoutError } from '../layout/layout-error.js'
 
 /** Larger text is not a host file. */
@@ -48,7 +49,14 @@ export const loadHost = async (io: CliIo, path: string, models: ModelCache = new
   if (E.isLeft(spec)) return E.left(errorLine(spec.left[0]?.line == null ? path : `${path}:${spec.left[0].line}`, spec.left))
   const base = dirname(path)
   const functions: HostFunction[] = []
-  for (const f of spec.right.functions) {
+  for (const [i, f] of spec.right.functions.entries()) {
+    if (f.source.kind === 'image') {
+      // An image the host file carries (vpci host scan --embed): no file to read or share.
+      const dump = readSysfsFunction({ config: f.source.config, ...(f.source.resource === null ? {} : { resource: f.source.resource }) }, `${path}: functions[${i}].image`)
+      if (E.isLeft(dump)) return E.left(renderReadError(dump.left[0]!))
+      functions.push({ address: f.address, function: prepareFunction(dump.right), persona: f.persona, pf: f.pf, free: f.free })
+      continue
+    }
     const file = isAbsolute(f.source.path) ? f.source.path : join(base, f.source.path)
     const key = `${f.source.kind}:${file}`
     let prepared = models.get(key)

@@ -10,6 +10,8 @@ import { deriveCommand } from './derive-command.js'
 import { remapCommand } from './remap-command.js'
 import { stateCommand } from './state-command.js'
 import { filterCommand } from './filter-command.js'
+import { hostCommand } from './host-command.js'
+import { stateCreateCommand } from './state-create-command.js'
 import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { BUILD_USAGE, CAPS_USAGE, CHECK_USAGE, DERIVE_USAGE, FILTER_USAGE, MAIN_USAGE, REMAP_USAGE, STATE_USAGE } from './usage.js'
@@ -31,8 +33,11 @@ export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode>
     io.out(MAIN_USAGE)
     return command === undefined ? ExitCode.badInput : ExitCode.ok
   }
+  // These declare and parse their own options.
+  if (command === 'host') return hostCommand(io, rest)
+  if (command === 'state' && rest[0] === 'create') return stateCreateCommand(io, rest.slice(1))
   const handler = COMMANDS[command]
-  if (handler === undefined) return failInput(io, `unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}`)
+  if (handler === undefined) return failInput(io, `unknown command "${command}"; commands: ${[...Object.keys(COMMANDS), 'host'].join(', ')}`)
   let parsed
   try {
     parsed = parseArgs({

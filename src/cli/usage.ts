@@ -19,6 +19,10 @@ Commands:
                 fresh host PASIDs for a VM's guest PASIDs on a destination, all or nothing
   state decode STATE.pb | state encode STATE.json
                 migration state between protobuf and its JSON mirror
+  state create --vm NAME --function GUEST=LAYOUT[@IMAGE]... -o STATE.pb
+                a VM's migration state from its layouts and config images, checked
+  host scan [--sysfs ROOT] [-o HOST.yaml]
+                this machine's host file, from sysfs
   filter STATE.pb HOST...
                 which candidate hosts can take the whole VM
 
@@ -168,6 +172,8 @@ Example:
 export const STATE_USAGE = `Usage:
   vpci state decode STATE.pb [-o FILE]
   vpci state encode STATE.json -o FILE
+  vpci state create --vm NAME --function GUEST=LAYOUT[@IMAGE]... [--pasid FILE] -o FILE
+                          (see "vpci state create --help")
 
 A VM's migration state (vpci.migration.v1.MigrationState, proto/ in the package) between its
 protobuf form and the JSON mirror people read and edit. Both directions check everything: the
