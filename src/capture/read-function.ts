@@ -55,12 +55,22 @@ const linkName = async (reader: SysfsReader, path: string, address: string, what
   return null
 }
 
-/** The links every function of the tree is read for (groups and PFs need them all). */
-export const readLinks = async (reader: SysfsReader, dir: string, address: string, warn: Warn): Promise<FunctionLinks> => ({
-  driver: await linkName(reader, joinPath(dir, 'driver'), address, 'driver link', warn),
-  iommuGroup: await linkName(reader, joinPath(dir, 'iommu_group'), address, 'iommu_group link', warn),
-  physfn: await linkName(reader, joinPath(dir, 'physfn'), address, 'physfn link', warn),
-})
+/**
+ * The links every function of the tree is read for (groups and PFs need them all); null, with
+ * one warning, when the function's folder itself cannot be entered (a symlink loop, a file).
+ */
+export const readLinks = async (reader: SysfsReader, dir: string, address: string, warn: Warn): Promise<FunctionLinks | null> => {
+  const driver = await reader.readLink(joinPath(dir, 'driver'))
+  if (E.isLeft(driver) && (driver.left.code === 'loop' || driver.left.code === 'not-a-folder')) {
+    warn({ code: 'CONFIG_UNREADABLE', address, message: `${dir} cannot be entered: ${driver.left.message}; the function is left out of the host file` })
+    return null
+  }
+  return {
+    driver: E.isRight(driver) ? baseName(driver.right) || null : await linkName(reader, joinPath(dir, 'driver'), address, 'driver link', warn),
+    iommuGroup: await linkName(reader, joinPath(dir, 'iommu_group'), address, 'iommu_group link', warn),
+    physfn: await linkName(reader, joinPath(dir, 'physfn'), address, 'physfn link', warn),
+  }
+}
 
 const readNumber = async (reader: SysfsReader, path: string): Promise<number | null> => {
   const read = await reader.readFile(path, NUMBER_LIMIT)

@@ -3,7 +3,7 @@
  * (`ROOT/bus/pci/devices/*`, ROOT `/sys` by default) through an injected reader.
  *
  * Which functions are free: one bound to `vfio-pci` or a vfio variant driver (`mlx5_vfio_pci`,
- * `hisi_acc_vfio_pci`, ...) whose IOMMU group holds no function a kernel driver owns for DMA
+ * `hisi_acc_vfio_pci`, ...), in an IOMMU group holding no function a kernel driver owns for DMA
  * (vfio opens a group only when every member is bound to vfio, to `pci-stub` or `pcieport`
  * (drivers that do no DMA of their own: `driver_managed_dma`), or to nothing). Any other
  * function is listed as not free, with why. A VF's identity and PASID capability are its PF's
@@ -35,7 +35,7 @@ export const MAX_SCANNED_FUNCTIONS = 65_536
 export const FUNCTION_NAME = /^[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/
 
 export interface ScanOptions {
-  /** The sysfs mount; default `/sys`. */
+  /** The sysfs mount; default `/sys`. Host files name folders under it: give it absolute for a file read elsewhere. */
   readonly root?: string
   /** The host's name in the host file; default `host`. */
   readonly name?: string
@@ -135,16 +135,22 @@ export const scanHost = async (source: SysfsReader, options: ScanOptions = {}): 
   const listing = await reader.listDir(devicesDir, max)
   if (E.isLeft(listing)) return E.left([{ code: 'NO_PCI_TREE', message: `${devicesDir} ${listing.left.message}: not a sysfs tree with PCI devices` }])
   if (listing.right.more) return E.left([{ code: 'TOO_MANY_FUNCTIONS', message: `${devicesDir} lists more than ${max} entries; a host has at most ${max} PCI functions per scan (choose some with --device or --vendor)` }])
-  const names: string[] = []
+  const listed: string[] = []
   for (const n of listing.right.names) {
-    if (FUNCTION_NAME.test(n)) names.push(n)
+    if (FUNCTION_NAME.test(n)) listed.push(n)
     else warn({ code: 'NOT_A_FUNCTION', address: null, message: `${joinPath(devicesDir, n)} is not named like a PCI function (DDDD:BB:DD.F); skipped` })
   }
-  const present = new Set(names)
-  const missing = (options.devices ?? []).filter((d) => !present.has(d))
+  const listedSet = new Set(listed)
+  const missing = (options.devices ?? []).filter((d) => !listedSet.has(d))
   if (missing.length > 0) return E.left(missing.map((d) => ({ code: 'NO_SUCH_DEVICE' as const, message: `no function ${d} in ${devicesDir}` })))
   const links = new Map<string, FunctionLinks>()
-  for (const n of names) links.set(n, await readLinks(reader, joinPath(devicesDir, n), n, warn))
+  for (const n of listed) {
+    const l = await readLinks(reader, joinPath(devicesDir, n), n, warn)
+    if (l !== null) links.set(n, l)
+  }
+  // The functions whose folders could be entered.
+  const names = listed.filter((n) => links.has(n))
+  const present = new Set(names)
 
   const reads = new Map<string, Read | null>()
   const read = async (address: string): Promise<Read | null> => {
@@ -204,8 +210,12 @@ export const scanHost = async (source: SysfsReader, options: ScanOptions = {}): 
     const r = reads.get(address)
     if (r === null || r === undefined) continue
     const l = r.links
-    const pf = l.physfn !== null && output.has(l.physfn) ? l.physfn : null
-    if (l.physfn !== null && pf === null) warn({ code: 'SRIOV_LINKS', address, message: `its physfn link names ${l.physfn}, which ${present.has(l.physfn) ? 'could not be read' : 'is not in the tree'}: a VF cannot be judged without its PF` })
+    // A PF is no VF: a physfn naming the function itself or another VF is a broken tree.
+    const pf = l.physfn !== null && l.physfn !== address && output.has(l.physfn) && links.get(l.physfn)!.physfn === null ? l.physfn : null
+    if (l.physfn !== null && pf === null) {
+      const what = !present.has(l.physfn) ? 'is not in the tree' : !output.has(l.physfn) ? 'could not be read' : 'is itself a VF'
+      warn({ code: 'SRIOV_LINKS', address, message: `its physfn link names ${l.physfn}, which ${l.physfn === address ? 'is itself' : what}: a VF cannot be judged without its PF` })
+    }
     if (pf !== null) {
       const vfs = claimed.get(pf)
       if (vfs === undefined) claimed.set(pf, [address])
@@ -217,6 +227,7 @@ export const scanHost = async (source: SysfsReader, options: ScanOptions = {}): 
     if (inUse.has(address)) why = `${l.driver === null ? 'no driver' : `bound to ${l.driver}`}; held by a VM (stated)`
     else if (l.driver === null) why = 'bound to no driver (bind it to vfio-pci to assign it)'
     else if (!isVfioDriver(l.driver)) why = `bound to ${l.driver}: in use by the host`
+    else if (l.iommuGroup === null) why = `bound to ${l.driver}, but in no IOMMU group: vfio assigns groups`
     else if (l.physfn !== null && pf === null) why = `bound to ${l.driver}, but its PF ${l.physfn} cannot be described`
     else if (others.length > 0) {
       const shown = others.slice(0, 3).map((m) => `${m} (${links.get(m)!.driver})`)

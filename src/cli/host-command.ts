@@ -5,6 +5,7 @@
  * cannot show) go to stderr, one line each; the host file to `-o` or stdout.
  */
 import { hostname } from 'node:os'
+import { resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { nodeSysfsReader } from '../capture/node-sysfs-reader.js'
 import { renderScanWarning } from '../capture/scan-problem.js'
@@ -119,7 +120,8 @@ export const hostCommand = async (io: CliIo, argv: readonly string[]): Promise<E
     personas = decoded.right
   }
   const scan = await scanHost(nodeSysfsReader, {
-    root: v.sysfs ?? '/sys',
+    // Absolute: the host file names each function's folder, wherever the file is read.
+    root: resolve(v.sysfs ?? '/sys'),
     name: v.name ?? hostname(),
     ...(devices === undefined ? {} : { devices }),
     ...(vendor === undefined ? {} : { vendor }),
