@@ -109,6 +109,7 @@ export { validatePasidState } from './pasid/validate-state.js'
 export type { PasidPlan, PasidTableEntry, PasidVerdict, RemapOptions } from './pasid/remap.js'
 export { checkPasids, releasePlan, remapPasids } from './pasid/remap.js'
 export { decodeHostPasid, decodePasidState, encodePasidState } from './pasid/pasid-files.js'
+export { PASID_STATE_JSON_SCHEMA } from './pasid/pasid-state-schema.js'
 
 // Migration state
 export type { AssignedFunction, MigrationState, StateError } from './state/migration-state.js'
@@ -123,7 +124,8 @@ export { createMigrationState, renderCreateStateError } from './state/create-sta
 export type { HostFileError, HostFunctionSource, HostFunctionSpec, HostSpec } from './host/host-file.js'
 export { decodeHostFile } from './host/host-file.js'
 export type { HostFileData, HostFileFunction } from './host/encode-host-file.js'
-export { encodeHostFile } from './host/encode-host-file.js'
+export { HOST_SCHEMA_FILE, encodeHostFile } from './host/encode-host-file.js'
+export { HOST_JSON_SCHEMA } from './host/host-schema.js'
 export type { Host, HostFunction } from './migrate/host.js'
 export type { CheckMigrationOptions, FunctionAssignment, MigrationVerdict } from './migrate/check-migration.js'
 export { checkHost, checkMigration, verifyMigrationCertificate } from './migrate/check-migration.js'
