@@ -39,6 +39,9 @@ export const HOST_SCHEMA_FILE = 'host.schema.json'
 
 const comment = (lines: readonly string[] | undefined): string | undefined => (lines === undefined || lines.length === 0 ? undefined : lines.map((l) => ` ${l}`).join('\n'))
 
+/** A resource file as the kernel prints it: `0x%016llx 0x%016llx 0x%016llx` lines. */
+const KERNEL_RESOURCE = /^(0x[0-9a-fA-F]+ 0x[0-9a-fA-F]+ 0x[0-9a-fA-F]+\n)+$/
+
 const block = (text: string): Scalar => {
   const s = new Scalar(text)
   s.type = 'BLOCK_LITERAL'
@@ -84,7 +87,8 @@ export const encodeHostFile = (data: HostFileData): string => {
     if (isMap(image)) {
       const s = f.source as Extract<HostFunctionSource, { kind: 'image' }>
       image.set('config', block(hexLines(s.config)))
-      if (s.resource !== null) image.set('resource', block(s.resource.endsWith('\n') ? s.resource : `${s.resource}\n`))
+      // The kernel's lines read best as a block; any other text (empty, CRs, spaces) is quoted, which keeps it exactly.
+      if (s.resource !== null && KERNEL_RESOURCE.test(s.resource)) image.set('resource', block(s.resource))
     }
   })
   const pasid = doc.get('pasid', true)

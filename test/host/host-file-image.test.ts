@@ -28,6 +28,14 @@ describe('host files with embedded images', () => {
     expect(spec.right.functions[0]!.source).toEqual({ kind: 'image', config, resource: RESOURCE })
   })
 
+  // Found by the sysfs-tree fuzz target (corpus/fuzz/sysfs-tree/): an empty resource file was written as a
+  // block of one blank line, which read back as a line that is not a resource line.
+  it.each(['', '0x0 0x0 0x0', '0x00000000fe000000 0x00000000fe3fffff 0x000000000014220c\r\n', ' 0x1 0x2 0x3\n'])('a resource file of any text round-trips exactly: %j', (resource) => {
+    const text = encodeHostFile({ name: 'h', pasid: null, functions: [{ address: '0000:01:00.0', source: { kind: 'image', config, resource }, persona: null, pf: null, free: true }] })
+    const spec = decodeHostFile(text)
+    expect(E.isRight(spec) && spec.right.functions[0]!.source).toEqual({ kind: 'image', config, resource })
+  })
+
   it.each([
     ['300 bytes', `    image:\n      config: "${'00 '.repeat(300)}"`, 'functions.0.image.config', '300 bytes; a config space is 64, 256 or 4096'],
     ['not hex', '    image:\n      config: "0g 00"', 'functions.0.image.config', 'expected hex bytes'],
