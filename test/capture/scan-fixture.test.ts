@@ -89,6 +89,13 @@ describe('host scan of the lab tree (the repository corpus on an Intel host)', (
     expect(scan.warnings.map((w) => w.code)).toEqual(['PASID_ASSUMED'])
   })
 
+  it('a function stated in use (--in-use) is listed, never free', async () => {
+    const { scan } = await scanned('lab', readCorpusText('personas.yaml'), { inUse: ['0000:5e:00.0'] })
+    const nic = scan.functions.find((f) => f.address === '0000:5e:00.0')!
+    expect([nic.free, nic.why]).toEqual([false, 'bound to vfio-pci; held by a VM (stated)'])
+    expect(readBack(scan).pasid!.functions.map((f) => f.id)).toEqual(['0000:5a:00.0'])
+  })
+
   it('--device picks functions; --vendor picks by vendor and device', async () => {
     const { scan } = await scanned('lab', readCorpusText('personas.yaml'), { devices: ['0000:3b:00.0'] })
     expect(scan.functions.map((f) => f.address)).toEqual(['0000:3b:00.0'])

@@ -103,5 +103,15 @@ describe('host scan → state create → check', () => {
     expect((await vpci('state', 'create', '--function', `00:05.0=${layout}`, '-o', at('t.pb'))).stderr).toMatch(/--vm/)
     expect((await vpci('host', 'scan', '--pasid-allocated', '5-3')).stderr).toMatch(/--pasid-allocated takes none or ranges/)
     expect((await vpci('host', 'scan', '--host', 'x')).code).toBe(2)
+    expect((await vpci('host', 'scan', '--device', '5e:00.0', '--vendor', '1234')).stderr).toMatch(/--device or --vendor, not both/)
+    expect((await vpci('host', 'scan', '--sysfs', at('nowhere'))).stderr).toMatch(/bus\/pci\/devices no such file or folder: not a sysfs tree with PCI devices/)
+  })
+
+  it('each command prints its help from its option table', async () => {
+    const host = await vpci('host', '--help')
+    expect([host.code, host.stdout]).toEqual([0, expect.stringContaining('--pasid-allocated RANGES')])
+    const create = await vpci('state', 'create', '--help')
+    expect([create.code, create.stdout]).toEqual([0, expect.stringContaining('--function GUEST=LAYOUT[@IMAGE]')])
+    expect((await vpci('--help')).stdout).toMatch(/host scan \[--sysfs ROOT\]/)
   })
 })
