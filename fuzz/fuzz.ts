@@ -70,12 +70,14 @@ const attempt = async (target: Target, input: Uint8Array, maxMs: number): Promis
  * run again and counts as slow only if it is slow both times: a garbage collection or a busy
  * machine can stall one run, while a pathological input is slow every time.
  */
-export const runOne = async (target: Target, input: Uint8Array, maxMs = 1000): Promise<Omit<FuzzFailure, 'file'> | null> => {
-  const first = await attempt(target, input, maxMs)
+export const runOne = async (target: Target, input: Uint8Array, maxMs?: number): Promise<Omit<FuzzFailure, 'file'> | null> => {
+  // A target that starts processes gets its own, longer limit.
+  const limit = Math.max(maxMs ?? 1000, target.maxMs ?? 0)
+  const first = await attempt(target, input, limit)
   if (first.failure?.kind !== 'slow') return first.failure
-  const again = await attempt(target, input, maxMs)
+  const again = await attempt(target, input, limit)
   if (again.failure?.kind !== 'slow') return again.failure
-  return { ...first.failure, message: `${first.ms.toFixed(0)} ms, then ${again.ms.toFixed(0)} ms (limit ${maxMs})` }
+  return { ...first.failure, message: `${first.ms.toFixed(0)} ms, then ${again.ms.toFixed(0)} ms (limit ${limit})` }
 }
 
 /** The next input for `target`: a seed as it is, a generated value (fresh or mutated), or a mutated seed. */

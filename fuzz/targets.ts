@@ -12,6 +12,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as arb from '../src/arbitraries/index.js'
 import type { CliIo } from '../src/cli/io.js'
 import { run } from '../src/cli/run.js'
+import { pathSeeds, runPathCase } from './path-target.js'
 import { readDump, readSysfsFunction } from '../src/dump/read-dump.js'
 import { decodeHostFile } from '../src/host/host-file.js'
 import { build } from '../src/layout/build.js'
@@ -25,6 +26,7 @@ import { remapPasids } from '../src/pasid/remap.js'
 import { proveEquivalence } from '../src/proof/prove-equivalence.js'
 import { prepareFunction } from '../src/semantic/prepared-function.js'
 import { decodeMigrationState, encodeMigrationState, migrationStateFromJson } from '../src/state/state-codec.js'
+import { layoutRawRunsTarget } from './layout-raw-runs-target.js'
 import { pasidRemapTarget } from './pasid-remap-target.js'
 import { sysfsTreeTarget } from './sysfs-tree-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
@@ -52,6 +54,8 @@ export interface Target {
   /** A mutation of its own, used for half the mutated inputs (the generic mutators know nothing of its input's shape). */
   readonly mutate?: (r: () => number, input: Uint8Array) => Uint8Array
   readonly run: (input: Uint8Array) => void | Promise<void>
+  /** Time one input may take, when not the runner's default (a target that starts processes needs more). */
+  readonly maxMs?: number
 }
 
 /** One value of an arbitrary, for a seed. */
@@ -102,10 +106,9 @@ const hostB = (() => {
 const memoryIo = (input: Uint8Array): CliIo => ({
   out: () => undefined,
   err: () => undefined,
-  stat: async (path) => (path.endsWith('/') ? { isDirectory: true, size: 0 } : { isDirectory: false, size: input.length }),
-  readFile: async () => input,
-  readDir: async () => ['config', 'resource'],
+  read: async (path, max) => (path.endsWith('/') ? E.left({ code: 'folder', message: 'is a folder, not a file' }) : E.right(input.subarray(0, max))),
   writeFile: async () => undefined,
+  outIsTty: false,
   errIsTty: false,
 })
 const ARGV: readonly (readonly string[])[] = [
@@ -120,8 +123,10 @@ const ARGV: readonly (readonly string[])[] = [
   ['state', 'decode', 'S.pb'],
   ['state', 'encode', 'S.json', '-o', 'out'],
   ['filter', 'S.pb', 'H1.yaml', 'H2.yaml', '--json'],
+  ['state', 'create', '--vm', 'v', '--function', '00:05.0=L.yaml@F', '--pasid', 'P.json', '-o', 'out'],
+  ['state', 'create', '--vm', 'v', '--function', '00:05.0=L.yaml', '--function', '00:06.0=L.yaml@S', '-o', 'out'],
 ]
-const ARGV_NOISE = ['--json', '--help', '-h', '--device', '00:00.0', '--policy', 'kernel', '--pasid', '0x100', '--format', 'lspci', '--instance', 'refuse', '--', '-', '', '--nope', 'x'.repeat(300)]
+const ARGV_NOISE = ['--json', '--help', '-h', '--device', '00:00.0', '--policy', 'kernel', '--pasid', '0x100', '--format', 'lspci', '--instance', 'refuse', '--', '-', '', '--nope', 'x'.repeat(300), '--vm', '--function', '00:05.0=L.yaml@']
 
 export const TARGETS: readonly Target[] = [
   { name: 'lspci-text', seeds: dumps, run: (input) => exercise(readDump(input, 'fuzz.lspci')) },
@@ -146,6 +151,7 @@ export const TARGETS: readonly Target[] = [
       encodeLayout(l.right, textOf(input))
     },
   },
+  layoutRawRunsTarget(CORPUS, layouts),
   {
     name: 'host-yaml',
     seeds: hostsYaml,
@@ -231,6 +237,13 @@ export const TARGETS: readonly Target[] = [
       }
       migrationStateFromJson(raw)
     },
+  },
+  {
+    name: 'paths',
+    // Real paths (FIFOs, devices, loops, folders, a sparse file, escaping host files) and the CLI's stdout through a pipe: fuzz/path-target.ts.
+    seeds: () => pathSeeds([...dumps().slice(0, 3), ...layouts().slice(0, 2), ...states(), ...hostsYaml().slice(0, 1)]),
+    maxMs: 5000,
+    run: runPathCase,
   },
   {
     name: 'argv',

@@ -57,6 +57,8 @@ export type { Certificate, CertificateMalformed, CertificateMismatch, Certificat
 export { decodeCertificate, renderCertificateProblem } from './proof/certificate.js'
 export type { Verdict } from './proof/prove-equivalence.js'
 export { decideEquivalence, proveEquivalence, verifyCertificate } from './proof/prove-equivalence.js'
+export type { Limited } from './proof/reason-limit.js'
+export { REASON_LIMIT, limitReasons, omittedLine } from './proof/reason-limit.js'
 
 // Layouts
 export type {
@@ -82,7 +84,7 @@ export { derive } from './layout/derive.js'
 export { build } from './layout/build.js'
 export type { DeclaredBars } from './dump/function-dump.js'
 export { MAX_LAYOUT_BYTES, decodeLayout, encodeLayout, layoutToFile } from './layout/layout-yaml.js'
-export { FUNCTION_LAYOUT_JSON_SCHEMA } from './layout/layout-schema.js'
+export { functionLayoutJsonSchema } from './layout/layout-schema.js'
 export type { OffsetMapping, Realization, RealizeOptions } from './layout/realize.js'
 export { realize } from './layout/realize.js'
 export type { StateWrite } from './layout/translate.js'
@@ -109,7 +111,12 @@ export { validatePasidState } from './pasid/validate-state.js'
 export type { PasidPlan, PasidTableEntry, PasidVerdict, RemapOptions } from './pasid/remap.js'
 export { checkPasids, releasePlan, remapPasids } from './pasid/remap.js'
 export { decodeHostPasid, decodePasidState, encodePasidState } from './pasid/pasid-files.js'
-export { PASID_STATE_JSON_SCHEMA } from './pasid/pasid-state-schema.js'
+export { pasidStateJsonSchema } from './pasid/pasid-state-schema.js'
+
+// Inputs and output lines, for adapters
+export type { InputKind } from './decode/input-kind.js'
+export { sniffInput, wrongKind } from './decode/input-kind.js'
+export { MAX_LINE, oneLine } from './decode/one-line.js'
 
 // Migration state
 export type { AssignedFunction, MigrationState, StateError } from './state/migration-state.js'
@@ -125,7 +132,7 @@ export type { HostFileError, HostFunctionSource, HostFunctionSpec, HostSpec } fr
 export { decodeHostFile } from './host/host-file.js'
 export type { HostFileData, HostFileFunction } from './host/encode-host-file.js'
 export { HOST_SCHEMA_FILE, encodeHostFile } from './host/encode-host-file.js'
-export { HOST_JSON_SCHEMA } from './host/host-schema.js'
+export { hostJsonSchema } from './host/host-schema.js'
 export type { Host, HostFunction } from './migrate/host.js'
 export type { CheckMigrationOptions, FunctionAssignment, MigrationVerdict } from './migrate/check-migration.js'
 export { checkHost, checkMigration, verifyMigrationCertificate } from './migrate/check-migration.js'

@@ -18,6 +18,12 @@ const BAD = [
   ['unknown-key.yaml', '  deviceId: 0x5a01', '  deviceId: 0x5a01\n  colour: blue'],
   ['wrong-kind.yaml', 'kind: FunctionLayout', 'kind: HostLayout'],
   ['yaml-syntax.yaml', 'identity:\n', 'identity:\n vendorId: [\n'],
+  ['identity-too-wide.yaml', 'vendorId: 0x1234', 'vendorId: 0x12345'],
+  ['version-too-wide.yaml', '    id: ats\n    version: 1', '    id: ats\n    version: 16'],
+  ['rom-size.yaml', 'rom: null', 'rom:\n  size: 3000'],
+  ['raw-over-pointer.yaml', '      pageAlignedRequest: 1\n', '      pageAlignedRequest: 1\n    bytes:\n      - at: 2\n        hex: "01 f0"\n'],
+  ['raw-over-field.yaml', '    interruptPin: 1\n', '    interruptPin: 1\n  bytes:\n    - at: 0x34\n      hex: "c0"\n'],
+  ['unclaimed-in-capability.yaml', 'hidden:\n', 'unclaimed:\n  - at: 0x44\n    hex: "ff"\nhidden:\n'],
 ]
 for (const [file, find, replace] of BAD) {
   if (!base.includes(find)) throw new Error(`${file}: "${find}" not in the base layout`)

@@ -133,6 +133,10 @@ export const configImage = (constraints: ConfigImageConstraints = {}): fc.Arbitr
       const size = extended ? 4096 : 256
       const b = writer(noise(seed, size))
       b.u16(0x06, (b.bytes[0x06]! | 0x10) & 0xff | (b.bytes[0x07]! << 8)).u8(0x0e, 0x00).u8(0x34, 0)
+      // BAR 5 cannot start a 64-bit BAR: it has no register after it for the upper half.
+      if ((b.bytes[0x24]! & 0x1) === 0) b.u8(0x24, b.bytes[0x24]! & ~0x04)
+      // Vendor ID 0xFFFF is no vendor: what an absent function (or a VF) reads.
+      if (b.bytes[0]! === 0xff && b.bytes[1]! === 0xff) b.u8(0x00, 0xfe)
       const capabilities: Array<{ offset: number; id: number; length: number }> = []
       const chain = extended ? [fixedLength(0x10, 0x3c, (img, at) => img.u16(at + 2, 0x0002)), ...standard] : standard
       let at = 0x40

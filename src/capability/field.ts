@@ -40,6 +40,8 @@ export interface FieldSpec {
   readonly why?: string
   /** For `capacity` fields whose encoding is not the amount itself (ATS: 0 means 32). */
   readonly magnitude?: (raw: number) => number
+  /** The value after a reset, where the spec gives one other than 0 (see `Reset`); RW and RW1C fields only. */
+  readonly reset?: Reset
   /**
    * Bits of a writable register (as a register-wide mask) that the spec makes optional: writable
    * when the function implements the feature, hardwired to 0 when it does not, with no register
@@ -62,6 +64,14 @@ export interface OptionalEvidence {
   readonly field?: string
 }
 
+/**
+ * A writable field's value after a conventional reset, when the spec's default is not 0: a
+ * number; `{ from }`, the value of a read-only field of the same capability (PCIe Target Link
+ * Speed defaults to the Max Link Speed); or `asRead` where the spec leaves the default to the
+ * implementation (Resizable BAR Size: the size the BAR requests), so only the function knows it.
+ */
+export type Reset = number | { readonly from: string } | 'asRead'
+
 /** The field's bits within its register, as an unsigned mask. */
 export const fieldMask = (f: Pick<FieldSpec, 'hi' | 'lo'>): number =>
   f.hi - f.lo === 31 ? 0xffffffff : (((1 << (f.hi - f.lo + 1)) - 1) << f.lo) >>> 0
@@ -72,6 +82,21 @@ export const fieldValue = (f: Pick<FieldSpec, 'hi' | 'lo'>, register: number): n
 /** True when the guest can write the field (RW), so its value is migrated state. */
 export const isWritable = (f: Pick<FieldSpec, 'access'>): boolean => f.access === 'RW'
 
+/**
+ * The field's value in a function fresh from reset: read-only fields as `read` gives them (they
+ * are the function's, not state); RW and RW1C fields their spec default (`reset`, else 0), where
+ * `read(key)` gives a sibling field's value and `read(null)` this field's own. An optional bit
+ * (`optional`) is hardwired to 0 where the function does not implement it, whatever the default:
+ * it keeps a default of 1 only where the function reads 1 there, which proves it implemented.
+ */
+export const resetValue = (f: Pick<FieldSpec, 'key' | 'access' | 'reset' | 'optional' | 'hi' | 'lo'>, read: (key: string | null) => number): number => {
+  if (f.access !== 'RW' && f.access !== 'RW1C') return read(null)
+  const r = f.reset ?? 0
+  const value = typeof r === 'number' ? r : r === 'asRead' ? read(null) : read(r.from)
+  const optional = fieldValue(f, f.optional ?? 0)
+  return ((value & ~optional) | (value & optional & read(null))) >>> 0
+}
+
 /** How a field's value reads for people. */
 export const showValue = (f: FieldSpec, raw: number): string => (f.show ? f.show(raw) : `0x${raw.toString(16)}`)
 
@@ -79,6 +104,7 @@ export interface FieldOptions {
   readonly show?: (raw: number) => string
   readonly why?: string
   readonly magnitude?: (raw: number) => number
+  readonly reset?: Reset
   readonly optional?: number
   readonly optionalEvidence?: readonly OptionalEvidence[]
 }

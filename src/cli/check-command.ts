@@ -1,181 +1,213 @@
 /**
- * `vpci check SOURCE DESTINATION [--json] [--certificate FILE | --verify FILE] [--instance warn|refuse]`:
- * exact layout equivalence of two physical functions (today's VMMs show the guest each
- * function's own layout). Exit 0 compatible, 1 incompatible, 2 bad input.
+ * `vpci check`: exact layout equivalence of two physical functions, whether a physical function
+ * can back a layout, or whether a host can take a whole VM, told apart by what the two files
+ * are. Exit 0 compatible, 1 incompatible, 2 bad input.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { Verdict } from '../proof/prove-equivalence.js'
-import { proveEquivalence, verifyCertificate } from '../proof/prove-equivalence.js'
-import { hex, type Reason } from '../proof/reason.js'
-import { prepareFunction } from '../semantic/prepared-function.js'
-import { type CliArgs, errorLine, ExitCode, failInput } from './exit.js'
-import type { CliIo } from './io.js'
-import { loadFunction } from './load-function.js'
-import { loadLayout, looksLikeLayout } from './load-layout.js'
-import { loadHost, MAX_HOST_FILE } from './load-host.js'
-import { readBounded, readHead } from './read-file.js'
+import { decodePersonaMatrix, type PersonaMatrix } from '../layout/persona.js'
+import { realize } from '../layout/realize.js'
 import { checkMigration, verifyMigrationCertificate } from '../migrate/check-migration.js'
-import { readCertificateFile, reportVerification } from './verify-certificate.js'
-import { decodeMigrationState, MAX_STATE_BYTES } from '../state/state-codec.js'
-import { type OffsetMapping, realize } from '../layout/realize.js'
+import { proveEquivalence, type Verdict, verifyCertificate } from '../proof/prove-equivalence.js'
+import { REASON_LIMIT } from '../proof/reason-limit.js'
+import { prepareFunction, type PreparedFunction } from '../semantic/prepared-function.js'
+import { MAX_STATE_BYTES } from '../state/state-codec.js'
 import { MAX_LAYOUT_BYTES } from '../layout/layout-yaml.js'
-import { decodePersonaMatrix } from '../layout/persona.js'
+import { command, type OptionValues } from './command.js'
+import { both, ExitCode, type Failure, fail, failLayout, type Outcome } from './exit.js'
+import type { CliIo } from './io.js'
+import { functionFrom, loadFunction } from './load-function.js'
+import { hostFrom } from './load-host.js'
+import { layoutFrom } from './load-layout.js'
+import { stateFrom } from './load-state.js'
+import { ALL, DEVICE, ROOT } from './options.js'
+import { type Input, kindOf, readBytes, readInput } from './read-input.js'
+import { mapText, reasonsJson, verdictJson, verdictText } from './render-verdict.js'
+import { checkVmText } from './render-vm-check.js'
+import { readCertificateFile, reportVerification } from './verify-certificate.js'
 
-/** The JSON shape `vpci check --json` promises. */
-export const verdictJson = (v: Verdict): unknown => ({
-  compatible: v.compatible,
-  reasons: v.reasons.map((r) => ({
-    code: r.code,
-    severity: r.severity,
-    capability: r.capability,
-    field: r.field,
-    offset: r.offset,
-    length: r.length,
-    source: r.source,
-    destination: r.destination,
-    message: r.message,
-  })),
-  certificate: v.certificate,
-})
+const OPTIONS = {
+  json: { type: 'boolean', help: 'print {"compatible","reasons":[...],"omittedReasons","certificate":{...}} (with a\nlayout: and "offsetMap"; with a host: "assignment" and "pasidPlan")' },
+  all: ALL,
+  certificate: { type: 'string', value: 'FILE', help: 'write the certificate (digests of both semantic images and every obligation\nchecked) to FILE' },
+  verify: {
+    type: 'string',
+    value: 'FILE',
+    help: 're-derive the certificate saved in FILE from the arguments and options and\ncompare every field: exit 0 it holds, 1 it does not (each mismatch named),\n2 FILE is not a certificate of that kind',
+  },
+  instance: { type: 'string', value: 'MODE', help: 'differing serial numbers: warn (default; a layout should virtualize them) or\nrefuse (as QEMU\'s migration load check does)' },
+  'assume-implemented': {
+    type: 'boolean',
+    help: "optional writable bits (e.g. AER masks of optional errors) set in the source's\nstate but reading 0 on the destination: accept them as an assumption stated in\nthe certificate, instead of refusing (the default: a 0 does not prove the\ndestination implements them)",
+  },
+  pf: { type: 'string', value: 'PF', help: 'the PF of a VF (layout checks only)' },
+  personas: { type: 'string', value: 'FILE', help: "a persona matrix (kind: PersonaMatrix): check that the destination's variant\ndriver accepts a migration stream the layout's persona speaks (layout checks only)" },
+  device: DEVICE,
+  root: ROOT,
+} as const
 
-const group = (r: Reason): string =>
-  r.code.startsWith('BAR_') ? 'BARs' : (r.capability ?? (r.offset !== null && r.offset < 0x40 ? 'Header' : 'Function'))
+type Options = OptionValues<typeof OPTIONS>
 
-const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
+/** The largest input any form of check reads (a migration state); each decoder applies its own limit. */
+const MAX_INPUT = MAX_STATE_BYTES
 
-/** The verdict first, then reasons grouped by capability. */
-export const verdictText = (v: Verdict, source: string, destination: string): string => {
-  const errors = v.reasons.filter((r) => r.severity === 'error').length
-  const warnings = v.reasons.length - errors
-  const lines = [
-    `${v.compatible ? 'COMPATIBLE' : 'INCOMPATIBLE'}: ${source} → ${destination} (${count(errors, 'error')}, ${count(warnings, 'warning')})`,
-  ]
-  const groups = new Map<string, Reason[]>()
-  for (const r of v.reasons) groups.set(group(r), [...(groups.get(group(r)) ?? []), r])
-  for (const [name, reasons] of groups) {
-    lines.push(`  ${name}:`)
-    for (const r of reasons) {
-      const where = r.offset === null ? '' : ` [${hex(r.offset)}${r.length !== null && r.length > 1 ? `+${r.length}` : ''}]`
-      lines.push(`    ${r.severity} ${r.code}${where}: ${r.message}`)
-    }
-  }
-  if (v.certificate !== null) {
-    const c = v.certificate
-    lines.push(`certificate: ${c.obligations.length} obligations; source ${c.source.digest.slice(0, 16)}…, destination ${c.destination.digest.slice(0, 16)}…`)
-  }
-  return `${lines.join('\n')}\n`
+/** A persona matrix file (kind: PersonaMatrix). */
+export const loadPersonas = async (io: CliIo, path: string): Promise<E.Either<Failure, PersonaMatrix>> => {
+  const read = await readBytes(io, path, MAX_LAYOUT_BYTES)
+  if (E.isLeft(read)) return read
+  const decoded = decodePersonaMatrix(new TextDecoder().decode(read.right), path)
+  return E.isRight(decoded) ? decoded : E.left(failLayout(decoded.left))
 }
 
-const mapText = (map: readonly OffsetMapping[]): string =>
-  [
-    'offset map (virtual → physical):',
-    ...map.map((m) => `  ${hex(m.virtualOffset).padEnd(6)} → ${m.physicalOffset === null ? 'emulated' : hex(m.physicalOffset).padEnd(6)}  ${m.capability}${m.physicalOffset !== null && m.physicalOffset !== m.virtualOffset ? ' (moved)' : ''}`),
-  ].join('\n') + '\n'
-
-/** `vpci check LAYOUT PHYSICAL [--pf PF]`: can the physical function back the layout? */
-const checkLayout = async (io: CliIo, args: CliArgs, layoutPath: string, physicalPath: string): Promise<ExitCode> => {
-  const layout = await loadLayout(io, layoutPath)
-  if (E.isLeft(layout)) return failInput(io, layout.left)
-  const physical = await loadFunction(io, physicalPath, args.device)
-  if (E.isLeft(physical)) return failInput(io, physical.left)
-  let pf
-  if (args.pf !== undefined) {
-    const loaded = await loadFunction(io, args.pf, undefined)
-    if (E.isLeft(loaded)) return failInput(io, loaded.left)
+/** Can the physical function back the layout? */
+const checkLayout = async (io: CliIo, o: Options, layoutInput: Input, physicalInput: Input): Promise<Outcome> => {
+  const loaded = both(layoutFrom(layoutInput), await functionFrom(io, physicalInput, o.device))
+  if (E.isLeft(loaded)) return loaded.left
+  const [layout, physical] = loaded.right
+  let pf: PreparedFunction | undefined
+  if (o.pf !== undefined) {
+    const loaded = await loadFunction(io, o.pf, undefined)
+    if (E.isLeft(loaded)) return loaded.left
     pf = prepareFunction(loaded.right)
   }
-  let personas
-  if (args.personas !== undefined) {
-    const read = await readBounded(io, args.personas, MAX_LAYOUT_BYTES)
-    if (E.isLeft(read)) return failInput(io, `${args.personas}: ${read.left.message}`)
-    const decoded = decodePersonaMatrix(new TextDecoder().decode(read.right), args.personas)
-    if (E.isLeft(decoded)) return failInput(io, decoded.left)
-    personas = decoded.right
+  let personas: PersonaMatrix | undefined
+  if (o.personas !== undefined) {
+    const loaded = await loadPersonas(io, o.personas)
+    if (E.isLeft(loaded)) return loaded.left
+    personas = loaded.right
   }
-  const result = realize(layout.right, prepareFunction(physical.right), { ...(pf === undefined ? {} : { pf }), ...(personas === undefined ? {} : { personas }) })
-  if (E.isLeft(result)) return failInput(io, result.left.map((e) => ({ ...e, file: layoutPath })))
+  const result = realize(layout, prepareFunction(physical), { ...(pf === undefined ? {} : { pf }), ...(personas === undefined ? {} : { personas }) })
+  if (E.isLeft(result)) return failLayout(result.left.map((e) => ({ ...e, file: layoutInput.path })))
   const r = result.right
+  const limit = o.all ? null : REASON_LIMIT
   const verdict: Verdict = { compatible: r.compatible, reasons: r.reasons, certificate: null }
-  if (args.json) {
-    io.out(`${JSON.stringify({ ...(verdictJson(verdict) as object), offsetMap: r.offsetMap })}\n`)
-  } else {
-    io.out(verdictText(verdict, layoutPath, physicalPath) + (r.offsetMap === null ? '' : mapText(r.offsetMap)))
-  }
+  io.out(
+    o.json
+      ? `${JSON.stringify({ ...(verdictJson(verdict, limit) as object), offsetMap: r.offsetMap })}\n`
+      : verdictText(verdict, layoutInput.path, physicalInput.path, limit) + (r.offsetMap === null ? '' : mapText(r.offsetMap)),
+  )
   return r.compatible ? ExitCode.ok : ExitCode.incompatible
 }
 
-/** Writes a certificate as JSON; the exit code when it cannot (one line on stderr), else null. */
-const writeCertificate = async (io: CliIo, path: string, certificate: unknown): Promise<ExitCode | null> => {
+/** Writes a certificate as JSON; a failure when it cannot, else null. */
+const writeCertificate = async (io: CliIo, path: string, certificate: unknown): Promise<Failure | null> => {
   try {
     await io.writeFile(path, `${JSON.stringify(certificate, null, 2)}\n`)
     return null
   } catch (e) {
-    return failInput(io, `cannot write the certificate to ${path}: ${e instanceof Error ? e.message : String(e)}`)
+    return fail(`cannot write the certificate to ${path}: ${e instanceof Error ? e.message : String(e)}`)
   }
 }
 
-/** True when the file is a host file (YAML, `kind: Host`). */
-const looksLikeHost = async (io: CliIo, path: string): Promise<boolean> => /^kind:\s*Host\s*$/m.test((await readHead(io, path, MAX_HOST_FILE)) ?? '')
-
-/** `vpci check STATE.pb HOST.yaml`: can the host take the whole VM? */
-const checkVm = async (io: CliIo, args: CliArgs, statePath: string, hostPath: string): Promise<ExitCode> => {
-  const read = await readBounded(io, statePath, MAX_STATE_BYTES)
-  if (E.isLeft(read)) return failInput(io, `${statePath}: ${read.left.message}`)
-  const state = decodeMigrationState(read.right)
-  if (E.isLeft(state)) return failInput(io, errorLine(statePath, state.left))
-  const host = await loadHost(io, hostPath)
-  if (E.isLeft(host)) return failInput(io, host.left)
-  if (args.verify !== undefined) {
-    const given = await readCertificateFile(io, args.verify)
+/** Can the host take the whole VM? */
+const checkVm = async (io: CliIo, o: Options, stateInput: Input, hostInput: Input): Promise<Outcome> => {
+  const loaded = both(stateFrom(stateInput), await hostFrom(io, hostInput, o.root === undefined ? {} : { root: o.root }))
+  if (E.isLeft(loaded)) return loaded.left
+  const [state, host] = loaded.right
+  const options = { assumeImplemented: o['assume-implemented'] }
+  if (o.verify !== undefined) {
+    const given = await readCertificateFile(io, o.verify)
     if (E.isLeft(given)) return given.left
-    return reportVerification(io, args, args.verify, 'a migration certificate', verifyMigrationCertificate(given.right, state.right, host.right, { assumeImplemented: args.assumeImplemented }))
+    const context = { json: o.json, from: [stateInput.path, hostInput.path], limit: o.all ? null : REASON_LIMIT }
+    return reportVerification(io, context, o.verify, 'a migration certificate', verifyMigrationCertificate(given.right, state, host, options))
   }
-  const v = checkMigration(state.right, host.right, { assumeImplemented: args.assumeImplemented })
-  if (args.certificate !== undefined) {
-    const failed = await writeCertificate(io, args.certificate, v.certificate)
+  const v = checkMigration(state, host, options)
+  if (o.certificate !== undefined) {
+    const failed = await writeCertificate(io, o.certificate, v.certificate)
     if (failed !== null) return failed
   }
-  if (args.json) {
-    const json = verdictJson({ compatible: v.compatible, reasons: v.reasons, certificate: null }) as object
-    io.out(`${JSON.stringify({ ...json, certificate: v.certificate, assignment: v.assignment, pasidPlan: v.pasidPlan === null ? null : { map: v.pasidPlan.map, cpuTable: v.pasidPlan.cpuTable, entries: v.pasidPlan.entries } })}\n`)
+  const limit = o.all ? null : REASON_LIMIT
+  if (o.json) {
+    const plan = v.pasidPlan === null ? null : { map: v.pasidPlan.map, cpuTable: v.pasidPlan.cpuTable, entries: v.pasidPlan.entries }
+    io.out(`${JSON.stringify({ compatible: v.compatible, ...reasonsJson(v.reasons, limit), certificate: v.certificate, assignment: v.assignment, pasidPlan: plan })}\n`)
   } else {
-    let text = verdictText({ compatible: v.compatible, reasons: v.reasons, certificate: null }, statePath, hostPath)
-    for (const a of v.assignment ?? []) text += `${a.guestAddress} → ${a.hostAddress}\n${mapText(a.offsetMap)}`
-    if (v.pasidPlan !== null) text += `PASIDs: ${v.pasidPlan.map.map((m) => `${m.local} → ${m.global}`).join(', ')}\n`
-    if (v.certificate !== null) text += `certificate: ${v.certificate.functions.length} functions by digest (${v.certificate.functions.map((f) => `${f.guestAddress} ${f.physicalDigest.slice(0, 12)}…`).join(', ')}), ${v.certificate.assumptions.length} assumptions\n`
-    io.out(text)
+    io.out(checkVmText(v, stateInput.path, hostInput.path, limit))
   }
   return v.compatible ? ExitCode.ok : ExitCode.incompatible
 }
 
-export const checkCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> => {
-  if (args.positionals.length !== 2) return failInput(io, 'check takes SOURCE and DESTINATION; see "vpci check --help"')
-  if (args.verify !== undefined && args.certificate !== undefined) return failInput(io, 'check: --verify reads a certificate, --certificate writes one; give one of them')
-  if (await looksLikeHost(io, args.positionals[1]!)) return checkVm(io, args, args.positionals[0]!, args.positionals[1]!)
-  if (await looksLikeLayout(io, args.positionals[0]!)) {
-    if (args.verify !== undefined) return failInput(io, 'check: --verify goes with two functions or a state and a host; a layout check has no certificate')
-    return checkLayout(io, args, args.positionals[0]!, args.positionals[1]!)
-  }
-  if (args.pf !== undefined) return failInput(io, 'check: --pf goes with a layout file as the first argument')
-  if (args.instance !== undefined && args.instance !== 'warn' && args.instance !== 'refuse') {
-    return failInput(io, `check: --instance takes warn or refuse, not "${args.instance}"`)
-  }
-  const [sourcePath, destinationPath] = args.positionals as [string, string]
-  const source = await loadFunction(io, sourcePath, args.device)
-  const destination = await loadFunction(io, destinationPath, args.device)
-  const errors = [...(E.isLeft(source) ? source.left : []), ...(E.isLeft(destination) ? destination.left : [])]
-  if (E.isLeft(source) || E.isLeft(destination)) return failInput(io, errors)
-  const options = { instance: args.instance === 'refuse' ? ('refuse' as const) : ('warn' as const), assumeImplemented: args.assumeImplemented }
-  if (args.verify !== undefined) {
-    const given = await readCertificateFile(io, args.verify)
+/** Do both physical functions present the same config space? */
+const checkFunctions = async (io: CliIo, o: Options, sourceInput: Input, destinationInput: Input): Promise<Outcome> => {
+  if (o.instance !== undefined && o.instance !== 'warn' && o.instance !== 'refuse') return fail(`check: --instance takes warn or refuse, not "${o.instance}"`)
+  const loaded = both(await functionFrom(io, sourceInput, o.device), await functionFrom(io, destinationInput, o.device))
+  if (E.isLeft(loaded)) return loaded.left
+  const [source, destination] = loaded.right
+  const options = { instance: o.instance === 'refuse' ? ('refuse' as const) : ('warn' as const), assumeImplemented: o['assume-implemented'] }
+  if (o.verify !== undefined) {
+    const given = await readCertificateFile(io, o.verify)
     if (E.isLeft(given)) return given.left
-    return reportVerification(io, args, args.verify, 'an equivalence certificate', verifyCertificate(given.right, prepareFunction(source.right), prepareFunction(destination.right), options))
+    const context = { json: o.json, from: [sourceInput.path, destinationInput.path], limit: o.all ? null : REASON_LIMIT }
+    return reportVerification(io, context, o.verify, 'an equivalence certificate', verifyCertificate(given.right, prepareFunction(source), prepareFunction(destination), options))
   }
-  const verdict = proveEquivalence(prepareFunction(source.right), prepareFunction(destination.right), options)
-  if (args.certificate !== undefined) {
-    const failed = await writeCertificate(io, args.certificate, verdict.certificate)
+  const verdict = proveEquivalence(prepareFunction(source), prepareFunction(destination), options)
+  if (o.certificate !== undefined) {
+    const failed = await writeCertificate(io, o.certificate, verdict.certificate)
     if (failed !== null) return failed
   }
-  io.out(args.json ? `${JSON.stringify(verdictJson(verdict))}\n` : verdictText(verdict, sourcePath, destinationPath))
+  const limit = o.all ? null : REASON_LIMIT
+  io.out(o.json ? `${JSON.stringify(verdictJson(verdict, limit))}\n` : verdictText(verdict, sourceInput.path, destinationInput.path, limit))
   return verdict.compatible ? ExitCode.ok : ExitCode.incompatible
 }
+
+export const checkCommand = command({
+  name: 'check',
+  synopsis: [
+    'SOURCE DESTINATION [--json] [--all] [--certificate FILE | --verify FILE]',
+    '      [--instance warn|refuse] [--assume-implemented]',
+    'LAYOUT PHYSICAL [--pf PF] [--personas FILE] [--json] [--all]',
+    'STATE.pb HOST.yaml [--json] [--all] [--certificate FILE | --verify FILE]',
+    '      [--assume-implemented] [--root DIR]',
+  ],
+  summary: 'prove or refute that DESTINATION presents the same config space as SOURCE;\nwith a layout, whether PHYSICAL can back it; with a state and a host, whether\nthe host can take the whole VM',
+  about: `
+Prove or refute that DESTINATION presents the same config space to a guest as SOURCE: the
+same capabilities at the same offsets, the same read-only values, the same writable and
+write-1-to-clear bits, the same BAR sizes (when a sysfs folder brings them). Every difference
+is listed with the capability, field, offset and both values.
+
+SOURCE and DESTINATION are lspci hex dumps, binary config files or sysfs device folders
+(- reads one from standard input).
+
+With a layout file (vpci/v1 FunctionLayout) as the first argument, the check is whether the
+PHYSICAL function can back that layout: every passed-through capability present (at any
+offset) with enough capacity and features, every emulated one supported. The output carries
+the virtual→physical offset map the VMM traps config accesses with. --pf gives a VF's PF,
+whose PASID capability an emulated vPASID needs.
+
+With a migration state (STATE.pb) and a host file (kind: Host), the check is whether the host
+can take the whole VM: a one-to-one assignment of its functions to the host's free functions,
+each able to back its layout and take its state, and a plan for its PASIDs. The output has the
+assignment, each function's offset map and the PASID plan, or every reason none exists; the
+certificate names every layout and host function by digest with its offset map and the plan.`,
+  options: OPTIONS,
+  footer: `
+Exit status: 0 compatible, 1 incompatible, 2 bad input or usage, 3 internal error.
+
+Examples:
+  vpci check host-a/0000:3b:00.0 host-b/0000:5e:00.0 --certificate nic.cert.json
+  vpci check host-a/0000:3b:00.0 host-b/0000:5e:00.0 --verify nic.cert.json
+  vpci check instance-type-a.yaml /sys/bus/pci/devices/0000:5e:00.0
+  vpci check vm-17.pb hosts/host-b.yaml --root hosts/..`,
+  async run(io, positionals, o) {
+    if (positionals.length !== 2) return fail('check takes SOURCE and DESTINATION; see "vpci check --help"')
+    if (o.verify !== undefined && o.certificate !== undefined) return fail('check: --verify reads a certificate, --certificate writes one; give one of them')
+    const [a, b] = positionals as [string, string]
+    const inputs = both(await readInput(io, a, MAX_INPUT), await readInput(io, b, MAX_INPUT))
+    if (E.isLeft(inputs)) return inputs.left
+    const [first, second] = inputs.right
+    const [firstKind, secondKind] = [kindOf(first), kindOf(second)]
+    const layoutFirst = firstKind === 'layout-yaml'
+    if (o.pf !== undefined && !layoutFirst) return fail('check: --pf goes with a layout file as the first argument')
+    if (o.personas !== undefined && !layoutFirst) return fail('check: --personas goes with a layout file as the first argument')
+    if (secondKind === 'host-yaml' || firstKind === 'migration-state') {
+      if (o.device !== undefined) return fail('check: --device goes with dumps, not with a state and a host')
+      return checkVm(io, o, first, second)
+    }
+    if (o.root !== undefined) return fail('check: --root goes with a host file as DESTINATION')
+    if (layoutFirst) {
+      if (o.verify !== undefined) return fail('check: --verify goes with two functions or a state and a host; a layout check has no certificate')
+      return checkLayout(io, o, first, second)
+    }
+    return checkFunctions(io, o, first, second)
+  },
+})
+

@@ -1,9 +1,13 @@
 /**
- * Exit codes and the one-line error the CLI prints for bad input or usage.
+ * Exit codes, and what a command returns: an exit code, or a failure (bad input or usage)
+ * holding every error, which `run` prints (text or JSON) on standard error with exit 2.
  */
-import { type ReadError, renderReadError } from '../dump/read-error.js'
+import * as E from 'fp-ts/lib/Either.js'
+import type { ReadError } from '../dump/read-error.js'
+import { renderReadError } from '../dump/read-error.js'
 import { type LayoutError, renderLayoutError, renderPath } from '../layout/layout-error.js'
-import type { CliIo } from './io.js'
+import { limitReasons } from '../proof/reason-limit.js'
+import type { FileProblem } from './io.js'
 
 export const ExitCode = {
   /** Done; for judgements, compatible. */
@@ -17,50 +21,105 @@ export const ExitCode = {
 } as const
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 
-/** The options every command understands, parsed. */
-export interface CliArgs {
-  readonly positionals: readonly string[]
-  readonly json: boolean
-  readonly device: string | undefined
-  /** `--certificate FILE` of `vpci check`. */
-  readonly certificate: string | undefined
-  /** `--verify FILE` of `vpci check`: re-derive the saved certificate FILE. */
-  readonly verify: string | undefined
-  /** `--instance warn|refuse` of `vpci check`. */
-  readonly instance: string | undefined
-  readonly policy: string | undefined
-  readonly pasid: string | undefined
-  readonly output: string | undefined
-  readonly format: string | undefined
-  readonly pf: string | undefined
-  readonly personas: string | undefined
-  readonly usable: string | undefined
-  readonly host: string | undefined
-  readonly assign: string | undefined
-  /** `--assume-implemented` of `vpci check` and `vpci filter`: optional bits set on the source are assumed writable on the destination. */
-  readonly assumeImplemented: boolean
+/** One error as the CLI reports it: a sentence that starts with where (file, line, path), and the parts on their own. */
+export interface CliError {
+  /** The whole line: `nic.lspci:4: "zz" at column 11 (offset 0x22) is not a hex byte`. */
+  readonly message: string
+  readonly file: string | null
+  readonly line: number | null
+  readonly offset: number | null
+  /** Where in a structured file: `functions[1].layout.capabilities[3].offset`. */
+  readonly path: string | null
+  readonly code: string | null
 }
 
-const isReadError = (e: ReadError | LayoutError): e is ReadError => 'offset' in e && !('path' in e)
-
-/** ` (and 2 more errors)` after the first of `count` errors. */
-const andMore = (count: number): string => (count > 1 ? ` (and ${count - 1} more error${count > 2 ? 's' : ''})` : '')
-
-/** One line for the first of several errors with paths: `file: path: message (and N more errors)`. */
-export const errorLine = (file: string, errors: ReadonlyArray<{ readonly path: ReadonlyArray<string | number>; readonly message: string }>): string => {
-  const first = errors[0]
-  if (first === undefined) return `${file}: unreadable input`
-  const path = renderPath(first.path)
-  return `${file}: ${path === '' ? '' : `${path}: `}${first.message}${andMore(errors.length)}`
+/**
+ * Bad input or usage: how many errors, and the first `limit` of them (null: all) rendered on
+ * demand, so ten million decoder errors cost nothing until printed, and only what is printed.
+ */
+export interface Failure {
+  readonly _tag: 'Failure'
+  /** Errors that can be listed. */
+  readonly total: number
+  /** Errors a decoder found and only counted (it never made them), so no one can list them. */
+  readonly unlisted: number
+  readonly errors: (limit: number | null) => readonly CliError[]
 }
 
-/** Prints one line on stderr for a usage message or the first error (counting the rest). */
-export const failInput = (io: CliIo, problem: string | ReadonlyArray<ReadError | LayoutError>): ExitCode => {
-  if (typeof problem === 'string') {
-    io.err(`vpci: ${problem}\n`)
-  } else {
-    const first = problem[0]
-    io.err(`vpci: ${first === undefined ? 'unreadable input' : isReadError(first) ? renderReadError(first) : renderLayoutError(first)}${andMore(problem.length)}\n`)
+/** The errors to print under `limit`, how many more there are, and how many of those `--all` would list. */
+export const shownErrors = (f: Failure, limit: number | null): { readonly errors: readonly CliError[]; readonly omitted: number; readonly listable: number } => {
+  const errors = f.errors(limit)
+  const listable = f.total - errors.length
+  return { errors, omitted: listable + f.unlisted, listable }
+}
+
+/** What a command ends with. */
+export type Outcome = ExitCode | Failure
+
+export const isFailure = (o: Outcome): o is Failure => typeof o === 'object'
+
+/** A failure of the items of `list`, each turned into a CliError only when printed. */
+export const failWith = <T>(list: readonly T[], render: (item: T) => CliError, unlisted = 0): Failure => ({
+  _tag: 'Failure',
+  total: list.length,
+  unlisted,
+  errors: (limit) => limitReasons(list, limit).shown.map(render),
+})
+
+const error = (message: string, where: Partial<Omit<CliError, 'message'>> = {}): CliError => ({ message, file: null, line: null, offset: null, path: null, code: null, ...where })
+
+/** A usage error, or any one sentence. */
+export const fail = (message: string): Failure => failWith([message], (m) => error(m))
+
+/** A file that could not be read, or is of the wrong kind: `path: message`. */
+export const failFile = (file: string, message: string, code: string | null = null): Failure => failWith([message], (m) => error(`${file}: ${m}`, { file, code }))
+
+export const failProblem = (file: string, p: FileProblem): Failure => failFile(file, p.message, p.code.toUpperCase().replace(/-/g, '_'))
+
+export const failRead = (errors: readonly ReadError[]): Failure =>
+  failWith(errors, (e) => error(renderReadError(e), { file: e.file, line: e.line, offset: e.offset, code: e.code }))
+
+export const failLayout = (errors: readonly LayoutError[]): Failure =>
+  failWith(errors, (e) => error(renderLayoutError(e), { file: e.file, line: e.line, path: renderPath(e.path), code: e.code }))
+
+/** An error with a path inside a file, and its line when the decoder knows it. */
+interface PathError {
+  readonly path: ReadonlyArray<string | number>
+  readonly message: string
+  readonly code?: string
+  readonly line?: number | null
+  /** Set on an entry that only counts errors the decoder did not list (PASID decoders' MORE_ERRORS). */
+  readonly omitted?: number
+}
+
+/** Errors with a path inside `file` (state, host, PASID files): `file[:line]: path: message`; counting entries add to the count. */
+export const failPaths = (file: string, errors: readonly PathError[]): Failure => {
+  let unlisted = 0
+  for (const e of errors) unlisted += e.omitted ?? 0
+  const listed = unlisted === 0 ? errors : errors.filter((e) => e.omitted === undefined)
+  const render = (e: PathError): CliError => {
+    const path = renderPath(e.path)
+    const line = e.line ?? null
+    return error(`${file}${line === null ? '' : `:${line}`}: ${path === '' ? '' : `${path}: `}${e.message}`, { file, line, path: path === '' ? null : path, code: e.code ?? null })
   }
-  return ExitCode.badInput
+  return failWith(listed, render, unlisted)
 }
+
+/** Every failure's errors, in order, as one. */
+export const failAll = (failures: readonly Failure[]): Failure => ({
+  _tag: 'Failure',
+  total: failures.reduce((n, f) => n + f.total, 0),
+  unlisted: failures.reduce((n, f) => n + f.unlisted, 0),
+  errors: (limit) => {
+    const out: CliError[] = []
+    for (const f of failures) {
+      if (limit !== null && out.length >= limit) break
+      for (const e of f.errors(limit === null ? null : limit - out.length)) out.push(e)
+    }
+    return out
+  },
+})
+
+/** Both values, or every error of either (the first's first). */
+export const both = <A, B>(a: E.Either<Failure, A>, b: E.Either<Failure, B>): E.Either<Failure, readonly [A, B]> =>
+  E.isLeft(a) ? E.left(E.isLeft(b) ? failAll([a.left, b.left]) : a.left) : E.isLeft(b) ? b : E.right([a.right, b.right] as const)

@@ -1,92 +1,86 @@
 /**
- * Parses the command line and runs one command. Returns the exit code; never throws for user
- * errors (an exception escaping here is a bug, reported by main as an internal error).
+ * Parses the command line and runs one command: `vpci COMMAND ...`, `vpci help [COMMAND]`,
+ * `vpci --help`, `vpci --version`. Returns the exit code; never throws for user errors (an
+ * exception escaping here is a bug, reported by main as an internal error). Failures are
+ * printed here, each error on its own line (or as one JSON object with --json), the first 100
+ * unless --all.
  */
-import { parseArgs } from 'node:util'
-import { capsCommand } from './caps-command.js'
+import { oneLine } from '../decode/one-line.js'
+import { omittedLine, REASON_LIMIT } from '../proof/reason-limit.js'
+import packageJson from '../../package.json' with { type: 'json' }
 import { buildCommand } from './build-command.js'
+import { capsCommand } from './caps-command.js'
 import { checkCommand } from './check-command.js'
+import { asksForHelp, type Command, parseCommand, usageOf } from './command.js'
 import { deriveCommand } from './derive-command.js'
-import { remapCommand } from './remap-command.js'
-import { stateCommand } from './state-command.js'
+import { ExitCode, type Failure, fail, isFailure, shownErrors } from './exit.js'
 import { filterCommand } from './filter-command.js'
 import { hostCommand } from './host-command.js'
-import { stateCreateCommand } from './state-create-command.js'
-import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
-import { BUILD_USAGE, CAPS_USAGE, CHECK_USAGE, DERIVE_USAGE, FILTER_USAGE, MAIN_USAGE, REMAP_USAGE, STATE_USAGE } from './usage.js'
+import { remapCommand } from './remap-command.js'
+import { stateCommand } from './state-command.js'
+import { mainUsage } from './usage.js'
 
-/** Each command and its usage text (printed for --help, before anything else is checked). */
-const COMMANDS: Readonly<Record<string, { readonly run: (io: CliIo, args: CliArgs) => Promise<ExitCode>; readonly usage: string }>> = {
-  caps: { run: capsCommand, usage: CAPS_USAGE },
-  check: { run: checkCommand, usage: CHECK_USAGE },
-  derive: { run: deriveCommand, usage: DERIVE_USAGE },
-  build: { run: buildCommand, usage: BUILD_USAGE },
-  remap: { run: remapCommand, usage: REMAP_USAGE },
-  state: { run: stateCommand, usage: STATE_USAGE },
-  filter: { run: filterCommand, usage: FILTER_USAGE },
+/** Every command, in the order `vpci --help` lists them. */
+export const COMMANDS: readonly Command[] = [capsCommand, checkCommand, deriveCommand, buildCommand, remapCommand, stateCommand, filterCommand, hostCommand]
+
+export const VERSION: string = packageJson.version
+
+const byName = (name: string): Command | undefined => COMMANDS.find((c) => c.name === name)
+
+const unknownCommand = (name: string): Failure => fail(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`)
+
+/** Prints a failure on stderr: one line per error (or one JSON object), capped unless `all`. */
+const report = (io: CliIo, failure: Failure, json: boolean, all: boolean): ExitCode => {
+  const { errors, omitted, listable } = shownErrors(failure, all ? null : REASON_LIMIT)
+  if (json) {
+    const list = errors.map((e) => ({ ...e, message: oneLine(e.message) }))
+    io.err(`${JSON.stringify({ errors: list, omitted })}\n`)
+  } else {
+    const lines = errors.map((e) => `vpci: ${oneLine(e.message)}\n`)
+    const more = omittedLine(omitted, 'error')
+    if (more !== null) lines.push(`vpci: ${more}${listable === 0 ? '' : listable === omitted ? ' (--all lists them)' : ` (--all lists ${listable} of them)`}\n`)
+    io.err(lines.join(''))
+  }
+  return ExitCode.badInput
+}
+
+/** True when `flag` comes before any `--` (for reporting usage errors as the caller asked, before parsing). */
+const flagged = (argv: readonly string[], flag: string): boolean => {
+  const end = argv.indexOf('--')
+  return (end < 0 ? argv : argv.slice(0, end)).includes(flag)
 }
 
 export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode> => {
-  const [command, ...rest] = argv
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    io.out(MAIN_USAGE)
-    return command === undefined ? ExitCode.badInput : ExitCode.ok
+  const [name, ...rest] = argv
+  const json = flagged(argv, '--json')
+  if (name === undefined || name === '--help' || name === '-h') {
+    io.out(mainUsage(COMMANDS))
+    return name === undefined ? ExitCode.badInput : ExitCode.ok
   }
-  // These declare and parse their own options.
-  if (command === 'host') return hostCommand(io, rest)
-  if (command === 'state' && rest[0] === 'create') return stateCreateCommand(io, rest.slice(1))
-  const handler = COMMANDS[command]
-  if (handler === undefined) return failInput(io, `unknown command "${command}"; commands: ${[...Object.keys(COMMANDS), 'host'].join(', ')}`)
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: [...rest],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        device: { type: 'string' },
-        certificate: { type: 'string' },
-        verify: { type: 'string' },
-        instance: { type: 'string' },
-        policy: { type: 'string' },
-        pasid: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        format: { type: 'string' },
-        pf: { type: 'string' },
-        personas: { type: 'string' },
-        usable: { type: 'string' },
-        host: { type: 'string' },
-        assign: { type: 'string' },
-        'assume-implemented': { type: 'boolean', default: false },
-      },
-    })
-  } catch (e) {
-    const message = e instanceof Error ? e.message.split('\n')[0]! : String(e)
-    return failInput(io, `${command}: ${message}; see "vpci ${command} --help"`)
-  }
-  if (parsed.values.help === true) {
-    io.out(handler.usage)
+  if (name === '--version' || name === '-V') {
+    io.out(`vpci ${VERSION}\n`)
     return ExitCode.ok
   }
-  return handler.run(io, {
-    positionals: parsed.positionals,
-    json: parsed.values.json === true,
-    device: parsed.values.device,
-    certificate: parsed.values.certificate,
-    verify: parsed.values.verify,
-    instance: parsed.values.instance,
-    policy: parsed.values.policy,
-    pasid: parsed.values.pasid,
-    output: parsed.values.output,
-    format: parsed.values.format,
-    pf: parsed.values.pf,
-    personas: parsed.values.personas,
-    usable: parsed.values.usable,
-    host: parsed.values.host,
-    assign: parsed.values.assign,
-    assumeImplemented: parsed.values['assume-implemented'] === true,
-  })
+  if (name === 'help') {
+    if (rest.length === 0) {
+      io.out(mainUsage(COMMANDS))
+      return ExitCode.ok
+    }
+    const wanted = byName(rest[0]!)
+    if (wanted === undefined || rest.length > 1) return report(io, wanted === undefined ? unknownCommand(rest[0]!) : fail('help takes one COMMAND'), json, false)
+    io.out(usageOf(wanted))
+    return ExitCode.ok
+  }
+  const c = byName(name)
+  if (c === undefined) return report(io, unknownCommand(name), json, false)
+  if (asksForHelp(rest)) {
+    io.out(usageOf(c))
+    return ExitCode.ok
+  }
+  const parsed = parseCommand(c, rest, COMMANDS)
+  if (!parsed.ok) return report(io, fail(parsed.message), json, false)
+  const outcome = await c.run(io, parsed.positionals, parsed.values)
+  const values = parsed.values as Readonly<Record<string, unknown>>
+  return isFailure(outcome) ? report(io, outcome, values.json === true, values.all === true) : outcome
 }

@@ -5,42 +5,59 @@
  * 2 the file is not a certificate of the kind the command line asks for (or cannot be read).
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { type CertificateProblem, renderCertificateProblem } from '../proof/certificate.js'
-import { type CliArgs, ExitCode, failInput } from './exit.js'
+import { oneLine } from '../decode/one-line.js'
+import { renderPath } from '../layout/layout-error.js'
+import { type CertificateMalformed, type CertificateProblem, renderCertificateProblem } from '../proof/certificate.js'
+import { limitReasons } from '../proof/reason-limit.js'
+import { ExitCode, type Failure, failFile, failWith, type Outcome } from './exit.js'
 import type { CliIo } from './io.js'
-import { readBounded } from './read-file.js'
+import { readInput, textFrom, wrongKindOf } from './read-input.js'
+import { omittedText, REPORT_LINE } from './render-verdict.js'
 
 /** Larger files are not certificates (a 4 KiB function's has a few hundred obligations). */
 export const MAX_CERTIFICATE_BYTES = 16 * 1024 * 1024
 
-/** The certificate file parsed as JSON, or the exit code after one line on stderr. */
-export const readCertificateFile = async (io: CliIo, path: string): Promise<E.Either<ExitCode, unknown>> => {
-  const read = await readBounded(io, path, MAX_CERTIFICATE_BYTES)
-  if (E.isLeft(read)) return E.left(failInput(io, `${path}: ${read.left.message}`))
+/** The certificate file parsed as JSON, or why it is not one. */
+export const readCertificateFile = async (io: CliIo, path: string): Promise<E.Either<Failure, unknown>> => {
+  const input = await readInput(io, path, MAX_CERTIFICATE_BYTES)
+  if (E.isLeft(input)) return input
+  const text = textFrom(input.right, ['certificate-json'], MAX_CERTIFICATE_BYTES)
+  if (E.isLeft(text)) return text
   try {
-    return E.right(JSON.parse(new TextDecoder().decode(read.right)))
+    return E.right(JSON.parse(text.right))
   } catch (e) {
-    return E.left(failInput(io, `${path}: not a certificate: not JSON (${e instanceof Error ? e.message : String(e)})`))
+    return E.left(wrongKindOf(input.right, ['certificate-json']) ?? failFile(path, `not a certificate: not JSON (${e instanceof Error ? e.message : String(e)})`, 'NOT_JSON'))
   }
 }
 
+export interface VerificationContext {
+  readonly json: boolean
+  /** The files the certificate was re-derived from, for the report. */
+  readonly from: readonly string[]
+  readonly limit: number | null
+}
+
 /** Prints whether the certificate at `path` holds; `kind` names what was expected (`an equivalence certificate`). */
-export const reportVerification = (io: CliIo, args: CliArgs, path: string, kind: string, result: E.Either<readonly CertificateProblem[], unknown>): ExitCode => {
+export const reportVerification = (io: CliIo, c: VerificationContext, path: string, kind: string, result: E.Either<readonly CertificateProblem[], unknown>): Outcome => {
   if (E.isRight(result)) {
-    io.out(args.json ? `${JSON.stringify({ holds: true, mismatches: [] })}\n` : `HOLDS: ${path} re-derived from ${args.positionals.join(' and ')}\n`)
+    io.out(c.json ? `${JSON.stringify({ holds: true, mismatches: [] })}\n` : `${oneLine(`HOLDS: ${path} re-derived from ${c.from.join(' and ')}`, REPORT_LINE)}\n`)
     return ExitCode.ok
   }
-  const malformed = result.left.filter((p) => p._tag === 'CertificateMalformed')
+  const malformed = result.left.filter((p): p is CertificateMalformed => p._tag === 'CertificateMalformed')
   if (malformed.length > 0) {
-    const more = malformed.length > 1 ? ` (and ${malformed.length - 1} more)` : ''
-    return failInput(io, `${path}: not ${kind}: ${renderCertificateProblem(malformed[0]!)}${more}`)
+    return failWith(malformed, (p) => {
+      const where = renderPath(p.path)
+      return { message: `${path}: not ${kind}: ${renderCertificateProblem(p)}`, file: path, line: null, offset: null, path: where === '' ? null : where, code: 'CERTIFICATE_MALFORMED' }
+    })
   }
   const mismatches = result.left.flatMap((p) => (p._tag === 'CertificateMismatch' ? [p] : []))
-  if (args.json) {
-    io.out(`${JSON.stringify({ holds: false, mismatches: mismatches.map((m) => ({ what: m.what, certificate: m.expected, rederived: m.actual })) })}\n`)
+  const { shown, omitted } = limitReasons(mismatches, c.limit)
+  if (c.json) {
+    io.out(`${JSON.stringify({ holds: false, mismatches: shown.map((m) => ({ what: m.what, certificate: m.expected, rederived: m.actual })), omittedMismatches: omitted })}\n`)
   } else {
-    const lines = [`DOES NOT HOLD: ${path} against ${args.positionals.join(' and ')} (${mismatches.length} mismatch${mismatches.length === 1 ? '' : 'es'})`]
-    for (const m of mismatches) lines.push(`  ${renderCertificateProblem(m)}`)
+    const lines = [oneLine(`DOES NOT HOLD: ${path} against ${c.from.join(' and ')} (${mismatches.length} mismatch${mismatches.length === 1 ? '' : 'es'})`, REPORT_LINE)]
+    for (const m of shown) lines.push(oneLine(`  ${renderCertificateProblem(m)}`, REPORT_LINE))
+    lines.push(...omittedText(omitted, 'mismatch', '  '))
     io.out(`${lines.join('\n')}\n`)
   }
   return ExitCode.incompatible

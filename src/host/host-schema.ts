@@ -6,14 +6,15 @@
  * hex and size).
  */
 import { schemaId } from '../decode/schema-modeline.js'
-import { FUNCTION_LAYOUT_JSON_SCHEMA } from '../layout/layout-schema.js'
+import { functionLayoutJsonSchema } from '../layout/layout-schema.js'
 
 const uint = { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^(0x[0-9a-fA-F]+|[0-9]+)$' }] }
 const width = { type: 'integer', minimum: 0, maximum: 20 }
 const ranges = { type: 'array', items: { type: 'array', prefixItems: [uint, uint], minItems: 2, maxItems: 2 }, description: 'allocated PASIDs as [start, end) ranges' }
 const source = (key: string) => ({ required: [key] })
 
-export const HOST_JSON_SCHEMA = {
+/** The schema (made on first use: it takes the persona's from the layout schema). */
+const generate = () => ({
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: schemaId('host.schema.json'),
   title: 'vpci Host',
@@ -48,7 +49,7 @@ export const HOST_JSON_SCHEMA = {
               resource: { type: 'string', description: 'the sysfs resource file: 0xSTART 0xEND 0xFLAGS per line' },
             },
           },
-          persona: FUNCTION_LAYOUT_JSON_SCHEMA.properties.persona,
+          persona: (functionLayoutJsonSchema().properties as Record<string, unknown>).persona,
           pf: { type: 'string', description: "a VF's PF: the address of another function of this host" },
           free: { type: 'boolean', description: 'free for assignment (default true)' },
         },
@@ -83,4 +84,9 @@ export const HOST_JSON_SCHEMA = {
       },
     },
   },
-} as const
+}) as const
+
+let schema: ReturnType<typeof generate> | undefined
+
+/** The host file's JSON Schema, as shipped in `schema/host.schema.json`. */
+export const hostJsonSchema = (): ReturnType<typeof generate> => (schema ??= generate())

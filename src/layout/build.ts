@@ -15,16 +15,18 @@ import { type FieldTable, fieldsFor } from '../capability/fields/field-context.j
 import { functionFacts } from '../capability/function-facts.js'
 import { lengthContext } from '../capability/length-rule.js'
 import { headerFields, lookupCapability } from '../capability/registry.js'
-import { walkCapabilities } from '../capability/walk.js'
+import { type Walk, walkCapabilities } from '../capability/walk.js'
 import { renderWalkProblem } from '../capability/walk-problem.js'
 import { configSpace } from '../config-space/config-space.js'
 import type { FunctionDump } from '../dump/function-dump.js'
 import type { Resource } from '../dump/sysfs-resource.js'
 import type { FieldValues, FunctionLayout, LayoutCapability, RawBytes } from './function-layout.js'
+import { boundsErrors } from './layout-bounds.js'
 import { type LayoutError, type LayoutPath, layoutError } from './layout-error.js'
+import { rawRunErrors } from './raw-runs.js'
 
-/** Keys the header's `fields` may not set: the layout says them elsewhere. */
-const RESERVED_HEADER_KEY = /^(vendorId|deviceId|revisionId|programmingInterface|subClass|baseClass|subsystemVendorId|subsystemId|capabilitiesPointer|capabilitiesList|bar\d.*|rom.*)$/
+/** Keys the header's `fields` may not set: the layout says them elsewhere (identity, BARs, ROM, the chain). */
+export const RESERVED_HEADER_KEY = /^(vendorId|deviceId|revisionId|programmingInterface|subClass|baseClass|subsystemVendorId|subsystemId|capabilitiesPointer|capabilitiesList|bar\d.*|rom.*)$/
 
 /** Walk problems that mean the layout's capabilities do not fit together. */
 const CHAIN_PROBLEMS: ReadonlySet<string> = new Set(['CAP_OVERLAP', 'CAP_PAST_END', 'LENGTH_INVALID', 'CHAIN_LOOP', 'CHAIN_BROKEN', 'POINTER_OUT_OF_RANGE'])
@@ -107,14 +109,87 @@ const resourcesOf = (layout: FunctionLayout): Resource[] | null => {
         : { index, kind: bar.kind === 'io' ? 'io' : 'memory', size: bar.size!, prefetchable: bar.prefetchable, is64Bit: bar.kind === 'memory64' },
     )
   }
-  entries.push(layout.rom === null ? { index: 6, kind: 'unused', size: 0n, prefetchable: false, is64Bit: false } : { index: 6, kind: 'memory', size: layout.rom.size!, prefetchable: false, is64Bit: false })
+  // Linux reports every expansion ROM as prefetchable memory (its resource flags), so a sysfs function and its layout agree.
+  entries.push(layout.rom === null ? { index: 6, kind: 'unused', size: 0n, prefetchable: false, is64Bit: false } : { index: 6, kind: 'memory', size: layout.rom.size!, prefetchable: true, is64Bit: false })
   return entries
 }
 
-/** The function a layout describes, or every reason it cannot be built. */
+/** BARs that share a register: the same number twice, or a number the 64-bit BAR before it takes. */
+const barErrors = (layout: FunctionLayout): LayoutError[] => {
+  const taken = new Map<number, number>()
+  const errors: LayoutError[] = []
+  const limit = layout.header.fields.headerLayout === 1 ? 2 : 6
+  layout.bars.forEach((b, i) => {
+    const registers = b.kind === 'memory64' ? [b.index, b.index + 1] : [b.index]
+    if (registers[registers.length - 1]! >= limit) {
+      errors.push(layoutError('OVERLAP', ['bars', i, 'index'], `a 64-bit BAR ${b.index} takes registers ${b.index} and ${b.index + 1}; the header has ${limit} BAR registers`))
+      return
+    }
+    const other = registers.map((r) => taken.get(r)).find((x) => x !== undefined)
+    if (other !== undefined) {
+      errors.push(layoutError('OVERLAP', ['bars', i, 'index'], `BAR ${b.index} uses a register bars[${other}] already takes`))
+      return
+    }
+    for (const r of registers) taken.set(r, i)
+  })
+  return errors
+}
+
+/**
+ * Ways a walk of the built image differs from the layout's list: a listed capability missing or
+ * of another ID, version or length, a capability the layout does not list (the placeholder build
+ * writes at 0x100 for a list starting elsewhere aside), and any problem the walker met.
+ */
+const listErrors = (layout: FunctionLayout, walk: Walk): LayoutError[] => {
+  const errors: LayoutError[] = []
+  const firstExtended = layout.capabilities.find((c) => c.space === 'extended')
+  const placeholder = (c: Capability): boolean => isHiddenPlaceholder(c) && c.offset === 0x100 && firstExtended !== undefined && firstExtended.offset !== 0x100
+  const matched = new Set<Capability>()
+  layout.capabilities.forEach((c, i) => {
+    const found = walk.capabilities.find((b) => b.space === c.space && b.offset === c.offset && !isHiddenPlaceholder(b))
+    if (found === undefined) {
+      errors.push(
+        layoutError(
+          'NOT_REACHABLE',
+          ['capabilities', i, 'offset'],
+          `the ${c.space} capability at 0x${c.offset.toString(16)} is not reachable from the chain the list order makes${c.space === 'extended' ? ' (the extended list starts at 0x100: a capability there must come first)' : ''}`,
+        ),
+      )
+      return
+    }
+    matched.add(found)
+    if (found.id !== c.id || found.version !== c.version) {
+      errors.push(layoutError('CAP_NOT_LISTED', ['capabilities', i], `the built config space shows ${capabilityLabel(found)} here, not the capability the layout lists (ID 0x${c.id.toString(16)}${c.version === null ? '' : `, version ${c.version}`})`))
+    } else if (found.length !== c.length) {
+      errors.push(layoutError('LENGTH_DOES_NOT_FIT', ['capabilities', i, 'length'], `${capabilityLabel(found)}: its fields make it ${found.length} bytes, the layout says ${c.length}`))
+    }
+  })
+  for (const b of walk.capabilities) {
+    if (matched.has(b) || placeholder(b)) continue
+    errors.push(layoutError('CAP_NOT_LISTED', ['capabilities'], `the built config space shows ${capabilityLabel(b)}, which the layout does not list; a guest would find a capability no judgement checked`))
+  }
+  const order = (w: readonly Pick<Capability, 'space' | 'offset'>[]): string => w.map((c) => `${c.space}:${c.offset}`).join(',')
+  if (errors.length === 0 && order(walk.capabilities.filter((b) => !placeholder(b))) !== order([...layout.capabilities.filter((c) => c.space === 'standard'), ...layout.capabilities.filter((c) => c.space === 'extended')])) {
+    errors.push(layoutError('CAP_NOT_LISTED', ['capabilities'], 'the built chain visits the capabilities in another order than the layout lists them'))
+  }
+  for (const p of walk.problems) errors.push(layoutError(CHAIN_PROBLEMS.has(p.code) ? 'OVERLAP' : 'BROKEN_CHAIN', ['capabilities'], renderWalkProblem(p)))
+  return errors
+}
+
+/**
+ * The function a layout describes, or every reason it cannot be built. Built, it shows the guest
+ * exactly the layout's capabilities (ID, version, offset, length, in list order) and nothing
+ * else: raw runs fill only bits no structure or field owns (`rawRunErrors`), and the walk of
+ * the result must equal the list.
+ */
 export const build = (layout: FunctionLayout): E.Either<readonly LayoutError[], FunctionDump> => {
+  const bounds = boundsErrors(layout)
+  if (bounds.length > 0) return E.left(bounds)
   const errors: LayoutError[] = []
   const bytes = new Uint8Array(layout.size)
+  // Raw runs first: everything the layout states by name is written over them.
+  writeRaw(bytes, 0, layout.unclaimed)
+  writeRaw(bytes, 0, layout.header.bytes)
   const id = layout.identity
   writeRegister(bytes, 0x00, 2, id.vendorId)
   writeRegister(bytes, 0x02, 2, id.deviceId)
@@ -128,11 +203,10 @@ export const build = (layout: FunctionLayout): E.Either<readonly LayoutError[], 
     writeRegister(bytes, 0x2c, 2, id.subsystemVendorId)
     writeRegister(bytes, 0x2e, 2, id.subsystemId)
   }
+  errors.push(...barErrors(layout))
   for (const bar of layout.bars) {
     writeRegister(bytes, 0x10 + 4 * bar.index, 4, bar.kind === 'io' ? 0x1 : (bar.kind === 'memory64' ? 0x4 : 0) | (bar.prefetchable ? 0x8 : 0))
   }
-  writeRaw(bytes, 0, layout.unclaimed)
-  writeRaw(bytes, 0, layout.header.bytes)
   for (const key of Object.keys(layout.header.fields)) {
     if (RESERVED_HEADER_KEY.test(key)) errors.push(layoutError('UNKNOWN_FIELD', ['header', 'fields', key], `"${key}" is set by identity, bars or the capability list, not by header fields`))
   }
@@ -156,28 +230,8 @@ export const build = (layout: FunctionLayout): E.Either<readonly LayoutError[], 
   for (const [c, i] of [...standard, ...extended]) writeCapability(bytes, c, ['capabilities', i], errors)
 
   const config = configSpace(bytes)!
-  // The built chain must walk back to exactly the layout's capabilities, lengths included.
   const walk = walkCapabilities(config)
-  const built = walk.capabilities.filter((c) => !isHiddenPlaceholder(c))
-  layout.capabilities.forEach((c, i) => {
-    const found: Capability | undefined = built.find((b) => b.space === c.space && b.offset === c.offset && b.id === c.id)
-    if (found === undefined) {
-      errors.push(
-        layoutError(
-          'NOT_REACHABLE',
-          ['capabilities', i, 'offset'],
-          `the ${c.space} capability at 0x${c.offset.toString(16)} is not reachable from the chain the list order makes${c.space === 'extended' ? ' (the extended list starts at 0x100: a capability there must come first)' : ''}`,
-        ),
-      )
-    } else if (found.length !== c.length) {
-      errors.push(
-        layoutError('LENGTH_DOES_NOT_FIT', ['capabilities', i, 'length'], `${capabilityLabel(found)}: its fields make it ${found.length} bytes, the layout says ${c.length}`),
-      )
-    }
-  })
-  for (const p of walk.problems) {
-    if (CHAIN_PROBLEMS.has(p.code)) errors.push(layoutError('OVERLAP', ['capabilities'], renderWalkProblem(p)))
-  }
+  errors.push(...rawRunErrors(layout, config, walk), ...listErrors(layout, walk))
   if (errors.length > 0) return E.left(errors)
   const resources = resourcesOf(layout)
   return E.right({

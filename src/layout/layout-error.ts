@@ -24,6 +24,19 @@ export type LayoutErrorCode =
   | 'IMAGE_INCOMPLETE'
   | 'NOT_A_FUNCTION'
   | 'BROKEN_CHAIN'
+  /** A raw run reaches outside its region (a capability's header or end, the config header, another capability). */
+  | 'RAW_OUT_OF_PLACE'
+  /** A raw run sets bits a capability header, next pointer or registry field owns. */
+  | 'RAW_OVER_FIELD'
+  /** Two raw runs write the same byte. */
+  | 'RAW_OVERLAP'
+  /** The built config space shows a capability (or an order) the layout does not list. */
+  | 'CAP_NOT_LISTED'
+  /** A VF (Vendor and Device ID read 0xffff): its identity and BARs are its PF's to tell. */
+  | 'VF_NEEDS_PF'
+  /** A PF was given for a function that is not a VF, or one without an SR-IOV capability. */
+  | 'NOT_A_VF'
+  | 'PF_WITHOUT_SRIOV'
 
 export type LayoutPath = ReadonlyArray<string | number>
 

@@ -1,7 +1,9 @@
 /**
  * The layout file's shape as io-ts codecs: what a YAML document must look like before its
- * meaning is checked. Numbers are YAML integers (`0x150` or `336`) or strings of them, so sizes
- * beyond 2^53 can be written exactly.
+ * meaning is checked. Numbers are YAML integers (`0x150` or `336`); BAR and ROM sizes may also
+ * be strings of them, so sizes beyond 2^53 can be written exactly. Whether a number fits its
+ * register is `build`'s check (layout-bounds.ts), made for layouts from files, migration states
+ * and memory alike.
  */
 import * as t from 'io-ts'
 import { PersonaCodec } from './persona-codec.js'
@@ -30,6 +32,14 @@ export const UInt = new t.Type<number, number, unknown>(
   (n) => n,
 )
 
+/** A non-negative integer written as a number, never a string: what registers and offsets hold. */
+export const Integer = new t.Type<number, number, unknown>(
+  'integer',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
+  (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c, 'a non-negative integer (decimal or 0x hex, not quoted)')),
+  (n) => n,
+)
+
 /** A BAR index: 0–5 (a type 1 header has only 0 and 1; `build` says so). */
 const BarIndex = new t.Type<number, number, unknown>(
   'a BAR index (0–5)',
@@ -39,19 +49,19 @@ const BarIndex = new t.Type<number, number, unknown>(
 )
 
 /** A capability ID: a registry key (`pasid`) or a number. */
-export const CapabilityId = t.union([t.string, UInt])
+export const CapabilityId = t.union([t.string, Integer])
 
-const RawBytesFile = t.array(t.strict({ at: UInt, hex: t.string }))
+const RawBytesFile = t.array(t.strict({ at: Integer, hex: t.string }))
 
-const FieldsFile = t.record(t.string, UInt)
+const FieldsFile = t.record(t.string, Integer)
 
 export const CapabilityFile = t.intersection([
-  t.strict({ offset: UInt, id: CapabilityId }),
+  t.strict({ offset: Integer, id: CapabilityId }),
   t.partial({
     space: t.keyof({ standard: null, extended: null }),
-    version: UInt,
+    version: Integer,
     backing: t.keyof({ passthrough: null, emulated: null }),
-    length: UInt,
+    length: Integer,
     fields: FieldsFile,
     bytes: RawBytesFile,
   }),
@@ -64,12 +74,12 @@ export const LayoutFile = t.intersection([
     metadata: t.strict({ name: t.string }),
     size: t.union([t.literal(256), t.literal(4096)]),
     identity: t.strict({
-      vendorId: UInt,
-      deviceId: UInt,
-      revisionId: UInt,
-      classCode: UInt,
-      subsystemVendorId: UInt,
-      subsystemId: UInt,
+      vendorId: Integer,
+      deviceId: Integer,
+      revisionId: Integer,
+      classCode: Integer,
+      subsystemVendorId: Integer,
+      subsystemId: Integer,
     }),
   }),
   t.partial({
@@ -84,7 +94,7 @@ export const LayoutFile = t.intersection([
     header: t.partial({ fields: FieldsFile, bytes: RawBytesFile }),
     capabilities: t.array(CapabilityFile),
     unclaimed: RawBytesFile,
-    hidden: t.array(t.intersection([t.strict({ space: t.keyof({ standard: null, extended: null }), id: CapabilityId }), t.partial({ offset: t.union([UInt, t.null]) })])),
+    hidden: t.array(t.intersection([t.strict({ space: t.keyof({ standard: null, extended: null }), id: CapabilityId }), t.partial({ offset: t.union([Integer, t.null]) })])),
   }),
 ])
 

@@ -106,6 +106,7 @@ const capabilityOf = (c: CapabilityFile, i: number, size: number, errors: Layout
   } else if (c.offset % 4 !== 0) {
     errors.push(layoutError('OFFSET_MISALIGNED', [...path, 'offset'], `0x${c.offset.toString(16)} is not dword-aligned`))
   }
+  if (space === 'standard' && c.version !== undefined) errors.push(layoutError('WRONG_TYPE', [...path, 'version'], 'a standard capability has no version (only extended capability headers carry one)'))
   if (id === null) return null
   const rule = lookupCapability(space, id)?.length
   const length = c.length ?? (rule?._tag === 'Fixed' ? rule.bytes : null)
@@ -262,9 +263,11 @@ const HEX_KEYS = new Set(['offset', 'at', 'vendorId', 'deviceId', 'classCode', '
 const formatNumbers = (doc: Document): void => {
   visit(doc, {
     Pair(_, pair, path) {
-      if (!isScalar(pair.key) || !isScalar(pair.value) || typeof pair.value.value !== 'number') return
-      const key = String(pair.key.value)
-      const inFields = path.some((p) => isScalar((p as { key?: unknown }).key) && ((p as { key: Scalar }).key.value === 'fields'))
+      if (!isScalar(pair.value) || typeof pair.value.value !== 'number') return
+      // Keys added by an edit are plain values, not nodes.
+      const keyOf = (k: unknown): unknown => (isScalar(k) ? (k as Scalar).value : k)
+      const key = String(keyOf(pair.key))
+      const inFields = path.some((p) => keyOf((p as { key?: unknown }).key) === 'fields')
       const topLevel = path.length <= 2
       if ((HEX_KEYS.has(key) && !(topLevel && key === 'size')) || (inFields && pair.value.value > 15)) pair.value.format = 'HEX'
     },

@@ -9,7 +9,6 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { type Capability, capabilityLabel } from '../capability/capability.js'
 import { type FieldSpec, fieldMask, fieldValue, showValue } from '../capability/field.js'
-import { barKindOf } from '../capability/fields/bar-fields.js'
 import { inImage, readU8, readU16, readU32 } from '../config-space/config-space.js'
 import { lookupCapability } from '../capability/registry.js'
 import { hex, type Reason, RULE_CONSEQUENCE } from '../proof/reason.js'
@@ -19,6 +18,7 @@ import { build } from './build.js'
 import type { FunctionLayout, LayoutCapability, Persona } from './function-layout.js'
 import type { LayoutError } from './layout-error.js'
 import { checkPersona, type PersonaMatrix, personaOf } from './persona.js'
+import { isVirtualFunction, physicalBars, vfIdentity } from './physical-bars.js'
 
 export interface OffsetMapping {
   readonly space: 'standard' | 'extended'
@@ -105,7 +105,7 @@ const satisfies = (spec: FieldSpec, virtual: number, physical: number): boolean 
       return m(physical) >= m(virtual)
     }
     case 'features':
-      return (physical & virtual) === virtual
+      return ((physical & virtual) >>> 0) === virtual
     default:
       return true
   }
@@ -186,24 +186,53 @@ const fieldReasons = (
   return reasons
 }
 
-const barReasons = (layout: FunctionLayout, physical: PreparedFunction): Reason[] => {
+const typeOf = (kind: string, prefetchable: boolean): string => `${kind}${prefetchable ? ' prefetchable' : ''}`
+
+/**
+ * The layout's BARs and expansion ROM against what the physical function decodes (for a VF, its
+ * PF's VF BARs): the same type, and the same size where both sides know it. A guest sizes every
+ * BAR and the ROM BAR by writing all ones, so presence and size are guest-visible (BAR_DIFFERS,
+ * as between two dumps); a size known on neither side is a warning, assumed and not checked.
+ */
+const barReasons = (layout: FunctionLayout, physical: PreparedFunction, pf: PreparedFunction | undefined): Reason[] => {
+  const seen = physicalBars(physical, pf)
+  if (seen === null) return []
   const reasons: Reason[] = []
+  let unknown = false
+  const differs = (field: string, offset: number, source: string, destination: string, message: string): Reason =>
+    reason({ code: 'BAR_DIFFERS', capability: null, field, offset, length: 4, source, destination, message: `${field}: ${message}` })
   for (const bar of layout.bars) {
-    const value = readU32(physical.config, 0x10 + 4 * bar.index)
-    const kind = barKindOf(value)
-    const prefetchable = kind !== 'io' && (value & 8) !== 0
-    const size = physical.bars.known ? (physical.bars.resources.find((r) => r.index === bar.index)?.size ?? 0n) : null
-    const typeOf = (k: string, p: boolean): string => `${k}${p ? ' prefetchable' : ''}`
-    const differs = (source: string, destination: string, message: string): Reason =>
-      reason({ code: 'BAR_DIFFERS', capability: null, field: `BAR ${bar.index}`, offset: 0x10 + 4 * bar.index, length: 4, source, destination, message: `BAR ${bar.index}: ${message}` })
-    if (kind !== bar.kind || prefetchable !== bar.prefetchable) {
-      const [v, p] = [typeOf(bar.kind, bar.prefetchable), typeOf(kind, prefetchable)]
-      reasons.push(differs(v, p, `the layout presents ${v}, the physical function has ${p}`))
-    } else if (bar.size !== null && size !== null && bar.size !== size) {
-      reasons.push(differs(bar.size.toString(), size.toString(), `the layout presents ${bar.size} bytes, the physical function decodes ${size}; the guest maps the layout's size`))
+    const p = seen.bars.find((b) => b.index === bar.index)
+    const field = `BAR ${bar.index}`
+    const offset = 0x10 + 4 * bar.index
+    const v = typeOf(bar.kind, bar.prefetchable)
+    if (p === undefined && !seen.sized) {
+      // Unsized, a register reading 0 may be an unassigned 32-bit memory BAR.
+      if (bar.kind === 'memory32' && !bar.prefetchable) unknown = true
+      else reasons.push(differs(field, offset, v, 'memory32', `the layout presents ${v}, the physical function's register reads 0 (a 32-bit memory BAR or none)`))
+    } else if (p === undefined) {
+      reasons.push(differs(field, offset, v, 'none', `the layout presents a ${v} BAR, the physical function implements none there`))
+    } else if (p.kind !== bar.kind || p.prefetchable !== bar.prefetchable) {
+      reasons.push(differs(field, offset, v, typeOf(p.kind, p.prefetchable), `the layout presents ${v}, the physical function has ${typeOf(p.kind, p.prefetchable)}`))
+    } else if (bar.size === null || p.size === null) {
+      unknown = true
+    } else if (bar.size !== p.size) {
+      reasons.push(differs(field, offset, bar.size.toString(), p.size.toString(), `the layout presents ${bar.size} bytes, the physical function decodes ${p.size}; the guest maps the layout's size`))
     }
   }
-  if (!physical.bars.known || layout.bars.some((b) => b.size === null)) {
+  if (layout.rom !== null) {
+    const field = 'Expansion ROM'
+    const offset = layout.header.fields.headerLayout === 1 ? 0x38 : 0x30
+    const v = layout.rom.size === null ? 'a ROM' : `${layout.rom.size} bytes`
+    if (seen.rom === 'absent') {
+      reasons.push(differs(field, offset, v, 'none', `the layout presents ${layout.rom.size === null ? 'an expansion ROM' : `a ${layout.rom.size}-byte expansion ROM`}, the physical function has none${isVirtualFunction(physical) ? ' (a VF\'s ROM BAR is read-only zero)' : ''}`))
+    } else if (seen.rom === null || seen.rom.size === null || layout.rom.size === null) {
+      unknown = true
+    } else if (seen.rom.size !== layout.rom.size) {
+      reasons.push(differs(field, offset, v, `${seen.rom.size} bytes`, `the layout presents ${layout.rom.size} bytes, the physical function's ROM is ${seen.rom.size}; the guest sizes the ROM BAR by the layout`))
+    }
+  }
+  if (unknown) {
     reasons.push(
       reason({
         code: 'BAR_SIZE_UNKNOWN',
@@ -211,10 +240,10 @@ const barReasons = (layout: FunctionLayout, physical: PreparedFunction): Reason[
         capability: null,
         field: null,
         offset: 0x10,
-        length: 0x18,
-        source: layout.bars.every((b) => b.size !== null),
+        length: 0x24,
+        source: layout.bars.every((b) => b.size !== null) && (layout.rom === null || layout.rom.size !== null),
         destination: physical.bars.known,
-        message: `BAR sizes are unknown on the ${physical.bars.known ? 'layout' : 'physical function (a dump carries none; give its sysfs folder)'}: assumed to match, not checked`,
+        message: `BAR or ROM sizes are unknown on the ${physical.bars.known ? 'layout' : 'physical function (a dump carries none; give its sysfs folder)'}: assumed to match, not checked`,
       }),
     )
   }
@@ -240,9 +269,27 @@ export const realize = (layout: FunctionLayout, physical: PreparedFunction, opti
   const virtual = prepareFunction(built.right)
   const reasons: Reason[] = []
   const classCode = readU8(physical.config, 0x09) | (readU8(physical.config, 0x0a) << 8) | (readU8(physical.config, 0x0b) << 16)
+  // A VF reads 0xFFFF for both IDs: its PF tells them (physical-bars.ts), or nothing proves them.
+  const vf = isVirtualFunction(physical)
+  const fromPf = vf && options.pf !== undefined ? vfIdentity(options.pf) : null
+  if (vf && fromPf === null) {
+    reasons.push(
+      reason({
+        code: 'VF_NEEDS_PF',
+        capability: null,
+        field: 'vendorId',
+        offset: 0x00,
+        length: 4,
+        source: { vendorId: layout.identity.vendorId, deviceId: layout.identity.deviceId },
+        destination: options.pf === undefined ? null : options.pf.name,
+        message: `${physical.name} is a VF (Vendor and Device ID read 0xffff): ${options.pf === undefined ? 'its PF tells its identity and BARs; give the PF' : `its PF ${options.pf.name} has no SR-IOV capability to tell its identity and BARs`}`,
+      }),
+    )
+  }
   for (const [key, name, at, width, severity] of IDENTITY) {
     if (physical.walk.facts.headerLayout !== 0 && at >= 0x2c) continue
-    const p = width === 1 ? readU8(physical.config, at) : readU16(physical.config, at)
+    if (vf && at < 0x04 && fromPf === null) continue
+    const p = vf && at < 0x04 ? fromPf![key === 'vendorId' ? 'vendorId' : 'deviceId'] : width === 1 ? readU8(physical.config, at) : readU16(physical.config, at)
     if (p === layout.identity[key]) continue
     reasons.push(
       reason({
@@ -306,7 +353,7 @@ export const realize = (layout: FunctionLayout, physical: PreparedFunction, opti
     reasons.push(...fieldReasons(virtual, physical, vcap, pcap, fieldsOfCapability(virtual.semantic, vcap)))
     map.push({ space: c.space, capability: vcap.name, virtualOffset: c.offset, physicalOffset: pcap.offset, length: c.length, backing: 'passthrough' })
   }
-  reasons.push(...barReasons(layout, physical))
+  reasons.push(...barReasons(layout, physical, options.pf))
   if (layout.persona !== null && (options.destinationPersona !== undefined || options.personas !== undefined)) {
     const c = physical.config
     const destination =

@@ -9,7 +9,7 @@ import { schemaId } from '../decode/schema-modeline.js'
 
 const pasid = { type: 'integer', minimum: 0, maximum: 1048575 }
 
-export const PASID_STATE_JSON_SCHEMA = {
+const SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: schemaId('pasid-state.schema.json'),
   title: 'vpci PasidState',
@@ -60,3 +60,6 @@ export const PASID_STATE_JSON_SCHEMA = {
   then: { required: ['split', 'locals'], not: { required: ['bindings'] } },
   else: { required: ['bindings'], not: { anyOf: [{ required: ['split'] }, { required: ['locals'] }] } },
 } as const
+
+/** The PASID state file's JSON Schema, as shipped in `schema/pasid-state.schema.json`. */
+export const pasidStateJsonSchema = (): typeof SCHEMA => SCHEMA

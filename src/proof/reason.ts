@@ -25,6 +25,8 @@ export type ReasonCode =
   | 'WRITE_MASK_DIFFERS'
   /** BAR, ROM or VF BAR sizes or types differ. */
   | 'BAR_DIFFERS'
+  /** A VF's identity and BARs are its PF's to tell, and no PF (or one without SR-IOV) was given. */
+  | 'VF_NEEDS_PF'
   /** BAR sizes are unknown on a side: assumed equal, never guessed. */
   | 'BAR_SIZE_UNKNOWN'
   /** One side was read without extended space, though the function has it. */

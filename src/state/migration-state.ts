@@ -35,4 +35,6 @@ export interface StateError {
   /** `functions[1].layout.capabilities[3].offset`, as a path. */
   readonly path: ReadonlyArray<string | number>
   readonly message: string
+  /** Set on an entry that only counts errors found and not listed (from the PASID decoder's cap). */
+  readonly omitted?: number
 }

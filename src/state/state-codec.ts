@@ -151,7 +151,7 @@ export const decodeMigrationState = (bytes: Uint8Array): E.Either<readonly State
   let pasid: PasidState | null = null
   if (wire.pasid !== null && wire.pasid !== undefined) {
     const decoded = pasidStateFromData(pasidData(wire.pasid as Wire))
-    if (E.isLeft(decoded)) for (const e of decoded.left) errors.push({ path: ['pasid', ...e.path], message: e.message })
+    if (E.isLeft(decoded)) for (const e of decoded.left) errors.push({ path: ['pasid', ...e.path], message: e.message, ...(e.omitted === undefined ? {} : { omitted: e.omitted }) })
     else pasid = decoded.right
   }
   errors.push(...pasidFunctionErrors(pasid, addresses))

@@ -81,7 +81,7 @@ export const migrationStateFromJson = (raw: unknown): E.Either<readonly StateErr
   let pasid: PasidState | null = null
   if (top.pasid !== null && top.pasid !== undefined) {
     const decoded = pasidStateFromData(top.pasid)
-    if (E.isLeft(decoded)) for (const e of decoded.left) errors.push({ path: ['pasid', ...e.path], message: e.message })
+    if (E.isLeft(decoded)) for (const e of decoded.left) errors.push({ path: ['pasid', ...e.path], message: e.message, ...(e.omitted === undefined ? {} : { omitted: e.omitted }) })
     else pasid = decoded.right
   }
   errors.push(...pasidFunctionErrors(pasid, addresses))

@@ -87,7 +87,7 @@ describe('bad input and usage: exit 2, one line on stderr, nothing on stdout', (
     [['caps', corpusPath('functions')], /functions: folder has no "config" file/],
     [['caps'], /caps takes exactly one FILE/],
     [['caps', 'a', 'b'], /caps takes exactly one FILE/],
-    [['caps', endpoint, '--bogus'], /caps: Unknown option '--bogus'/],
+    [['caps', endpoint, '--bogus'], /caps: --bogus is not an option of caps; see "vpci caps --help"$/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('%j', async (argv, message) => {
     const r = await vpci(...argv)

@@ -56,6 +56,18 @@ describe('host scan → state create → check', () => {
     expect(reasons.filter((r) => r.code === 'CAP_MISSING').map((r) => r.capability)).toEqual(['Page Request Interface', 'Process Address Space ID'])
   })
 
+  it('a host file naming sysfs folders, read from another folder: refused as outside it, taken with --root ROOT', async () => {
+    const { lab, guest, at } = setup()
+    const away = mkdtempSync(join(tmpdir(), 'vpci-scheduler-'))
+    await vpci('host', 'scan', '--sysfs', lab.sys, '--cpuinfo', lab.cpuinfo, '--name', 'lab', '-o', join(away, 'lab.yaml'))
+    await vpci('derive', `${lab.sys}/bus/pci/devices/0000:5e:00.0`, '-o', at('n2.yaml'))
+    await vpci('state', 'create', '--vm', 'vm-1', '--function', `00:05.0=${at('n2.yaml')}@${guest.sys}/bus/pci/devices/0000:00:05.0`, '-o', at('vm-1.pb'))
+    const outside = await vpci('check', at('vm-1.pb'), join(away, 'lab.yaml'))
+    expect([outside.code, outside.stderr]).toEqual([2, expect.stringContaining('lies outside the host file\'s folder')])
+    const rooted = await vpci('check', at('vm-1.pb'), join(away, 'lab.yaml'), '--root', lab.sys)
+    expect([rooted.code, rooted.stdout]).toEqual([0, expect.stringContaining('00:05.0 → 0000:5e:00.0')])
+  })
+
   it('state create refuses the host image of a layout that hides PASID: its read-only bytes are not the guest\'s', async () => {
     const { lab, at } = setup()
     await vpci('derive', `${lab.sys}/bus/pci/devices/0000:5e:00.0`, '-o', at('n2.yaml'))
@@ -108,10 +120,13 @@ describe('host scan → state create → check', () => {
   })
 
   it('each command prints its help from its option table', async () => {
+    const { at } = setup()
     const host = await vpci('host', '--help')
     expect([host.code, host.stdout]).toEqual([0, expect.stringContaining('--pasid-allocated RANGES')])
     const create = await vpci('state', 'create', '--help')
     expect([create.code, create.stdout]).toEqual([0, expect.stringContaining('--function GUEST=LAYOUT[@IMAGE]')])
-    expect((await vpci('--help')).stdout).toMatch(/host scan \[--sysfs ROOT\]/)
+    expect((await vpci('--help')).stdout).toMatch(/host scan +this machine's host file/)
+    // state's other forms take none of create's options.
+    expect((await vpci('state', 'decode', at('x.pb'), '--vm', 'v')).stderr).toMatch(/--vm is an option of state create/)
   })
 })

@@ -10,13 +10,15 @@ import { corpusPath } from '../support/repo-corpus.js'
 const STATE = corpusPath('state/vm-17-n2-schema-v1.pb')
 const host = (name: string) => corpusPath(`hosts/${name}.yaml`)
 const ALL = ['host-good', 'host-no-translation', 'host-split-low', 'host-v2-accelerator'].map(host)
+/** The corpus hosts name dumps in ../families: the corpus is their root. */
+const ROOT = ['--root', corpusPath('')]
 
 describe('vpci filter', () => {
   it('accepts host-good with its assignment and rejects the others with their first reason', async () => {
-    const r = await vpci('filter', STATE, ...ALL, '--json')
+    const r = await vpci('filter', STATE, ...ALL, '--json', ...ROOT)
     expect(r.code).toBe(0)
     const out = JSON.parse(r.stdout)
-    expect(Object.keys(out)).toEqual(['vm', 'hosts', 'accepted', 'rejected'])
+    expect(Object.keys(out)).toEqual(['vm', 'hosts', 'accepted', 'rejected', 'invalid'])
     expect(out.vm).toBe('vm-17')
     expect(out.accepted.map((a: { host: string }) => a.host)).toEqual(['host-good'])
     expect(out.accepted[0].assignment.map((a: { guestAddress: string; hostAddress: string }) => [a.guestAddress, a.hostAddress])).toEqual([
@@ -31,7 +33,7 @@ describe('vpci filter', () => {
   })
 
   it('exit 1 when no host can take the VM; text names each host and its reasons', async () => {
-    const r = await vpci('filter', STATE, host('host-split-low'), host('host-no-translation'))
+    const r = await vpci('filter', STATE, host('host-split-low'), host('host-no-translation'), ...ROOT)
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/^0 of 2 hosts can take vm-17\n/)
     expect(r.stdout).toContain('REJECTED host-split-low')
@@ -48,14 +50,14 @@ describe('vpci filter', () => {
 
   it('a progress line on a terminal above 1,000 hosts, none otherwise', async () => {
     const many = Array.from({ length: 1001 }, () => host('host-good'))
-    const tty = await vpciWith({ errIsTty: true }, 'filter', STATE, ...many, '--json')
+    const tty = await vpciWith({ errIsTty: true }, 'filter', STATE, ...many, '--json', ...ROOT)
     expect(tty.code).toBe(0)
     expect(JSON.parse(tty.stdout).accepted).toHaveLength(1001)
     expect(tty.stderr).toContain('\r[')
     expect(tty.stderr).toContain('1001/1001 hosts')
-    const pipe = await vpciWith({ errIsTty: false }, 'filter', STATE, ...many, '--json')
+    const pipe = await vpciWith({ errIsTty: false }, 'filter', STATE, ...many, '--json', ...ROOT)
     expect(pipe.stderr).toBe('')
-    const few = await vpciWith({ errIsTty: true }, 'filter', STATE, ...many.slice(0, 1000), '--json')
+    const few = await vpciWith({ errIsTty: true }, 'filter', STATE, ...many.slice(0, 1000), '--json', ...ROOT)
     expect(few.stderr).toBe('')
   })
 })

@@ -82,7 +82,7 @@ describe('vpci check LAYOUT PHYSICAL', () => {
     const r = await vpci('check', layoutFile, corpusPath('families/accelerator/v1-host-b.lspci'), '--json')
     expect(r.code).toBe(0)
     const json = JSON.parse(r.stdout)
-    expect(Object.keys(json)).toEqual(['compatible', 'reasons', 'certificate', 'offsetMap'])
+    expect(Object.keys(json)).toEqual(['compatible', 'reasons', 'omittedReasons', 'certificate', 'offsetMap'])
     expect(json.offsetMap.map((m: { virtualOffset: number; physicalOffset: number | null }) => [m.virtualOffset, m.physicalOffset])).toContainEqual([0xff8, null])
   })
 

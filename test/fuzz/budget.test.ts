@@ -1,8 +1,8 @@
 /**
  * The fuzzer's fixed-seed budget in `npm test`: 20,000 inputs across every target (lspci text,
- * binary, sysfs, layout YAML, host YAML, PASID JSON, protobuf, state JSON, CLI argv), none may
- * throw, take over a second or grow memory past its bound. Reproducers are not written from
- * here (the full run writes them; see test/FUZZING.md).
+ * binary, sysfs, layout YAML, host YAML, PASID JSON, protobuf, state JSON, CLI argv, the CLI on
+ * real paths), none may throw, take over its time limit or grow memory past its bound.
+ * Reproducers are not written from here (the full run writes them; see test/FUZZING.md).
  */
 import { describe, expect, it } from 'vitest'
 import { fuzz } from '../../fuzz/fuzz.js'

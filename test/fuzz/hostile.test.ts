@@ -17,7 +17,7 @@ import { decodeHostFile } from '../../src/host/host-file.js'
 import { decodeLayout } from '../../src/layout/layout-yaml.js'
 import { decodePersonaMatrix } from '../../src/layout/persona.js'
 import { decodeHostPasid } from '../../src/pasid/pasid-files.js'
-import { decodeMigrationState } from '../../src/state/state-codec.js'
+import { decodeMigrationState, MAX_STATE_BYTES } from '../../src/state/state-codec.js'
 import { corpusPath } from '../support/repo-corpus.js'
 
 const aliasBomb = (levels: number): string => {
@@ -45,26 +45,32 @@ describe('hostile inputs', () => {
     expect(E.isLeft(r) && r.left[0]!.message).toMatch(/not a vpci.migration.v1.MigrationState/)
   })
 
-  it('a 100 MB dump is refused by size: the reader never parses it, the CLI never reads it', async () => {
+  it('a 100 MB dump is refused by size: the reader never parses it, the CLI reads at most the limit and one byte more', async () => {
     const big = new Uint8Array(100 * 1024 * 1024).fill(0x30)
     const r = readDump(big, 'big.lspci')
     expect(E.isLeft(r) && r.left[0]).toMatchObject({ code: 'TOO_LARGE', size: big.length, limit: MAX_DUMP_BYTES, file: 'big.lspci' })
     let stderr = ''
+    const asked: number[] = []
     const io: CliIo = {
       out: () => undefined,
       err: (t) => void (stderr += t),
-      stat: async () => ({ isDirectory: false, size: big.length }),
-      readFile: async () => {
-        throw new Error('the CLI read a file it should have refused by size')
+      read: async (_path, max) => {
+        asked.push(max)
+        return E.right(big.subarray(0, max))
       },
-      readDir: async () => [],
       writeFile: async () => undefined,
+      outIsTty: false,
       errIsTty: false,
     }
-    for (const argv of [['caps', 'big.lspci'], ['check', 'big.lspci', 'big.lspci'], ['state', 'decode', 'big.pb'], ['filter', 'big.pb', 'host.yaml']]) {
+    for (const [argv, limit] of [[['caps', 'big.lspci'], MAX_DUMP_BYTES], [['check', 'big.lspci', 'big.lspci'], MAX_STATE_BYTES], [['state', 'decode', 'big.pb'], MAX_STATE_BYTES], [['filter', 'big.pb', 'host.yaml'], MAX_STATE_BYTES]] as const) {
       stderr = ''
+      asked.length = 0
       expect(await run(argv, io)).toBe(2)
-      expect(stderr.trim().split('\n')).toHaveLength(1)
+      // One line per file it read (check reads both before deciding what they are).
+      const lines = stderr.trim().split('\n')
+      expect(lines).toHaveLength(argv[0] === 'check' ? 2 : 1)
+      for (const line of lines) expect(line).toMatch(/^vpci: big\.(lspci|pb): larger than \d+ bytes/)
+      expect(Math.max(...asked)).toBe(limit + 1)
     }
   })
 

@@ -12,6 +12,7 @@ import { renderPath } from '../../src/layout/layout-error.js'
 import { decodeLayout, encodeLayout } from '../../src/layout/layout-yaml.js'
 import { readCorpusText } from '../support/repo-corpus.js'
 import { preparedReal } from '../support/prepared.js'
+import { pfOption } from '../support/real-vf.js'
 import { realDumpNames, sharedCorpusPresent } from '../support/shared-corpus.js'
 
 const lineOf = (text: string, needle: string): number => text.slice(0, text.indexOf(needle)).split('\n').length
@@ -29,6 +30,12 @@ describe('malformed layout files', () => {
     ['unknown-key.yaml', 'UNKNOWN_KEY', 'identity.colour', 'colour: blue'],
     ['wrong-kind.yaml', 'WRONG_KIND', 'kind', 'kind: HostLayout'],
     ['yaml-syntax.yaml', 'YAML_SYNTAX', '', 'vendorId: ['],
+    ['identity-too-wide.yaml', 'VALUE_TOO_WIDE', 'identity.vendorId', 'vendorId: 0x12345'],
+    ['version-too-wide.yaml', 'VALUE_TOO_WIDE', 'capabilities[4].version', 'version: 16'],
+    ['rom-size.yaml', 'VALUE_TOO_WIDE', 'rom.size', 'size: 3000'],
+    ['raw-over-pointer.yaml', 'RAW_OUT_OF_PLACE', 'capabilities[4].bytes[0].at', '- at: 2'],
+    ['raw-over-field.yaml', 'RAW_OVER_FIELD', 'header.bytes[0].hex', 'hex: "c0"'],
+    ['unclaimed-in-capability.yaml', 'RAW_OUT_OF_PLACE', 'unclaimed[0].at', '- at: 0x44'],
   ])('%s: %s at %s', (file, code, path, edited) => {
     const text = readCorpusText(`layouts/bad/${file}`)
     const result = decodeLayout(text, file)
@@ -80,7 +87,7 @@ describe.skipIf(!sharedCorpusPresent)('derived layouts of every real 4 KiB dump 
   const names = realDumpNames().filter((n) => !UNREADABLE.has(n) && preparedReal(n).config.size === 4096)
 
   it.each(names)('%s', (name) => {
-    const derived = derive(preparedReal(name), { policy: 'kernel' })
+    const derived = derive(preparedReal(name), { policy: 'kernel', ...pfOption(name) })
     if (E.isLeft(derived)) throw new Error(JSON.stringify(derived.left))
     const decoded = decodeLayout(encodeLayout(derived.right), `${name}.yaml`)
     if (E.isLeft(decoded)) throw new Error(JSON.stringify(decoded.left))

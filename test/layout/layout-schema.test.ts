@@ -8,17 +8,18 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { derive } from '../../src/layout/derive.js'
-import { FUNCTION_LAYOUT_JSON_SCHEMA } from '../../src/layout/layout-schema.js'
+import { functionLayoutJsonSchema } from '../../src/layout/layout-schema.js'
 import { layoutToFile } from '../../src/layout/layout-yaml.js'
 import { corpusPath, readCorpusText } from '../support/repo-corpus.js'
 import { preparedReal } from '../support/prepared.js'
+import { pfOption } from '../support/real-vf.js'
 import { realDumpNames, sharedCorpusPresent } from '../support/shared-corpus.js'
 
-const validate = new Ajv2020({ allErrors: true }).compile(FUNCTION_LAYOUT_JSON_SCHEMA)
+const validate = new Ajv2020({ allErrors: true }).compile(functionLayoutJsonSchema())
 
 describe('layout JSON Schema', () => {
   it('the file shipped in schema/ is the exported schema (regenerate it when this fails)', () => {
-    expect(JSON.parse(readFileSync(corpusPath('../schema/function-layout.schema.json'), 'utf8'))).toEqual(FUNCTION_LAYOUT_JSON_SCHEMA)
+    expect(JSON.parse(readFileSync(corpusPath('../schema/function-layout.schema.json'), 'utf8'))).toEqual(functionLayoutJsonSchema())
   })
 
   it('accepts the team layout file', () => {
@@ -31,7 +32,7 @@ describe('layout JSON Schema', () => {
 
   it.skipIf(!sharedCorpusPresent)('accepts the derived layout of every readable real dump', () => {
     for (const name of realDumpNames()) {
-      const layout = derive(preparedReal(name))
+      const layout = derive(preparedReal(name), pfOption(name))
       if (E.isLeft(layout)) continue
       const file = JSON.parse(JSON.stringify(layoutToFile(layout.right)))
       expect(validate(file), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true)

@@ -14,6 +14,7 @@ import { realize } from '../../src/layout/realize.js'
 import { prepareFunction, type PreparedFunction } from '../../src/semantic/prepared-function.js'
 import { readCorpusText } from '../support/repo-corpus.js'
 import { preparedCorpus, preparedReal } from '../support/prepared.js'
+import { pfOption } from '../support/real-vf.js'
 import { realDumpNames, sharedCorpusPresent } from '../support/shared-corpus.js'
 
 const right = <A>(e: E.Either<unknown, A>): A => {
@@ -77,7 +78,7 @@ describe.skipIf(!sharedCorpusPresent)('realizability properties on the real dump
 
   it.each(names)('%s: realize(derive(P), P) succeeds with the identity map', (name) => {
     const p = preparedReal(name)
-    const r = right(realize(right(derive(p)), p))
+    const r = right(realize(right(derive(p, pfOption(name))), p, pfOption(name)))
     expect(errors(E.right(r))).toEqual([])
     for (const m of r.offsetMap!) if (m.backing === 'passthrough') expect(m.physicalOffset).toBe(m.virtualOffset)
   })
@@ -87,7 +88,7 @@ describe.skipIf(!sharedCorpusPresent)('realizability properties on the real dump
   it('moving an extended capability to free space keeps the layout realizable, mapped to the new offset', () => {
     fc.assert(
       fc.property(fc.constantFrom(...extended), fc.nat(), (name, pick) => {
-        const layout = right(derive(preparedReal(name), { policy: 'none', pasid: 'none' }))
+        const layout = right(derive(preparedReal(name), { policy: 'none', pasid: 'none', ...pfOption(name) }))
         const movable = layout.capabilities.filter((c) => c.space === 'extended' && lookupCapability('extended', c.id)?.length._tag === 'Fixed')
         const moved = movable[pick % movable.length]!
         const taken = layout.capabilities.filter((c) => c.space === 'extended' && c !== moved).map((c) => [c.offset, c.offset + c.length] as const)
@@ -117,7 +118,7 @@ describe.skipIf(!sharedCorpusPresent)('realizability properties on the real dump
     it(`lowering a ${rule} field on the physical side is refused with ${code} naming that field`, () => {
       const pairs = names.flatMap((name) => {
         const p = preparedReal(name)
-        const layout = right(derive(p, { policy: 'none', pasid: 'none' }))
+        const layout = right(derive(p, { policy: 'none', pasid: 'none', ...pfOption(name) }))
         return candidates(layout, p, rule).map(([i, key]) => ({ layout, i, key }))
       })
       fc.assert(
@@ -137,7 +138,7 @@ describe.skipIf(!sharedCorpusPresent)('realizability properties on the real dump
   it('removing a capability on the physical side is refused with CAP_MISSING naming it', () => {
     fc.assert(
       fc.property(fc.constantFrom(...names), fc.nat(), (name, pick) => {
-        const layout = right(derive(preparedReal(name), { policy: 'none', pasid: 'none' }))
+        const layout = right(derive(preparedReal(name), { policy: 'none', pasid: 'none', ...pfOption(name) }))
         fc.pre(layout.capabilities.length > 0)
         const gone = layout.capabilities[pick % layout.capabilities.length]!
         const physical = physicalFrom(layout, (l) => ({ ...l, capabilities: l.capabilities.filter((c) => c !== gone) }))

@@ -29,8 +29,9 @@ const decoded = (name: string) => {
 const state = decoded('state/vm-17-n2-schema-v1.pb')
 const HOSTS = ['host-good', 'host-v2-accelerator', 'host-split-low', 'host-no-translation']
 const host = async (name: string) => {
-  const h = await loadHost(processIo, corpusPath(`hosts/${name}.yaml`))
-  if (E.isLeft(h)) throw new Error(h.left)
+  // The corpus hosts name dumps in ../families: the corpus is their root.
+  const h = await loadHost(processIo, corpusPath(`hosts/${name}.yaml`), { root: corpusPath('') })
+  if (E.isLeft(h)) throw new Error(JSON.stringify(h.left.errors(null)))
   return h.right
 }
 const errorCodes = (v: ReturnType<typeof checkMigration>) => v.reasons.filter((r) => r.severity === 'error').map((r) => r.code)
@@ -93,11 +94,11 @@ describe('vm-17 on the corpus hosts', () => {
   })
 
   it('vpci check STATE.pb HOST.yaml: exit 0 with the assignment, 1 refused', async () => {
-    const ok = await vpci('check', corpusPath('state/vm-17-n2-schema-v1.pb'), corpusPath('hosts/host-good.yaml'), '--json')
+    const ok = await vpci('check', corpusPath('state/vm-17-n2-schema-v1.pb'), corpusPath('hosts/host-good.yaml'), '--json', '--root', corpusPath(''))
     expect(ok.code).toBe(0)
-    expect(Object.keys(JSON.parse(ok.stdout))).toEqual(['compatible', 'reasons', 'certificate', 'assignment', 'pasidPlan'])
+    expect(Object.keys(JSON.parse(ok.stdout))).toEqual(['compatible', 'reasons', 'omittedReasons', 'certificate', 'assignment', 'pasidPlan'])
     expect(JSON.parse(ok.stdout).certificate.kind).toBe('vpci/migration-certificate')
-    const refused = await vpci('check', corpusPath('state/vm-17-n2-schema-v1.pb'), corpusPath('hosts/host-split-low.yaml'))
+    const refused = await vpci('check', corpusPath('state/vm-17-n2-schema-v1.pb'), corpusPath('hosts/host-split-low.yaml'), '--root', corpusPath(''))
     expect(refused.code).toBe(1)
     expect(refused.stdout).toContain('PASID_SPLIT')
   })

@@ -95,8 +95,8 @@ describe('optional writable bits', () => {
   it('whole-VM: a state whose AER mask has an optional bit the host function reads as 0 is refused, and accepted only as an assumption', async () => {
     const state = decodeMigrationState(readCorpusBytes('state/vm-17-n2-schema-v1.pb'))
     if (E.isLeft(state)) throw new Error(JSON.stringify(state.left))
-    const loaded = await loadHost(processIo, corpusPath('hosts/host-good.yaml'))
-    if (E.isLeft(loaded)) throw new Error(loaded.left)
+    const loaded = await loadHost(processIo, corpusPath('hosts/host-good.yaml'), { root: corpusPath('') })
+    if (E.isLeft(loaded)) throw new Error(JSON.stringify(loaded.left.errors(null)))
     const host = loaded.right
     expect(checkMigration(state.right, host).compatible).toBe(true)
     const accel = state.right.functions.findIndex((f) => f.layout.capabilities.some((c) => c.space === 'extended' && c.id === 0x01 && c.offset === 0x100))

@@ -27,7 +27,7 @@ import type { MigrationState } from '../../src/state/migration-state.js'
 import { decodeMigrationState } from '../../src/state/state-codec.js'
 import { stateConsistency } from '../../src/state/state-consistency.js'
 import { vpci } from '../support/cli.js'
-import { corpusPath } from '../support/repo-corpus.js'
+import { CORPUS_ROOT, corpusPath } from '../support/repo-corpus.js'
 
 const decoded = (name: string): MigrationState => {
   const s = decodeMigrationState(new Uint8Array(readFileSync(corpusPath(name))))
@@ -35,8 +35,8 @@ const decoded = (name: string): MigrationState => {
   return s.right
 }
 const hostGood = async (): Promise<Host> => {
-  const h = await loadHost(processIo, corpusPath('hosts/host-good.yaml'))
-  if (E.isLeft(h)) throw new Error(h.left)
+  const h = await loadHost(processIo, corpusPath('hosts/host-good.yaml'), { root: corpusPath('') })
+  if (E.isLeft(h)) throw new Error(JSON.stringify(h.left.errors(null)))
   return h.right
 }
 
@@ -78,12 +78,12 @@ describe('tampered states (corpus/state/tampered)', () => {
   })
 
   it.each(TAMPERED)('vpci check %s host-good: exit 1, the reason named', async (name, expected) => {
-    const r = await vpci('check', corpusPath(`state/tampered/${name}.pb`), corpusPath('hosts/host-good.yaml'))
+    const r = await vpci('check', corpusPath(`state/tampered/${name}.pb`), corpusPath('hosts/host-good.yaml'), ...CORPUS_ROOT)
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/^INCOMPATIBLE: /)
     expect(r.stdout).toContain(`error ${expected.code}`)
     expect(r.stdout).toContain(`${expected.fn} (functions[`)
-    const json = await vpci('check', corpusPath(`state/tampered/${name}.pb`), corpusPath('hosts/host-good.yaml'), '--json')
+    const json = await vpci('check', corpusPath(`state/tampered/${name}.pb`), corpusPath('hosts/host-good.yaml'), '--json', ...CORPUS_ROOT)
     expect(json.code).toBe(1)
     const out = JSON.parse(json.stdout)
     expect([out.compatible, out.certificate, out.reasons.map((x: { code: string; field: string | null }) => [x.code, x.field])]).toEqual([false, null, [[expected.code, expected.field]]])

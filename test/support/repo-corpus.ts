@@ -10,6 +10,8 @@ import { readDump } from '../../src/dump/read-dump.js'
 export const REPO_CORPUS = fileURLToPath(new URL('../../corpus/', import.meta.url))
 
 export const corpusPath = (name: string): string => `${REPO_CORPUS}${name}`
+/** The corpus hosts name dumps in ../families, outside their folder: the corpus is their root (`--root`). */
+export const CORPUS_ROOT = ['--root', REPO_CORPUS] as const
 export const readCorpusBytes = (name: string): Uint8Array => new Uint8Array(readFileSync(corpusPath(name)))
 export const readCorpusText = (name: string): string => readFileSync(corpusPath(name), 'utf8')
 

@@ -43,7 +43,9 @@ export const EXPRESS_FIELDS: FieldTable = [
   devCap([27, 26], 'RO', 'identity', 'slotPowerLimitScale', 'Captured Slot Power Limit Scale'),
   devCap(28, 'RO', 'features', 'flr', 'Function Level Reset Capability', { show: show.flag, why: 'the guest resets the function with FLR' }),
   devCap([31, 29], 'RO', 'identity', 'devCapReserved3', 'Reserved'),
-  whole('Device Control', 0x08, 2, 'RW', 'state', 'deviceControl'),
+  // Defaults (PCIe Base spec, Device Control register): Enable Relaxed Ordering 1b, Enable No Snoop 1b,
+  // Max_Read_Request_Size 010b (512 bytes), Max_Payload_Size 000b, every other bit 0.
+  whole('Device Control', 0x08, 2, 'RW', 'state', 'deviceControl', { reset: 0x2810 }),
   devSta(0, 'RW1C', 'volatile', 'correctableErrorDetected', 'Correctable Error Detected'),
   devSta(1, 'RW1C', 'volatile', 'nonFatalErrorDetected', 'Non-Fatal Error Detected'),
   devSta(2, 'RW1C', 'volatile', 'fatalErrorDetected', 'Fatal Error Detected'),
@@ -108,7 +110,8 @@ export const EXPRESS_FIELDS: FieldTable = [
   linkCap2([7, 1], 'RO', 'features', 'supportedLinkSpeeds', 'Supported Link Speeds Vector'),
   linkCap2(8, 'RO', 'features', 'crosslink', 'Crosslink Supported'),
   linkCap2([31, 9], 'RO', 'identity', 'linkCap2High', 'Retimer, DRS and other link capability bits'),
-  whole('Link Control 2', 0x30, 2, 'RW', 'state', 'linkControl2'),
+  // Target Link Speed (bits 3:0) defaults to the Max Link Speed (PCIe Base spec, Link Control 2 register); the rest to 0.
+  whole('Link Control 2', 0x30, 2, 'RW', 'state', 'linkControl2', { reset: { from: 'maxLinkSpeed' } }),
   linkSta2([15, 0], 'RO', 'volatile', 'linkStatus2', 'Link Status 2'),
   whole('Slot Capabilities 2', 0x34, 4, 'RO', 'identity', 'slotCapabilities2'),
   whole('Slot Control 2', 0x38, 2, 'RW', 'state', 'slotControl2'),

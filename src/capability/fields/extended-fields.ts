@@ -43,10 +43,16 @@ const optionalWhy =
 /** AER: status registers are write-1-to-clear, masks and severities migrated, logs volatile. */
 export const AER_FIELDS: FieldTable = [
   whole('Uncorrectable Error Status', 0x04, 4, 'RW1C', 'volatile', 'uncorrectableStatus'),
-  whole('Uncorrectable Error Mask', 0x08, 4, 'RW', 'state', 'uncorrectableMask', { optional: OPTIONAL_UNCORRECTABLE, optionalEvidence: UNCORRECTABLE_EVIDENCE, why: optionalWhy }),
-  whole('Uncorrectable Error Severity', 0x0c, 4, 'RW', 'state', 'uncorrectableSeverity', { optional: OPTIONAL_UNCORRECTABLE, optionalEvidence: UNCORRECTABLE_EVIDENCE, why: optionalWhy }),
+  // Defaults (PCIe Base spec, AER Uncorrectable Error Mask and Severity registers; QEMU's
+  // PCI_ERR_UNC_MASK_DEFAULT and _SEVERITY_DEFAULT agree): masked, Uncorrectable Internal (22) and
+  // TLP Prefix Blocked (25); fatal, Data Link Protocol (4), Surprise Down (5), Flow Control
+  // Protocol (13), Receiver Overflow (17), Malformed TLP (18) and Uncorrectable Internal (22).
+  // Optional bits a function does not implement read 0 whatever the default (see resetValue).
+  whole('Uncorrectable Error Mask', 0x08, 4, 'RW', 'state', 'uncorrectableMask', { optional: OPTIONAL_UNCORRECTABLE, optionalEvidence: UNCORRECTABLE_EVIDENCE, why: optionalWhy, reset: 0x02400000 }),
+  whole('Uncorrectable Error Severity', 0x0c, 4, 'RW', 'state', 'uncorrectableSeverity', { optional: OPTIONAL_UNCORRECTABLE, optionalEvidence: UNCORRECTABLE_EVIDENCE, why: optionalWhy, reset: 0x00462030 }),
   whole('Correctable Error Status', 0x10, 4, 'RW1C', 'volatile', 'correctableStatus'),
-  whole('Correctable Error Mask', 0x14, 4, 'RW', 'state', 'correctableMask', { optional: OPTIONAL_CORRECTABLE, why: optionalWhy }),
+  // Advisory Non-Fatal (13), Corrected Internal (14) and Header Log Overflow (15) masked by default (PCIe Base spec, AER Correctable Error Mask register).
+  whole('Correctable Error Mask', 0x14, 4, 'RW', 'state', 'correctableMask', { optional: OPTIONAL_CORRECTABLE, why: optionalWhy, reset: 0x0000e000 }),
   aerCapCtl([4, 0], 'RO', 'volatile', 'firstErrorPointer', 'First Error Pointer'),
   aerCapCtl(5, 'RO', 'features', 'ecrcGenerationCapable', 'ECRC Generation Capable', { show: show.flag }),
   aerCapCtl(6, 'RW', 'state', 'ecrcGenerationEnable', 'ECRC Generation Enable'),
@@ -146,7 +152,8 @@ export const SRIOV_FIELDS: FieldTable = memoTable((ctx) => barTypeKey(ctx, 0x24,
   whole('VF Stride', 0x16, 2, 'RO', 'identity', 'vfStride', { show: show.count }),
   whole('VF Device ID', 0x1a, 2, 'RO', 'identity', 'vfDeviceId'),
   whole('Supported Page Sizes', 0x1c, 4, 'RO', 'features', 'supportedPageSizes'),
-  whole('System Page Size', 0x20, 4, 'RW', 'state', 'systemPageSize'),
+  // Defaults to 4 KiB pages, bit 0 (SR-IOV spec, System Page Size register; QEMU sets 0x1 too).
+  whole('System Page Size', 0x20, 4, 'RW', 'state', 'systemPageSize', { reset: 0x1 }),
   ...barFields(ctx, 0x24, 6, 'vfBar', 'VF BAR'),
   whole('VF Migration State Array Offset', 0x3c, 4, 'RO', 'identity', 'vfMigrationStateArrayOffset'),
 ])
@@ -199,7 +206,8 @@ export const RESIZABLE_BAR_FIELDS: FieldTable = memoTable((ctx) => Math.max(1, (
       ctl([2, 0], 'RO', 'identity', `barIndex${i}`, 'BAR Index'),
       ctl([4, 3], 'RO', 'identity', `ctlReserved${i}`, 'Reserved'),
       ctl([7, 5], 'RO', 'identity', `numberOfBars${i}`, 'Number of Resizable BARs'),
-      ctl([13, 8], 'RW', 'state', `barSize${i}`, 'BAR Size', { show: show.powerOfTwo('MiB') }),
+      // Defaults to the size the BAR requests, which only the function knows (PCIe Base spec, Resizable BAR Control register).
+      ctl([13, 8], 'RW', 'state', `barSize${i}`, 'BAR Size', { show: show.powerOfTwo('MiB'), reset: 'asRead' }),
       ctl([15, 14], 'RO', 'identity', `ctlReserved2${i}`, 'Reserved'),
       ctl([31, 16], 'RO', 'features', `supportedSizesHigh${i}`, 'Supported BAR Sizes (upper)'),
     )
@@ -299,7 +307,8 @@ export const VIRTUAL_CHANNEL_FIELDS: FieldTable = memoTable((ctx) => ctx.u32(0x0
   for (let vc = 0; vc < vcs; vc++) {
     const at = 0x10 + 0x0c * vc
     fields.push(
-      whole(`VC Resource Control ${vc}`, at + 4, 4, 'RW', 'state', `vcResourceControl${vc}`),
+      // VC0 defaults to enabled (bit 31) carrying every traffic class (TC/VC Map FFh); other VCs to 0 (PCIe Base spec, VC Resource Control register).
+      whole(`VC Resource Control ${vc}`, at + 4, 4, 'RW', 'state', `vcResourceControl${vc}`, { reset: vc === 0 ? 0x800000ff : 0 }),
       whole(`VC Resource Status ${vc}`, at + 8, 2, 'RO', 'volatile', `vcResourceStatus${vc}`),
     )
   }
@@ -325,7 +334,8 @@ export const LANE_MARGINING_FIELDS: FieldTable = memoTable((ctx) => ctx.length, 
   for (let at = 0x08; at + 4 <= ctx.length; at += 4) {
     const lane = (at - 8) / 4
     fields.push(
-      whole(`Margining Lane Control ${lane}`, at, 2, 'RW', 'state', `laneControl${lane}`),
+      // Defaults to No Command: Margin Type 111b, Margin Payload 9Ch, Receiver Number 000b (PCIe Base spec, Margining Lane Control register).
+      whole(`Margining Lane Control ${lane}`, at, 2, 'RW', 'state', `laneControl${lane}`, { reset: 0x9c38 }),
       whole(`Margining Lane Status ${lane}`, at + 2, 2, 'RO', 'volatile', `laneStatus${lane}`),
     )
   }
