@@ -22,6 +22,7 @@ import { personaOf, type PersonaMatrix } from '../layout/persona.js'
 import type { HostPasidData } from '../pasid/pasid-files.js'
 import { pasidWidth, type PasidWidth } from '../pasid/pasid.js'
 import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
+import { vfIdentity } from '../layout/physical-bars.js'
 import { capabilityField } from './capability-field.js'
 import { type FunctionFiles, type FunctionLinks, readFunctionFiles, readLinks } from './read-function.js'
 import type { ScanError, ScanWarning } from './scan-problem.js'
@@ -165,8 +166,8 @@ export const scanHost = async (source: SysfsReader, options: ScanOptions = {}): 
     const own = { vendorId: readU16(c, 0), deviceId: readU16(c, 2), revisionId: readU8(c, 8), subsystemVendorId: c.size >= 0x30 ? readU16(c, 0x2c) : 0, subsystemId: c.size >= 0x30 ? readU16(c, 0x2e) : 0 }
     const pf = r.links.physfn === null ? null : reads.get(r.links.physfn)
     if (own.vendorId !== 0xffff || pf === null || pf === undefined) return own
-    const vfDevice = capabilityField(pf.prepared, 'extended', 'sriov', 'vfDeviceId')
-    return vfDevice === null ? own : { ...own, vendorId: readU16(pf.dump.config, 0), deviceId: vfDevice }
+    const fromPf = vfIdentity(pf.prepared)
+    return fromPf === null ? own : { ...own, ...fromPf }
   }
 
   // Chosen functions, then the PFs of chosen VFs.
