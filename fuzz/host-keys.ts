@@ -11,7 +11,8 @@ import type { Random } from './mutate.js'
 const ALLOWED: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['', ['apiVersion', 'kind', 'metadata', 'functions', 'pasid']],
   ['metadata', ['name']],
-  ['functions.#', ['address', 'dump', 'sysfs', 'layout', 'persona', 'pf', 'free']],
+  ['functions.#', ['address', 'dump', 'sysfs', 'layout', 'image', 'persona', 'pf', 'free']],
+  ['functions.#.image', ['config', 'resource']],
   ['functions.#.persona', ['family', 'hardwareVersion', 'firmware', 'migrationStreams']],
   ['pasid', ['iommuWidth', 'cpuTranslation', 'split', 'globalAllocated', 'functions']],
   ['pasid.functions.#', ['id', 'capabilityWidth', 'execute', 'privileged', 'pasidEnabled', 'vf', 'allocated']],

@@ -28,6 +28,7 @@ import { prepareFunction } from '../src/semantic/prepared-function.js'
 import { decodeMigrationState, encodeMigrationState, migrationStateFromJson } from '../src/state/state-codec.js'
 import { layoutRawRunsTarget } from './layout-raw-runs-target.js'
 import { pasidRemapTarget } from './pasid-remap-target.js'
+import { sysfsTreeTarget } from './sysfs-tree-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
 import { filterHosts } from '../src/migrate/filter-hosts.js'
 import type { Host } from '../src/migrate/host.js'
@@ -122,13 +123,15 @@ const ARGV: readonly (readonly string[])[] = [
   ['state', 'decode', 'S.pb'],
   ['state', 'encode', 'S.json', '-o', 'out'],
   ['filter', 'S.pb', 'H1.yaml', 'H2.yaml', '--json'],
+  ['state', 'create', '--vm', 'v', '--function', '00:05.0=L.yaml@F', '--pasid', 'P.json', '-o', 'out'],
+  ['state', 'create', '--vm', 'v', '--function', '00:05.0=L.yaml', '--function', '00:06.0=L.yaml@S', '-o', 'out'],
   ['derive', 'A', 'B', '--identity', 'revisionId=1'],
   ['matrix', '--layouts', 'L.yaml', '--functions', 'A,H.yaml', '--json'],
   ['report', 'A', 'B', '--vmm', 'qemu-9.1'],
   ['report', 'L.yaml', 'P'],
   ['check', 'A', 'B', '--vmm', 'qemu-9.1'],
 ]
-const ARGV_NOISE = ['--json', '--help', '-h', '--device', '00:00.0', '--policy', 'kernel', '--pasid', '0x100', '--format', 'lspci', '--instance', 'refuse', '--', '-', '', '--nope', 'x'.repeat(300), '--csv', '--identity', 'vendorId=0x10000', '--vmm', '--layouts', ',,', '--functions']
+const ARGV_NOISE = ['--json', '--help', '-h', '--device', '00:00.0', '--policy', 'kernel', '--pasid', '0x100', '--format', 'lspci', '--instance', 'refuse', '--', '-', '', '--nope', 'x'.repeat(300), '--vm', '--function', '00:05.0=L.yaml@', '--csv', '--identity', 'vendorId=0x10000', '--vmm', '--layouts', ',,', '--functions']
 
 export const TARGETS: readonly Target[] = [
   { name: 'lspci-text', seeds: dumps, run: (input) => exercise(readDump(input, 'fuzz.lspci')) },
@@ -173,6 +176,7 @@ export const TARGETS: readonly Target[] = [
     },
   },
   pasidRemapTarget,
+  sysfsTreeTarget,
   {
     name: 'protobuf',
     seeds: states,

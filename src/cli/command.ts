@@ -13,6 +13,8 @@ export interface OptionSpec {
   readonly short?: string
   /** The value's name in usage text (`FILE`); string options only. */
   readonly value?: string
+  /** May be given several times (string options): its values in order. */
+  readonly multiple?: boolean
   /** One or more lines; later lines are indented under the first. */
   readonly help: string
 }
@@ -20,7 +22,9 @@ export interface OptionSpec {
 export type OptionTable = Readonly<Record<string, OptionSpec>>
 
 /** Parsed values: booleans default to false, strings to undefined. */
-export type OptionValues<T extends OptionTable> = { readonly [K in keyof T]: T[K]['type'] extends 'boolean' ? boolean : string | undefined }
+export type OptionValues<T extends OptionTable> = {
+  readonly [K in keyof T]: T[K]['type'] extends 'boolean' ? boolean : T[K] extends { readonly multiple: true } ? readonly string[] | undefined : string | undefined
+}
 
 export interface Command<T extends OptionTable = OptionTable> {
   readonly name: string
@@ -76,7 +80,7 @@ const optionName = (arg: string): string | null => (arg.startsWith('--') && arg.
  */
 export const parseCommand = <T extends OptionTable>(c: Command<T>, argv: readonly string[], others: readonly Command[]): Parsed<T> => {
   const options = Object.fromEntries(
-    Object.entries({ ...c.options, help: HELP }).map(([name, o]) => [name, { type: o.type, ...(o.short === undefined ? {} : { short: o.short }) }]),
+    Object.entries({ ...c.options, help: HELP }).map(([name, o]) => [name, { type: o.type, ...(o.short === undefined ? {} : { short: o.short }), ...(o.multiple === true ? { multiple: true } : {}) }]),
   )
   const own = Object.entries({ ...c.options, help: HELP })
   for (let i = 0; i < argv.length; i++) {
@@ -98,7 +102,7 @@ export const parseCommand = <T extends OptionTable>(c: Command<T>, argv: readonl
   }
   try {
     const parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options })
-    const values: Record<string, string | boolean | undefined> = {}
+    const values: Record<string, string | boolean | ReadonlyArray<string | boolean> | undefined> = {}
     for (const [name, o] of Object.entries(c.options)) values[name] = parsed.values[name] ?? (o.type === 'boolean' ? false : undefined)
     return { ok: true, positionals: parsed.positionals, values: values as OptionValues<T> }
   } catch (e) {

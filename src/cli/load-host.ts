@@ -10,7 +10,8 @@ import { decodeHostFile } from '../host/host-file.js'
 import { build } from '../layout/build.js'
 import type { Host, HostFunction } from '../migrate/host.js'
 import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
-import { type Failure, failLayout, failPaths } from './exit.js'
+import { type Failure, failLayout, failPaths, failRead } from './exit.js'
+import { readSysfsFunction } from '../dump/read-dump.js'
 import { type CliIo, STDIN } from './io.js'
 import { loadFunction } from './load-function.js'
 import { loadLayout } from './load-layout.js'
@@ -58,16 +59,23 @@ export const hostFrom = async (io: CliIo, input: Input, options: HostOptions = {
   if (E.isLeft(spec)) return E.left(wrongKindOf(input, ['host-yaml']) ?? failPaths(input.path, spec.left))
   const base = resolve(input.path === STDIN ? '.' : dirname(input.path))
   const root = resolve(options.root ?? base)
-  const files = spec.right.functions.map((f) => resolve(base, f.source.path))
-  const outside = spec.right.functions.flatMap((f, i) =>
-    inside(root, files[i]!)
-      ? []
-      : [{ path: ['functions', i, f.source.kind], message: `${f.source.path} lies outside ${options.root === undefined ? "the host file's folder" : root}; host files name files only inside it (--root DIR widens that)`, code: 'PATH_OUTSIDE_ROOT' }],
-  )
+  // An embedded image (vpci host scan --embed) names no file.
+  const files = spec.right.functions.map((f) => (f.source.kind === 'image' ? null : resolve(base, f.source.path)))
+  const outside = spec.right.functions.flatMap((f, i) => {
+    const file = files[i]
+    if (file === null || file === undefined || f.source.kind === 'image' || inside(root, file)) return []
+    return [{ path: ['functions', i, f.source.kind], message: `${f.source.path} lies outside ${options.root === undefined ? "the host file's folder" : root}; host files name files only inside it (--root DIR widens that)`, code: 'PATH_OUTSIDE_ROOT' }]
+  })
   if (outside.length > 0) return E.left(failPaths(input.path, outside))
   const models = options.models ?? new Map()
   const functions: HostFunction[] = []
   for (const [i, f] of spec.right.functions.entries()) {
+    if (f.source.kind === 'image') {
+      const dump = readSysfsFunction({ config: f.source.config, ...(f.source.resource === null ? {} : { resource: f.source.resource }) }, `${input.path}: functions[${i}].image`)
+      if (E.isLeft(dump)) return E.left(failRead(dump.left))
+      functions.push({ address: f.address, function: prepareFunction(dump.right), persona: f.persona, pf: f.pf, free: f.free })
+      continue
+    }
     const key = `${f.source.kind}:${files[i]!}`
     let prepared = models.get(key)
     if (prepared === undefined) {

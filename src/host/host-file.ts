@@ -13,6 +13,9 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { LineCounter, parseDocument } from 'yaml'
 import { closedStruct } from '../decode/closed-struct.js'
+import { bytesOfHex } from '../decode/hex-bytes.js'
+import { isConfigSpaceSize } from '../config-space/config-space.js'
+import { readSysfsResource } from '../dump/sysfs-resource.js'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
 import type { Persona } from '../layout/function-layout.js'
 import { PersonaCodec } from '../layout/persona-codec.js'
@@ -20,10 +23,15 @@ import { type HostPasidData, hostPasidFromData } from '../pasid/pasid-files.js'
 import type { HostPasid } from '../pasid/host-pasid.js'
 import type { PasidRanges } from '../pasid/pasid-ranges.js'
 
+/** Where a host function's config space comes from: a file the host file names, or the host file itself. */
+export type HostFunctionSource =
+  | { readonly kind: 'dump' | 'sysfs' | 'layout'; readonly path: string }
+  | { readonly kind: 'image'; readonly config: Uint8Array; readonly resource: string | null }
+
 export interface HostFunctionSpec {
   readonly address: string
   /** Exactly one of these names the function's config space. */
-  readonly source: { readonly kind: 'dump' | 'sysfs' | 'layout'; readonly path: string }
+  readonly source: HostFunctionSource
   readonly persona: Persona | null
   /** A VF's PF address; null for a PF. */
   readonly pf: string | null
@@ -43,7 +51,8 @@ export interface HostFileError {
   readonly message: string
 }
 
-const FunctionFile = closedStruct({ address: t.string }, { dump: t.string, sysfs: t.string, layout: t.string, persona: PersonaCodec, pf: t.string, free: t.boolean })
+const ImageFile = closedStruct({ config: t.string }, { resource: t.string }, 'an image (config: hex bytes, resource: sysfs resource text)')
+const FunctionFile = closedStruct({ address: t.string }, { dump: t.string, sysfs: t.string, layout: t.string, image: ImageFile, persona: PersonaCodec, pf: t.string, free: t.boolean })
 const HostFile = closedStruct(
   { apiVersion: t.literal('vpci/v1'), kind: t.literal('Host'), metadata: closedStruct({ name: t.string }) },
   { functions: t.array(FunctionFile), pasid: t.unknown },
@@ -84,14 +93,31 @@ export const decodeHostFile = (text: string): E.Either<readonly HostFileError[],
   const functions: HostFunctionSpec[] = []
   const seen = new Set<string>()
   ;(decoded.right.functions ?? []).forEach((f, i) => {
-    const given = (['dump', 'sysfs', 'layout'] as const).filter((k) => f[k] !== undefined)
+    const given = (['dump', 'sysfs', 'layout', 'image'] as const).filter((k) => f[k] !== undefined)
     if (given.length !== 1) {
-      errors.push(at(['functions', i], `give exactly one of dump, sysfs or layout (got ${given.length === 0 ? 'none' : given.join(', ')})`))
+      errors.push(at(['functions', i], `give exactly one of dump, sysfs, layout or image (got ${given.length === 0 ? 'none' : given.join(', ')})`))
       return
     }
     if (seen.has(f.address)) errors.push(at(['functions', i, 'address'], `${f.address} appears twice`))
     seen.add(f.address)
-    functions.push({ address: f.address, source: { kind: given[0]!, path: f[given[0]!]! }, persona: f.persona ?? null, pf: f.pf ?? null, free: f.free ?? true })
+    let source: HostFunctionSource
+    if (f.image !== undefined) {
+      const config = bytesOfHex(f.image.config, true)
+      if (config === null || !isConfigSpaceSize(config.length)) {
+        errors.push(at(['functions', i, 'image', 'config'], config === null ? 'expected hex bytes' : `${config.length} bytes; a config space is 64, 256 or 4096`))
+        return
+      }
+      const resource = f.image.resource === undefined ? null : readSysfsResource(f.image.resource, 'resource')
+      if (resource !== null && E.isLeft(resource)) {
+        errors.push(at(['functions', i, 'image', 'resource'], `line ${resource.left[0]!.line}: not a sysfs resource line (0xSTART 0xEND 0xFLAGS)`))
+        return
+      }
+      source = { kind: 'image', config, resource: f.image.resource ?? null }
+    } else {
+      const kind = given[0] as 'dump' | 'sysfs' | 'layout'
+      source = { kind, path: f[kind]! }
+    }
+    functions.push({ address: f.address, source, persona: f.persona ?? null, pf: f.pf ?? null, free: f.free ?? true })
   })
   ;(decoded.right.functions ?? []).forEach((f, i) => {
     if (f.pf !== undefined && !seen.has(f.pf)) errors.push(at(['functions', i, 'pf'], `no function ${f.pf} on this host`))

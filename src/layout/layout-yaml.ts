@@ -5,6 +5,7 @@
  */
 import { bytesOfHex, hexOf } from '../decode/hex-bytes.js'
 import { flowDepthError } from '../decode/yaml-depth.js'
+import { schemaModeline } from '../decode/schema-modeline.js'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
@@ -303,6 +304,7 @@ export const encodeLayout = (layout: FunctionLayout, previousText?: string): str
     }
   }
   const doc = new Document(next)
+  doc.commentBefore = schemaModeline('function-layout.schema.json')
   formatNumbers(doc)
   return doc.toString({ lineWidth: 0 })
 }

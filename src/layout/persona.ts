@@ -19,15 +19,30 @@ export interface PersonaEntry {
   readonly vendorId: number
   readonly deviceId: number
   readonly revisionId: number
+  /** When given, the entry is for this subsystem only (one silicon, several OEM boards and firmwares). */
+  readonly subsystemVendorId?: number
+  readonly subsystemId?: number
   readonly persona: Persona
 }
 
 /** The matrix: personas of the hardware a fleet runs, by PCI identity. */
 export type PersonaMatrix = readonly PersonaEntry[]
 
-/** The persona of the hardware with this identity, if the matrix knows it. */
-export const personaOf = (matrix: PersonaMatrix, identity: Pick<Identity, 'vendorId' | 'deviceId' | 'revisionId'>): Persona | null =>
-  matrix.find((e) => e.vendorId === identity.vendorId && e.deviceId === identity.deviceId && e.revisionId === identity.revisionId)?.persona ?? null
+/**
+ * The persona of the hardware with this identity, if the matrix knows it. An entry naming a
+ * subsystem matches only that subsystem and wins over one that names none.
+ */
+export const personaOf = (matrix: PersonaMatrix, identity: Pick<Identity, 'vendorId' | 'deviceId' | 'revisionId'> & Partial<Pick<Identity, 'subsystemVendorId' | 'subsystemId'>>): Persona | null => {
+  const matches = matrix.filter(
+    (e) =>
+      e.vendorId === identity.vendorId &&
+      e.deviceId === identity.deviceId &&
+      e.revisionId === identity.revisionId &&
+      (e.subsystemVendorId === undefined || e.subsystemVendorId === identity.subsystemVendorId) &&
+      (e.subsystemId === undefined || e.subsystemId === identity.subsystemId),
+  )
+  return (matches.find((e) => e.subsystemVendorId !== undefined || e.subsystemId !== undefined) ?? matches[0])?.persona ?? null
+}
 
 /** The stream version a migration from `source` to `destination` would use, or null when none is shared. */
 export const sharedStream = (source: Persona, destination: Persona): number | null => {
@@ -72,7 +87,7 @@ export const checkPersona = (source: Persona, destination: Persona | null): Reas
 const MatrixFile = closedStruct({
   apiVersion: t.literal('vpci/v1'),
   kind: t.literal('PersonaMatrix'),
-  personas: t.array(closedStruct({ vendorId: UInt, deviceId: UInt, revisionId: UInt, ...PERSONA_PROPS })),
+  personas: t.array(closedStruct({ vendorId: UInt, deviceId: UInt, revisionId: UInt, ...PERSONA_PROPS }, { subsystemVendorId: UInt, subsystemId: UInt })),
 })
 
 /** Reads a persona matrix file (`kind: PersonaMatrix`). */
@@ -101,6 +116,8 @@ export const decodePersonaMatrix = (text: string, file: string): E.Either<readon
       vendorId: p.vendorId,
       deviceId: p.deviceId,
       revisionId: p.revisionId,
+      ...(p.subsystemVendorId === undefined ? {} : { subsystemVendorId: p.subsystemVendorId }),
+      ...(p.subsystemId === undefined ? {} : { subsystemId: p.subsystemId }),
       persona: { family: p.family, hardwareVersion: p.hardwareVersion, firmware: p.firmware, migrationStreams: p.migrationStreams },
     })),
   )

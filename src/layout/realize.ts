@@ -315,7 +315,7 @@ export const realize = (layout: FunctionLayout, physical: PreparedFunction, opti
   if (layout.persona !== null && (options.destinationPersona !== undefined || options.personas !== undefined)) {
     const c = physical.config
     const destination =
-      options.destinationPersona ?? (options.personas === undefined ? null : personaOf(options.personas, { vendorId: readU16(c, 0), deviceId: readU16(c, 2), revisionId: readU8(c, 8) }))
+      options.destinationPersona ?? (options.personas === undefined ? null : personaOf(options.personas, { vendorId: readU16(c, 0), deviceId: readU16(c, 2), revisionId: readU8(c, 8), ...(physical.walk.facts.headerLayout === 0 && c.size > 0x2f ? { subsystemVendorId: readU16(c, 0x2c), subsystemId: readU16(c, 0x2e) } : {}) }))
     reasons.push(...checkPersona(layout.persona, destination))
   }
   const compatible = !reasons.some((r) => r.severity === 'error')

@@ -34,12 +34,29 @@ const PasidNumber = new t.Type<Pasid, number, unknown>(
 )
 const Range = t.tuple([UInt, UInt])
 
-const FunctionFile = t.intersection([
-  t.strict({ id: t.string, capability: t.strict({ width: Width, execute: t.boolean, privileged: t.boolean }), enqcmd: t.boolean }),
-  t.partial({ pool: t.keyof({ global: null, local: null }) }),
-])
-const Binding = t.strict({ function: t.string, pasid: PasidNumber })
-const Local = t.strict({ local: PasidNumber, functions: t.array(t.string) })
+/**
+ * Closed where the value is plain data (a file's JSON: a typo such as `"pol": "local"` would
+ * otherwise vanish and the default apply); a protobuf message (the migration state's wire
+ * form) can hold no key its schema lacks, and keeps a newer writer's fields aside.
+ */
+const closedIfPlain = <C extends t.Mixed>(closed: C, open: t.Mixed): C =>
+  new t.Type(closed.name, closed.is, (u, c) => (isPlain(u) ? closed.validate(u, c) : open.validate(u, c)), closed.encode) as unknown as C
+const isPlain = (u: unknown): boolean => typeof u === 'object' && u !== null && Object.getPrototypeOf(u) === Object.prototype
+/** For the fast paths: a plain object has exactly `n` own keys (protobuf messages pass). */
+const keysAre = (u: object, n: number): boolean => {
+  if (!isPlain(u)) return true
+  let count = 0
+  for (const _ in u) count++
+  return count === n
+}
+
+const Capability = closedIfPlain(closedStruct({ width: Width, execute: t.boolean, privileged: t.boolean }), t.type({ width: Width, execute: t.boolean, privileged: t.boolean }))
+const FunctionFile = closedIfPlain(
+  closedStruct({ id: t.string, capability: Capability, enqcmd: t.boolean }, { pool: t.keyof({ global: null, local: null }) }),
+  t.intersection([t.type({ id: t.string, capability: Capability, enqcmd: t.boolean }), t.partial({ pool: t.keyof({ global: null, local: null }) })]),
+)
+const Binding = closedIfPlain(closedStruct({ function: t.string, pasid: PasidNumber }), t.type({ function: t.string, pasid: PasidNumber }))
+const Local = closedIfPlain(closedStruct({ local: PasidNumber, functions: t.array(t.string) }), t.type({ local: PasidNumber, functions: t.array(t.string) }))
 
 /** The value of an io-ts error that stands for more bad entries, counted and not listed. */
 const MORE = 'more bad entries'
@@ -87,12 +104,12 @@ const cappedArray = <C extends t.Mixed>(element: C, ok: (u: Record<string, unkno
 }
 const Bindings = cappedArray(
   Binding,
-  (b) => typeof b.function === 'string' && PasidNumber.is(b.pasid),
+  (b) => typeof b.function === 'string' && PasidNumber.is(b.pasid) && keysAre(b, 2),
   (b) => ({ function: b.function as string, pasid: b.pasid as Pasid }),
 )
 const Locals = cappedArray(
   Local,
-  (l) => PasidNumber.is(l.local) && Array.isArray(l.functions) && l.functions.every((f) => typeof f === 'string'),
+  (l) => PasidNumber.is(l.local) && Array.isArray(l.functions) && l.functions.every((f) => typeof f === 'string') && keysAre(l, 2),
   (l) => ({ local: l.local as Pasid, functions: [...(l.functions as string[])] }),
 )
 const Functions = cappedArray(FunctionFile)
@@ -100,8 +117,11 @@ const Header = { apiVersion: t.literal('vpci/v1'), kind: t.literal('PasidState')
 
 // Named with all four modes: a misspelt mode lands here and should hear of global-split too.
 const BoundMode = t.keyof({ delegated: null, 'per-rid': null, 'global-per-function': null }, '"delegated" | "per-rid" | "global-split" | "global-per-function"')
-const BoundStateFile = t.strict({ ...Header, mode: BoundMode, functions: Functions, bindings: Bindings })
-const SplitStateFile = t.strict({ ...Header, mode: t.literal('global-split'), split: UInt, functions: Functions, locals: Locals })
+const BoundStateFile = closedIfPlain(closedStruct({ ...Header, mode: BoundMode, functions: Functions, bindings: Bindings }), t.type({ ...Header, mode: BoundMode, functions: Functions, bindings: Bindings }))
+const SplitStateFile = closedIfPlain(
+  closedStruct({ ...Header, mode: t.literal('global-split'), split: UInt, functions: Functions, locals: Locals }),
+  t.type({ ...Header, mode: t.literal('global-split'), split: UInt, functions: Functions, locals: Locals }),
+)
 /** The codec for `raw`'s mode: a union would report every bad binding against global-split's shape too. */
 const stateFileFor = (raw: unknown) => (typeof raw === 'object' && raw !== null && (raw as { mode?: unknown }).mode === 'global-split' ? SplitStateFile : BoundStateFile)
 

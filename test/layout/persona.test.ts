@@ -56,3 +56,24 @@ describe('persona checks', () => {
     expect(bad.stdout).toContain('PERSONA_STREAM')
   })
 })
+
+describe('persona matrix entries naming a subsystem', () => {
+  // The accelerator V1 (corpus/families/accelerator/v1-host-a.lspci) is subsystem 1234:0001.
+  const entry = (subsystemId: number, streams: number[]) =>
+    `  - { vendorId: 0x1234, deviceId: 0x5a01, revisionId: 1, subsystemVendorId: 0x1234, subsystemId: ${subsystemId}, family: vpci-example-accelerator, hardwareVersion: V1, firmware: "1.0", migrationStreams: [${streams.join(', ')}] }\n`
+  const matrixOf = (entries: string) => right(decodePersonaMatrix(`apiVersion: vpci/v1\nkind: PersonaMatrix\npersonas:\n${entries}`, 'm.yaml'))
+  const layout = right(decodeLayout(readCorpusText('layouts/accelerator-v1.yaml'), 'accelerator-v1.yaml'))
+  const codes = (entries: string) => right(realize(layout, preparedCorpus('families/accelerator/v1-host-a.lspci'), { personas: matrixOf(entries) })).reasons.filter((r) => r.code === 'PERSONA_STREAM').map((r) => r.severity)
+
+  it('realize finds the entry of the physical function\'s subsystem', () => {
+    expect(codes(entry(1, [1]))).toEqual([])
+    expect(codes(entry(1, [2]))).toEqual(['error'])
+  })
+
+  it('an entry for another subsystem matches nothing; a generic entry loses to one naming the subsystem', () => {
+    expect(codes(entry(2, [1]))).toEqual(['warning'])
+    const generic = `  - { vendorId: 0x1234, deviceId: 0x5a01, revisionId: 1, family: vpci-example-accelerator, hardwareVersion: V1, firmware: "1.0", migrationStreams: [2] }\n`
+    expect(codes(generic + entry(1, [1]))).toEqual([])
+    expect(personaOf(matrixOf(generic + entry(1, [1])), { vendorId: 0x1234, deviceId: 0x5a01, revisionId: 1 })?.migrationStreams).toEqual([2])
+  })
+})

@@ -60,6 +60,34 @@ describe('PASID files', () => {
   })
 })
 
+describe('PASID state files are closed: a misspelt key is refused, not skipped', () => {
+  const base = JSON.parse(readCorpusText('pasid/vm-enqcmd.json')) as Record<string, unknown> & { functions: Array<Record<string, unknown>>; locals: Array<Record<string, unknown>> }
+  const refused = (edit: (s: typeof base) => void): string[] => {
+    const copy = structuredClone(base)
+    edit(copy)
+    const r = decodePasidState(JSON.stringify(copy))
+    return E.isLeft(r) ? r.left.map((e) => `${e.path.join('.')}: ${e.message}`) : []
+  }
+  it.each([
+    ['a function\'s pool typed "pol" (its default would apply)', (s: typeof base) => void (s.functions[0]!.pol = 'local'), 'functions.0.pol'],
+    ['a key in a function\'s capability', (s: typeof base) => void ((s.functions[0]!.capability as Record<string, unknown>).exec = true), 'functions.0.capability.exec'],
+    ['a key beside a local', (s: typeof base) => void (s.locals[0]!.function = '00:05.0'), 'locals.0.function'],
+    ['a top-level key', (s: typeof base) => void (s.splt = 8), 'splt'],
+  ])('%s', (_, edit, path) => {
+    const errors = refused(edit)
+    expect(errors.some((e) => e.startsWith(`${path}: unknown key`))).toBe(true)
+  })
+
+  it('a binding with an extra key, in a long list (the fast path), is refused at its index', () => {
+    const bound = { apiVersion: 'vpci/v1', kind: 'PasidState', mode: 'delegated', functions: [{ id: 'f', capability: { width: 20, execute: false, privileged: false }, enqcmd: false }], bindings: Array.from({ length: 5000 }, (_, i) => ({ function: 'f', pasid: i + 1 })) }
+    ;(bound.bindings[4321] as Record<string, unknown>).pasdi = 7
+    const r = decodePasidState(JSON.stringify(bound))
+    expect(E.isLeft(r) && r.left.map((e) => e.path.join('.'))).toContain('bindings.4321.pasdi')
+    delete (bound.bindings[4321] as Record<string, unknown>).pasdi
+    expect(E.isRight(decodePasidState(JSON.stringify(bound)))).toBe(true)
+  })
+})
+
 describe('a PASID state is validated when it is decoded', () => {
   const vm = () => JSON.parse(readCorpusText('pasid/vm-enqcmd.json'))
 
