@@ -8,10 +8,9 @@
  * functions), as in layout files: a misspelt `free` or `persona` would otherwise vanish and its
  * default apply. Every error carries its path and, where the YAML has the node, its line.
  */
-import { flowDepthError } from '../decode/yaml-depth.js'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { LineCounter, parseDocument } from 'yaml'
+import { readYamlData } from '../decode/yaml-data.js'
 import { closedStruct } from '../decode/closed-struct.js'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
 import type { Persona } from '../layout/function-layout.js'
@@ -56,31 +55,20 @@ const describeValue = (u: unknown): string => {
 
 /** Reads a host file's text: every error with its path and line. */
 export const decodeHostFile = (text: string): E.Either<readonly HostFileError[], HostSpec> => {
-  const deep = flowDepthError(text)
-  if (deep !== null) return E.left([{ path: [], line: deep.line, message: deep.message }])
-  const lines = new LineCounter()
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines })
-  if (doc.errors.length > 0) return E.left(doc.errors.map((e) => ({ path: [], line: lines.linePos(e.pos[0]).line, message: e.message.split('\n')[0]! })))
-  let raw: unknown
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 })
-  } catch (e) {
-    return E.left([{ path: [], line: null, message: e instanceof Error ? e.message : String(e) }])
+  const read = readYamlData(text)
+  if (E.isLeft(read)) return E.left(read.left.map((e) => ({ path: [], line: e.line, message: e.column === null ? e.message : `${e.message} (column ${e.column})` })))
+  const raw = read.right.value
+  /** The errors, each with the line of its path's deepest node (one pass over the text for all). */
+  const withLines = (errors: ReadonlyArray<Omit<HostFileError, 'line'>>): HostFileError[] => {
+    const lines = read.right.lines(errors.map((e) => e.path))
+    return errors.map((e, i) => ({ ...e, line: lines[i] ?? null }))
   }
-  /** The line of the deepest node of `path` the document has. */
-  const lineOf = (path: ReadonlyArray<string | number>): number | null => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined
-      if (node !== null && typeof node === 'object' && node.range !== undefined) return lines.linePos(node.range[0]).line
-    }
-    return null
-  }
-  const at = (path: ReadonlyArray<string | number>, message: string): HostFileError => ({ path, line: lineOf(path), message })
+  const at = (path: ReadonlyArray<string | number>, message: string) => ({ path, message })
   const decoded = HostFile.decode(raw)
   if (E.isLeft(decoded)) {
-    return E.left(firstPerPath(decoded.left).map(({ path, error }) => at(path, error.message ?? (error.value === undefined ? `missing; expected ${expectedName(error)}` : `expected ${expectedName(error)}, got ${describeValue(error.value)}`))))
+    return E.left(withLines(firstPerPath(decoded.left).map(({ path, error }) => at(path, error.message ?? (error.value === undefined ? `missing; expected ${expectedName(error)}` : `expected ${expectedName(error)}, got ${describeValue(error.value)}`)))))
   }
-  const errors: HostFileError[] = []
+  const errors: Array<Omit<HostFileError, 'line'>> = []
   const functions: HostFunctionSpec[] = []
   const seen = new Set<string>()
   ;(decoded.right.functions ?? []).forEach((f, i) => {
@@ -102,7 +90,7 @@ export const decodeHostFile = (text: string): E.Either<readonly HostFileError[],
     if (E.isLeft(p)) errors.push(...p.left.map((e) => at(['pasid', ...e.path], e.message)))
     else pasid = p.right
   }
-  return errors.length > 0 ? E.left(errors) : E.right({ name: decoded.right.metadata.name, functions, pasid })
+  return errors.length > 0 ? E.left(withLines(errors)) : E.right({ name: decoded.right.metadata.name, functions, pasid })
 }
 
 export type { HostPasidData }
