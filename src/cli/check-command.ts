@@ -12,8 +12,9 @@ import { type CliArgs, errorLine, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
 import { loadFunction } from './load-function.js'
 import { loadLayout, looksLikeLayout } from './load-layout.js'
-import { loadHost, MAX_HOST_FILE } from './load-host.js'
-import { readBounded, readHead } from './read-file.js'
+import { loadHost } from './load-host.js'
+import { looksLikeHost } from './read-host.js'
+import { readBounded } from './read-file.js'
 import { checkMigration, verifyMigrationCertificate } from '../migrate/check-migration.js'
 import { readCertificateFile, reportVerification } from './verify-certificate.js'
 import { decodeMigrationState, MAX_STATE_BYTES } from '../state/state-codec.js'
@@ -113,9 +114,6 @@ const writeCertificate = async (io: CliIo, path: string, certificate: unknown): 
     return failInput(io, `cannot write the certificate to ${path}: ${e instanceof Error ? e.message : String(e)}`)
   }
 }
-
-/** True when the file is a host file (YAML, `kind: Host`). */
-const looksLikeHost = async (io: CliIo, path: string): Promise<boolean> => /^kind:\s*Host\s*$/m.test((await readHead(io, path, MAX_HOST_FILE)) ?? '')
 
 /** `vpci check STATE.pb HOST.yaml`: can the host take the whole VM? */
 const checkVm = async (io: CliIo, args: CliArgs, statePath: string, hostPath: string): Promise<ExitCode> => {

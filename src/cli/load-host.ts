@@ -1,23 +1,20 @@
 /**
- * Loads a host file and the functions it names (dumps, sysfs folders, layouts; paths relative
- * to the host file), preparing each for judgement.
+ * Loads a host (a host file or a Host message) and the functions it names (dumps, sysfs
+ * folders, layouts; paths relative to the host) or carries, preparing each for judgement.
  */
-import { dirname, isAbsolute, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { decodeHostFile } from '../host/host-file.js'
+import { embeddedKey, isEmbedded, prepareEmbedded } from '../host/embedded-function.js'
 import { build } from '../layout/build.js'
 import type { Host, HostFunction } from '../migrate/host.js'
 import { type PreparedFunction, prepareFunction } from '../semantic/prepared-function.js'
-import { errorLine } from './exit.js'
 import type { CliIo } from './io.js'
-import { readBounded } from './read-file.js'
 import { loadFunction } from './load-function.js'
 import { loadLayout } from './load-layout.js'
 import { renderReadError } from '../dump/read-error.js'
 import { renderLayoutError } from '../layout/layout-error.js'
+import { hostRelative, MAX_HOST_FILE, readHostSpec } from './read-host.js'
 
-/** Larger text is not a host file. */
-export const MAX_HOST_FILE = 16 * 1024 * 1024
+export { MAX_HOST_FILE }
 
 /**
  * Prepared functions by the file they were loaded from: hosts loaded with one cache share their
@@ -42,14 +39,22 @@ const loadModel = async (io: CliIo, kind: 'dump' | 'sysfs' | 'layout', file: str
 
 /** The host, or one line saying what is wrong (file, path, message). */
 export const loadHost = async (io: CliIo, path: string, models: ModelCache = new Map()): Promise<E.Either<string, Host>> => {
-  const read = await readBounded(io, path, MAX_HOST_FILE)
-  if (E.isLeft(read)) return E.left(`${path}: ${read.left.message}`)
-  const spec = decodeHostFile(new TextDecoder().decode(read.right))
-  if (E.isLeft(spec)) return E.left(errorLine(spec.left[0]?.line == null ? path : `${path}:${spec.left[0].line}`, spec.left))
-  const base = dirname(path)
+  const spec = await readHostSpec(io, path)
+  if (E.isLeft(spec)) return spec
   const functions: HostFunction[] = []
   for (const f of spec.right.functions) {
-    const file = isAbsolute(f.source.path) ? f.source.path : join(base, f.source.path)
+    if (isEmbedded(f.source)) {
+      const key = embeddedKey(f.source)
+      let prepared = models.get(key)
+      if (prepared === undefined) {
+        const made = prepareEmbedded(f.source)
+        if (E.isLeft(made)) return E.left(`${path}: ${f.address}: ${renderLayoutError(made.left[0]!)}`)
+        models.set(key, (prepared = made.right))
+      }
+      functions.push({ address: f.address, function: prepared, persona: f.persona, pf: f.pf, free: f.free })
+      continue
+    }
+    const file = hostRelative(path, f.source.path)
     const key = `${f.source.kind}:${file}`
     let prepared = models.get(key)
     if (prepared === undefined) {

@@ -3,14 +3,14 @@
  * PASIDs on the destination, or every reason it cannot. Exit 0 with the plan, 1 refused, 2 bad input.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { decodeHostPasid, decodePasidState } from '../pasid/pasid-files.js'
+import { decodePasidState } from '../pasid/pasid-files.js'
 import { allocatedRanges } from '../pasid/pasid-pool.js'
 import { type PasidPlan, remapPasids } from '../pasid/remap.js'
 import { MAX_STATE_BYTES } from '../state/state-codec.js'
 import { type CliArgs, errorLine, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
-import { MAX_HOST_FILE } from './load-host.js'
 import { readBounded } from './read-file.js'
+import { readHostPasid } from './read-host.js'
 
 const planJson = (plan: PasidPlan): unknown => ({
   map: plan.map,
@@ -27,12 +27,10 @@ export const remapCommand = async (io: CliIo, args: CliArgs): Promise<ExitCode> 
   const statePath = args.positionals[0]!
   const stateBytes = await readBounded(io, statePath, MAX_STATE_BYTES)
   if (E.isLeft(stateBytes)) return failInput(io, `${statePath}: ${stateBytes.left.message}`)
-  const hostBytes = await readBounded(io, args.host, MAX_HOST_FILE)
-  if (E.isLeft(hostBytes)) return failInput(io, `${args.host}: ${hostBytes.left.message}`)
+  const host = await readHostPasid(io, args.host)
   const state = decodePasidState(new TextDecoder().decode(stateBytes.right))
   if (E.isLeft(state)) return failInput(io, errorLine(statePath, state.left))
-  const host = decodeHostPasid(new TextDecoder().decode(hostBytes.right))
-  if (E.isLeft(host)) return failInput(io, errorLine(args.host, host.left))
+  if (E.isLeft(host)) return failInput(io, host.left)
   let assignment: Map<string, string> | undefined
   if (args.assign !== undefined) {
     const pairs = args.assign.split(',').map((pair) => pair.split('='))

@@ -10,9 +10,10 @@ import { deriveCommand } from './derive-command.js'
 import { remapCommand } from './remap-command.js'
 import { stateCommand } from './state-command.js'
 import { filterCommand } from './filter-command.js'
+import { hostCommand } from './host-command.js'
 import { type CliArgs, ExitCode, failInput } from './exit.js'
 import type { CliIo } from './io.js'
-import { BUILD_USAGE, CAPS_USAGE, CHECK_USAGE, DERIVE_USAGE, FILTER_USAGE, MAIN_USAGE, REMAP_USAGE, STATE_USAGE } from './usage.js'
+import { BUILD_USAGE, CAPS_USAGE, CHECK_USAGE, DERIVE_USAGE, FILTER_USAGE, HOST_USAGE, MAIN_USAGE, REMAP_USAGE, STATE_USAGE } from './usage.js'
 
 /** Each command and its usage text (printed for --help, before anything else is checked). */
 const COMMANDS: Readonly<Record<string, { readonly run: (io: CliIo, args: CliArgs) => Promise<ExitCode>; readonly usage: string }>> = {
@@ -23,6 +24,7 @@ const COMMANDS: Readonly<Record<string, { readonly run: (io: CliIo, args: CliArg
   remap: { run: remapCommand, usage: REMAP_USAGE },
   state: { run: stateCommand, usage: STATE_USAGE },
   filter: { run: filterCommand, usage: FILTER_USAGE },
+  host: { run: hostCommand, usage: HOST_USAGE },
 }
 
 export const run = async (argv: readonly string[], io: CliIo): Promise<ExitCode> => {

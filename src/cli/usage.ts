@@ -21,6 +21,8 @@ Commands:
                 migration state between protobuf and its JSON mirror
   filter STATE.pb HOST...
                 which candidate hosts can take the whole VM
+  host encode HOST.yaml | host decode HOST.pb
+                a host between its file (YAML) and its protobuf message
 
 Run "vpci <command> --help" for a command's options.
 
@@ -58,7 +60,7 @@ Example:
 export const CHECK_USAGE = `Usage:
   vpci check SOURCE DESTINATION [--json] [--certificate FILE | --verify FILE] [--instance warn|refuse] [--assume-implemented]
   vpci check LAYOUT PHYSICAL [--pf PF] [--personas FILE] [--json]
-  vpci check STATE.pb HOST.yaml [--json] [--certificate FILE | --verify FILE] [--assume-implemented]
+  vpci check STATE.pb HOST [--json] [--certificate FILE | --verify FILE] [--assume-implemented]
 
 Prove or refute that DESTINATION presents the same config space to a guest as SOURCE: the
 same capabilities at the same offsets, the same read-only values, the same writable and
@@ -73,7 +75,8 @@ offset) with enough capacity and features, every emulated one supported. The out
 the virtual→physical offset map the VMM traps config accesses with. --pf gives a VF's PF,
 whose PASID capability an emulated vPASID needs.
 
-With a migration state (STATE.pb) and a host file (kind: Host), the check is whether the host
+With a migration state (STATE.pb) and a host (a host file, kind: Host, or its protobuf
+message from vpci host encode, told apart by content), the check is whether the host
 can take the whole VM: a one-to-one assignment of its functions to the host's free functions,
 each able to back its layout and take its state, and a plan for its PASIDs. The output has the
 assignment, each function's offset map and the PASID plan, or every reason none exists; the
@@ -147,8 +150,8 @@ Example:
 export const REMAP_USAGE = `Usage:
   vpci remap STATE --host HOST [--assign GUEST=HOST,...] [--json]
 
-Plan the PASIDs of a VM (STATE: JSON, kind PasidState) on a destination host (HOST: YAML,
-kind Host, its pasid section): each guest PASID gets a fresh host PASID (delegated: the same
+Plan the PASIDs of a VM (STATE: JSON, kind PasidState) on a destination host (HOST: a host
+file's pasid section, or a Host message): each guest PASID gets a fresh host PASID (delegated: the same
 number re-attached), never one already allocated, never 0, never at or above a function's
 limit; the CPU translation table for ENQCMD functions; every function's PASID table entries.
 All or nothing: when any PASID cannot be placed, nothing is, and every reason is listed.
@@ -181,9 +184,9 @@ Example:
 `
 
 export const FILTER_USAGE = `Usage:
-  vpci filter STATE.pb HOST.yaml... [--json] [--assume-implemented]
+  vpci filter STATE.pb HOST... [--json] [--assume-implemented]
 
-Judge every candidate host (kind: Host files) for the VM whose migration state is STATE.pb, as
+Judge every candidate host (host files, kind: Host, or Host messages) for the VM whose migration state is STATE.pb, as
 a scheduler does: which hosts can take the whole VM (a one-to-one assignment of its functions
 to free host functions, each able to back its layout and take its state, with room for its
 PASIDs), and why each other host cannot. Device models are loaded once and judged once however
@@ -199,4 +202,23 @@ Exit status: 0 at least one host accepted, 1 none, 2 bad input or usage.
 
 Example:
   vpci filter vm-17.pb hosts/*.yaml --json
+`
+
+export const HOST_USAGE = `Usage:
+  vpci host encode HOST [-o HOST.pb]
+  vpci host decode HOST.pb [-o HOST.yaml]
+
+A host (vpci.migration.v1.Host, proto/ in the package) between its file form (YAML, kind Host)
+and its protobuf message. encode embeds the config space of every function the host file names
+(a dump or sysfs folder as its image and BAR sizes, a layout file inline), so the message
+travels alone; decode writes a host file carrying everything the message does (images as hex
+rows, layouts inline). Both check what they read as check and filter do: distinct addresses,
+PFs on the host, distinct PASID function ids, PASID ranges inside their width, no overlaps.
+Either takes either form; vpci check, filter and remap --host take both too.
+
+Options:
+  -o FILE    write to FILE instead of standard output (binary output needs it on a terminal)
+
+Example:
+  vpci host encode hosts/host-b.yaml -o host-b.pb && vpci check vm-17.pb host-b.pb
 `

@@ -37,7 +37,7 @@ export const pasidRanges = (width: PasidWidth, allocated: readonly PasidRange[] 
     if (s <= merged[last]!) merged[last] = Math.max(merged[last]!, e)
     else merged.push(s, e)
   }
-  if (merged.length === 2 && EMPTY[width] !== undefined) return EMPTY[width]
+  if (merged.length === 2 && merged[1] === 1 && EMPTY[width] !== undefined) return EMPTY[width]
   // Exact length: arrays grown by push keep spare capacity, which a fleet pays 10^6 times.
   const ranges: number[] = new Array((merged.length / 2) * 3)
   let total = 0

@@ -33,8 +33,8 @@ describe('host files refuse unknown keys at every level', () => {
     // [what, line replaced, the new text, path, expected keys listed]
     ['top level', 2, 'apiVersion: vpci/v1\npasdi: {}', 'pasdi', 'apiVersion, kind, metadata, functions, pasid'],
     ['metadata', 5, '  name: host-good\n  nmae: typo', 'metadata.nmae', 'name'],
-    ['a function: fre (free)', 8, '    dump: ../families/accelerator/v1-host-a.lspci\n    fre: false', 'functions.0.fre', 'address, dump, sysfs, layout, persona, pf, free'],
-    ['a function: persnoa (persona)', 12, '    persnoa: { family: vpci-example-nic, hardwareVersion: V2, firmware: "2.1", migrationStreams: [2, 3] }', 'functions.1.persnoa', 'address, dump, sysfs, layout, persona, pf, free'],
+    ['a function: fre (free)', 8, '    dump: ../families/accelerator/v1-host-a.lspci\n    fre: false', 'functions.0.fre', 'address, dump, sysfs, layout, image, persona, pf, free'],
+    ['a function: persnoa (persona)', 12, '    persnoa: { family: vpci-example-nic, hardwareVersion: V2, firmware: "2.1", migrationStreams: [2, 3] }', 'functions.1.persnoa', 'address, dump, sysfs, layout, image, persona, pf, free'],
     ['a persona', 9, '    persona: { family: vpci-example-accelerator, hardwareVersion: V1, firmware: "1.0", migrationStreams: [1], stream: 2 }', 'functions.0.persona.stream', 'family, hardwareVersion, firmware, migrationStreams'],
     ['pasid', 16, '  split: 64\n  splt: 32', 'pasid.splt', 'iommuWidth, cpuTranslation, split, globalAllocated, functions'],
     ['a pasid function', 19, '    - { id: "0000:5a:00.0", capabilityWidth: 20, execute: true, privileged: true, pasidEnabled: true, vf: false, allocated: [], alocated: [[1, 2]] }', 'pasid.functions.0.alocated', 'id, capabilityWidth, execute, privileged, pasidEnabled, vf, allocated'],
@@ -57,11 +57,11 @@ describe('host files refuse unknown keys at every level', () => {
     writeFileSync(file, edited(8, '    dump: ../families/accelerator/v1-host-a.lspci\n    fre: false'))
     const r = await vpci('check', corpusPath('state/vm-17-n2-schema-v1.pb'), file)
     expect(r.code).toBe(2)
-    expect(r.stderr).toBe(`vpci: ${file}:9: functions[0].fre: unknown key "fre"; expected one of: address, dump, sysfs, layout, persona, pf, free\n`)
+    expect(r.stderr).toBe(`vpci: ${file}:9: functions[0].fre: unknown key "fre"; expected one of: address, dump, sysfs, layout, image, persona, pf, free\n`)
   })
 
   it('a misspelt key anywhere in any corpus host file is refused', () => {
-    const files = ['hosts/host-good.yaml', 'hosts/host-no-translation.yaml', 'hosts/host-split-low.yaml', 'hosts/host-v2-accelerator.yaml', 'pasid/host-b.yaml'].map(readCorpusText)
+    const files = ['hosts/host-good.yaml', 'hosts/host-no-translation.yaml', 'hosts/host-split-low.yaml', 'hosts/host-v2-accelerator.yaml', 'hosts/host-mixed.yaml', 'hosts/host-mixed-embedded.yaml', 'pasid/host-b.yaml'].map(readCorpusText)
     fc.assert(
       fc.property(fc.constantFrom(...files), fc.integer(), (text, seed) => {
         const typo = misspellHostKey(seeded(seed), text)
