@@ -26,6 +26,7 @@ import { proveEquivalence } from '../src/proof/prove-equivalence.js'
 import { prepareFunction } from '../src/semantic/prepared-function.js'
 import { decodeMigrationState, encodeMigrationState, migrationStateFromJson } from '../src/state/state-codec.js'
 import { pasidRemapTarget } from './pasid-remap-target.js'
+import { hostPbTarget } from './host-pb-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
 import { filterHosts } from '../src/migrate/filter-hosts.js'
 import type { Host } from '../src/migrate/host.js'
@@ -164,6 +165,7 @@ export const TARGETS: readonly Target[] = [
     },
   },
   pasidRemapTarget,
+  hostPbTarget,
   {
     name: 'protobuf',
     seeds: states,

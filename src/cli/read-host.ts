@@ -28,8 +28,14 @@ const readHostBytes = async (io: CliIo, path: string): Promise<E.Either<string, 
   return E.isLeft(read) ? E.left(`${path}: ${read.left.message}`) : E.right(read.right)
 }
 
-/** Binary, so no host file: a control character other than tab, line feed and carriage return. */
-const isBinary = (bytes: Uint8Array): boolean => bytes.some((b) => (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f)
+/** Binary, so no host file: a control character other than tab, line feed and carriage return in the first 64 KiB (a message has length bytes below 0x20 from its start). */
+const isBinary = (bytes: Uint8Array): boolean => {
+  for (let i = 0; i < Math.min(bytes.length, 65536); i++) {
+    const b = bytes[i]!
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return true
+  }
+  return false
+}
 
 /** The host at `path`, either form, checked; or one line saying what is wrong. */
 export const readHostSpec = async (io: CliIo, path: string): Promise<E.Either<string, HostSpec>> => {

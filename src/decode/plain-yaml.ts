@@ -1,14 +1,14 @@
 /**
  * A reader for plain-style YAML, the style vpci writes and inventories generate: block mappings
  * and sequences, flow collections (`[...]`, `{...}`) on one or more lines, plain and quoted
- * single-line scalars, comments. It builds plain data directly, with none of the YAML
+ * single-line scalars (double-quoted ones with JSON's escapes), comments. It builds plain data directly, with none of the YAML
  * library's document model, which costs about 250 bytes and 2 µs per byte of input (a 6 MB
  * host file of PASID ranges took 11 s and 1.6 GB to parse there; here well under a second).
  *
  * It promises: when it accepts a text, the `yaml` library (YAML 1.2, core schema, unique keys)
  * reads the same text without errors to the same data (test/decode/plain-yaml.test.ts checks it
  * against the library). Anything outside the style (anchors, aliases, tags, block scalars,
- * multi-line scalars, escapes, complex or quoted keys, tabs, document markers, comments inside
+ * multi-line scalars, escapes but JSON's, complex or quoted keys, tabs, document markers, comments inside
  * flow collections, trailing commas) or any error is a `PlainYamlStop` with its line and
  * column: callers then read small texts with the library and refuse large ones. Keys are names
  * (`[A-Za-z_][A-Za-z0-9_.-]*`); a repeated key stops. Linear in the text; block nesting is
@@ -47,6 +47,8 @@ const isNameStart = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x
 const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === DASH || c === 0x2e
 /** Core-schema words a key must not be (the library would read them as null or booleans). */
 const NOT_A_NAME = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/
+/** The escapes of double-quoted scalars that JSON shares (`\uXXXX` aside), as YAML reads them. */
+const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }
 
 /** A plain scalar's value under the YAML 1.2 core schema, tested in the schema's order. */
 export const resolvePlain = (s: string): unknown => {
@@ -61,15 +63,11 @@ export const resolvePlain = (s: string): unknown => {
   return s
 }
 
-/** The first character the style does not take (tab, CR, other controls, Unicode spaces and line separators, surrogates, U+FEFF and above), or -1. */
-const forbiddenAt = (text: string): number => {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === NL) continue
-    if (c < SP || (c >= 0x7f && c <= 0xa0) || (c >= 0x2000 && c <= 0x200b) || c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c <= 0xdfff) || c >= 0xfeff) return i
-  }
-  return -1
-}
+/** What the style does not take: tab, CR, other controls, Unicode spaces and line separators, surrogates, U+FEFF and above. */
+const FORBIDDEN = /[^\n\x20-\x7e\xa1-\u1fff\u200c-\u2027\u202a-\ud7ff\ue000-\ufefe]/
+
+/** The first character the style does not take, or -1. */
+const forbiddenAt = (text: string): number => text.search(FORBIDDEN)
 
 /** 1-based line and column of an offset, from one scan of the text's line breaks. */
 const positions = (text: string): ((at: number) => { line: number; column: number }) => {
@@ -159,7 +157,17 @@ const read = (text: string, track: Track | null): E.Either<PlainYamlStop, Value>
     for (let i = from; ; i++) {
       const c = code(i)
       if (c === -1 || c === NL) return fail('a quoted scalar running past its line')
-      if (q === 0x22 && c === 0x5c) return fail('an escape in a double-quoted scalar', i)
+      if (q === 0x22 && c === 0x5c) {
+        const e = text[i + 1] ?? ''
+        const hex = e === 'u' ? text.slice(i + 2, i + 6) : ''
+        let ch = ESCAPES[e]
+        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(hex)) ch = String.fromCharCode(parseInt(hex, 16))
+        if (ch === undefined) return fail('an escape other than JSON\'s in a double-quoted scalar', i)
+        out += text.slice(from, i) + ch
+        i += e === 'u' ? 5 : 1
+        from = i + 1
+        continue
+      }
       if (c !== q) continue
       if (q === 0x27 && code(i + 1) === 0x27) {
         out += text.slice(from, i + 1)

@@ -36,7 +36,7 @@ export const readYamlData = (text: string, maxAliases = 100): E.Either<readonly 
   if (E.isRight(plain)) return E.right({ value: plain.right, lines: (paths) => plainYamlLines(text, paths) })
   if (text.length > FULL_YAML_LIMIT) {
     const { line, column, message } = plain.left
-    return E.left([{ line, column, message: `${message}: a file over ${FULL_YAML_LIMIT / 1024 / 1024} MiB is read only in plain YAML (block and [ ] { } collections, plain or quoted one-line scalars, no anchors, aliases, tags, escapes or multi-line scalars)` }])
+    return E.left([{ line, column, message: `${message}: a file over ${FULL_YAML_LIMIT / 1024 / 1024} MiB is read only in plain YAML (block and [ ] { } collections, plain or quoted one-line scalars, no anchors, aliases, tags, multi-line scalars or escapes but JSON's)` }])
   }
   const counter = new LineCounter()
   // Plain errors: the library's pretty errors cost time per error times the text's size.

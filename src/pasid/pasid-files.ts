@@ -100,7 +100,8 @@ const isUInt = (u: unknown): u is number => typeof u === 'number' && Number.isSa
 const Ranges = cappedArray(
   Range,
   (r) => Array.isArray(r) && r.length === 2 && isUInt(r[0]) && isUInt(r[1]),
-  (r) => [(r as unknown as number[])[0]!, (r as unknown as number[])[1]!] as [number, number],
+  // The pair itself: it is only read (checked, then merged into a fresh pool), never kept.
+  (r) => r as unknown as [number, number],
 )
 const Header = { apiVersion: t.literal('vpci/v1'), kind: t.literal('PasidState') }
 

@@ -35,6 +35,7 @@ const scalar: fc.Arbitrary<Data> = fc.oneof(
   fc.constantFrom(null, true, false, 0, -0, 7, 4096, 0x1234, 2 ** 53, 1.5, -2.25),
   fc.integer({ min: -1e9, max: 1e9 }),
   fc.constantFrom('vpci/v1', 'Host', 'a b', '0000:5a:00.0', '../families/nic/v2.lspci', 'x#y', 'it\'s', 'true', 'null', '12', '0x10', '', ' lead', 'é', 'a: b', '- x', '[x]', '1.0', '.inf', 'yes', 'a,b', '#c'),
+  fc.constantFrom('say "hi"', 'back\\slash', 'two\nlines', 'tab\there', 'smile \u{1f600}', 'line\u2028sep', 'nul\u0000', 'del\u007f', 'bom\ufeff', 'lone \ud800'),
   fc.stringMatching(/^[A-Za-z][A-Za-z0-9 ._/:-]{0,12}$/),
 )
 const name = fc.oneof(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,8}$/), fc.constantFrom('id', 'pasid', 'allocated', 'null', 'True', '__proto__', 'a b', '0x1'))
@@ -60,9 +61,12 @@ const chooser = (seed: number) => {
 
 const scalarText = (v: Data, pick: (k: number) => number): string => {
   if (typeof v === 'string') {
-    const style = pick(6)
-    if (style === 0 || (style < 3 && /^[A-Za-z][A-Za-z0-9 ._/-]*[A-Za-z0-9._/-]$|^[A-Za-z]$/.test(v))) return v
-    if (style < 5 && !v.includes('"') && !v.includes('\\')) return `"${v}"`
+    const style = pick(10)
+    if (style === 0 || (style < 5 && /^[A-Za-z][A-Za-z0-9 ._/-]*[A-Za-z0-9._/-]$|^[A-Za-z]$/.test(v))) return v
+    // JSON's escapes, and \\uXXXX for what the plain style does not carry as it is (as host files are written).
+    const escaped = () => JSON.stringify(v).replace(/[\x7f-\xa0\u2000-\u200b\u2028\u2029\ud800-\udfff\ufeff-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    if (style < 7 && !/["\\]/.test(v) && !/[^\x20-\x7e\xa1-\u1fff]/.test(v)) return `"${v}"`
+    if (style < 9 || /[^\x20-\x7e\xa1-\u1fff]/.test(v)) return escaped()
     return `'${v.replaceAll("'", "''")}'`
   }
   if (typeof v === 'number') return pick(4) === 0 && Number.isInteger(v) && v >= 0 ? `0x${v.toString(16)}` : Object.is(v, -0) ? '-0' : String(v)
@@ -155,7 +159,7 @@ describe('the plain YAML reader reads what the YAML library reads', () => {
       { numRuns: 1500 },
     )
     // The printer writes mostly what the reader takes: the agreement is not vacuous.
-    expect(taken).toBeGreaterThan(runs / 3)
+    expect(taken).toBeGreaterThan(runs / 5)
   })
 
   it('mutated texts: whatever the reader takes, the library reads the same', () => {

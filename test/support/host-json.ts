@@ -6,16 +6,17 @@ import { hexOf } from '../../src/decode/hex-bytes.js'
 import type { HostSpec } from '../../src/host/host-spec.js'
 import { layoutToFile } from '../../src/layout/layout-yaml.js'
 
-export const hostJson = (h: HostSpec): unknown =>
-  JSON.parse(
-    JSON.stringify(
-      {
-        ...h,
-        functions: h.functions.map((f) => ({
-          ...f,
-          source: f.source.kind === 'image' ? { ...f.source, config: hexOf(f.source.config.bytes) } : f.source.kind === 'inline-layout' ? { kind: f.source.kind, layout: layoutToFile(f.source.layout) } : f.source,
-        })),
-      },
-      (_, v) => (typeof v === 'bigint' ? v.toString() : v),
-    ),
+export const hostJsonText = (h: HostSpec): string =>
+  JSON.stringify(
+    {
+      ...h,
+      functions: h.functions.map((f) => ({
+        ...f,
+        source: f.source.kind === 'image' ? { ...f.source, config: hexOf(f.source.config.bytes) } : f.source.kind === 'inline-layout' ? { kind: f.source.kind, layout: layoutToFile(f.source.layout) } : f.source,
+      })),
+    },
+    (_, v) => (typeof v === 'bigint' ? v.toString() : v),
   )
+
+/** As `hostJsonText`, parsed (for deep comparisons). */
+export const hostJson = (h: HostSpec): unknown => JSON.parse(hostJsonText(h))
