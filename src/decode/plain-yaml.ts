@@ -265,40 +265,49 @@ const read = (text: string, track: Track | null): E.Either<PlainYamlStop, Value>
     if (!plainStart(pos)) return fail('an indicator the plain style does not use')
     return flowPlain(parent)
   }
-  const flowSeqBody = (parent: number, depth: number, track: Track | null): unknown => {
+  /**
+   * A flow collection's opening (pos at its bracket): true when it closes at once (`[]`, `{}`),
+   * false when an entry follows; FAIL past the depth bound.
+   */
+  const flowOpen = (close: number, parent: number, depth: number): boolean | typeof FAIL => {
     if (depth > MAX_PLAIN_DEPTH) return fail(`collections nested deeper than ${MAX_PLAIN_DEPTH}`)
     pos++
-    const out: unknown[] = []
     if (!flowSpace(parent)) return FAIL
-    if (code(pos) === 0x5d) {
-      pos++
-      return out
-    }
-    for (;;) {
-      const v = flowItem(parent, depth, track?.children.get(out.length) ?? null)
-      if (v === FAIL || !flowSpace(parent)) return FAIL
-      out.push(v)
-      const c = code(pos)
-      if (c === 0x5d) {
-        pos++
-        return out
-      }
-      if (c !== 0x2c) return fail('expected "," or "]"')
-      pos++
-      if (!flowSpace(parent)) return FAIL
-      if (code(pos) === 0x5d) return fail('a trailing comma')
-    }
+    if (code(pos) !== close) return false
+    pos++
+    return true
   }
-  const flowMapBody = (parent: number, depth: number, track: Track | null): unknown => {
-    if (depth > MAX_PLAIN_DEPTH) return fail(`collections nested deeper than ${MAX_PLAIN_DEPTH}`)
-    pos++
-    const out: Record<string, unknown> = {}
+  /** After a flow entry: true at the closing bracket (consumed), false after a comma with another entry to come; FAIL otherwise (a trailing comma too). */
+  const flowNext = (close: number, parent: number): boolean | typeof FAIL => {
     if (!flowSpace(parent)) return FAIL
-    if (code(pos) === 0x7d) {
+    const c = code(pos)
+    if (c === close) {
       pos++
-      return out
+      return true
     }
-    for (;;) {
+    if (c !== 0x2c) return fail(`expected "," or "${String.fromCharCode(close)}"`)
+    pos++
+    if (!flowSpace(parent)) return FAIL
+    return code(pos) === close ? fail('a trailing comma') : false
+  }
+  const flowSeq = (parent: number, depth: number, track: Track | null): unknown => {
+    const out: unknown[] = []
+    flowLevel++
+    let done = flowOpen(0x5d, parent, depth)
+    while (done === false) {
+      const v = flowItem(parent, depth, track?.children.get(out.length) ?? null)
+      if (v === FAIL) return FAIL
+      out.push(v)
+      done = flowNext(0x5d, parent)
+    }
+    flowLevel--
+    return done === FAIL ? FAIL : out
+  }
+  const flowMap = (parent: number, depth: number, track: Track | null): unknown => {
+    const out: Record<string, unknown> = {}
+    flowLevel++
+    let done = flowOpen(0x7d, parent, depth)
+    while (done === false) {
       const from = pos
       if (!isNameStart(code(pos))) return fail('a flow mapping key that is not a name')
       while (isNameChar(code(pos))) pos++
@@ -310,31 +319,12 @@ const read = (text: string, track: Track | null): E.Either<PlainYamlStop, Value>
       pos++
       if (!flowSpace(parent)) return FAIL
       const v = flowItem(parent, depth, track?.children.get(key) ?? null)
-      if (v === FAIL || !flowSpace(parent)) return FAIL
+      if (v === FAIL) return FAIL
       out[key] = v
-      const c = code(pos)
-      if (c === 0x7d) {
-        pos++
-        return out
-      }
-      if (c !== 0x2c) return fail('expected "," or "}"')
-      pos++
-      if (!flowSpace(parent)) return FAIL
-      if (code(pos) === 0x7d) return fail('a trailing comma')
+      done = flowNext(0x7d, parent)
     }
-  }
-
-  const flowSeq = (parent: number, depth: number, track: Track | null): unknown => {
-    flowLevel++
-    const v = flowSeqBody(parent, depth, track)
     flowLevel--
-    return v
-  }
-  const flowMap = (parent: number, depth: number, track: Track | null): unknown => {
-    flowLevel++
-    const v = flowMapBody(parent, depth, track)
-    flowLevel--
-    return v
+    return done === FAIL ? FAIL : out
   }
 
   /**
