@@ -87,6 +87,7 @@ const binaries = () => [bytesOf('sysfs/0000:5a:00.0/config'), ...dumps().flatMap
 const layouts = () => files('layouts', (n) => n.endsWith('.yaml')).map(bytesOf)
 const hostsYaml = () => files('hosts', (n) => n.endsWith('.yaml')).concat(files('pasid', (n) => n.endsWith('.yaml'))).map(bytesOf)
 const states = () => files('state', (n) => n.endsWith('.pb')).map(bytesOf)
+const hostMessages = () => files('hosts', (n) => n.endsWith('.pb')).map(bytesOf)
 
 /** A fixed host of generated functions per seed, for states to be judged against beside their own layouts' host. */
 const generatedHosts = (count: number): Host[] => Array.from({ length: count }, (_, k) => one(arb.host({ maxFunctions: 3 }), 1000 + k))
@@ -120,6 +121,9 @@ const ARGV: readonly (readonly string[])[] = [
   ['state', 'decode', 'S.pb'],
   ['state', 'encode', 'S.json', '-o', 'out'],
   ['filter', 'S.pb', 'H1.yaml', 'H2.yaml', '--json'],
+  ['check', 'S.pb', 'H.pb'],
+  ['host', 'decode', 'H.pb'],
+  ['host', 'encode', 'H.yaml', '-o', 'out'],
 ]
 const ARGV_NOISE = ['--json', '--help', '-h', '--device', '00:00.0', '--policy', 'kernel', '--pasid', '0x100', '--format', 'lspci', '--instance', 'refuse', '--', '-', '', '--nope', 'x'.repeat(300)]
 
@@ -235,7 +239,7 @@ export const TARGETS: readonly Target[] = [
   {
     name: 'argv',
     // An argv (NUL-separated) whose every file reads as the same bytes: a corpus file.
-    seeds: () => ARGV.flatMap((argv) => [...dumps().slice(0, 2), ...layouts().slice(0, 1), ...states()].map((file) => encodeArgv(argv, file))),
+    seeds: () => ARGV.flatMap((argv) => [...dumps().slice(0, 2), ...layouts().slice(0, 1), ...states(), ...hostMessages()].map((file) => encodeArgv(argv, file))),
     mutate: (r, input) => argvNoise(r, input),
     run: async (input) => {
       const { argv, file } = decodeArgv(input)

@@ -10,7 +10,6 @@ import type { HostSpec } from '../host/host-spec.js'
 import { withBitmapPools } from '../pasid/host-pasid.js'
 import { decodeHostPasid } from '../pasid/pasid-files.js'
 import type { HostPasid } from '../pasid/host-pasid.js'
-import type { PasidStateError } from '../pasid/pasid-state-error.js'
 import { decodeHostMessage, looksLikeHostMessage } from '../state/host-codec.js'
 import { errorLine } from './exit.js'
 import type { CliIo } from './io.js'
@@ -68,5 +67,5 @@ export const readHostPasid = async (io: CliIo, path: string): Promise<E.Either<s
     return E.right(withBitmapPools(spec.right.pasid))
   }
   const pasid = decodeHostPasid(new TextDecoder().decode(bytes.right))
-  return E.isLeft(pasid) ? E.left(errorLine(path, pasid.left as readonly PasidStateError[])) : pasid
+  return E.isLeft(pasid) ? E.left(errorLine(path, pasid.left)) : pasid
 }
