@@ -301,7 +301,8 @@ const read = (text: string, track: Track | null): E.Either<PlainYamlStop, Value>
       done = flowNext(0x5d, parent)
     }
     flowLevel--
-    return done === FAIL ? FAIL : out
+    // Short lists (range pairs, 10^5 of them) kept at their length: a grown array keeps spare room.
+    return done === FAIL ? FAIL : out.length <= 4 ? out.slice() : out
   }
   const flowMap = (parent: number, depth: number, track: Track | null): unknown => {
     const out: Record<string, unknown> = {}
