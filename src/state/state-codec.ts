@@ -98,14 +98,15 @@ export const decodeMigrationState = (bytes: Uint8Array): E.Either<readonly State
     }
   })
   const addresses = list.map((f) => String(f.guestAddress ?? ''))
-  errors.push(...guestAddressErrors(addresses))
+  // One by one: a hostile state may list 10^5 functions, more than one call's arguments.
+  for (const e of guestAddressErrors(addresses)) errors.push(e)
   let pasid: PasidState | null = null
   if (wire.pasid !== null && wire.pasid !== undefined) {
     const decoded = pasidStateFromData(pasidData(wire.pasid as Wire))
     if (E.isLeft(decoded)) for (const e of decoded.left) errors.push({ path: ['pasid', ...e.path], message: e.message })
     else pasid = decoded.right
   }
-  errors.push(...pasidFunctionErrors(pasid, addresses))
+  for (const e of pasidFunctionErrors(pasid, addresses)) errors.push(e)
   if (errors.length > 0) return E.left(errors)
   return E.right({ schemaVersion: version, vmName: String(wire.vmName ?? ''), functions, pasid, wire })
 }

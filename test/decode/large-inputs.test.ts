@@ -14,6 +14,7 @@ import { decodeHostFile } from '../../src/host/host-file.js'
 import { decodeLayout } from '../../src/layout/layout-yaml.js'
 import { sharedStream } from '../../src/layout/persona.js'
 import { decodeHostPasid } from '../../src/pasid/pasid-files.js'
+import { decodeMigrationState } from '../../src/state/state-codec.js'
 import { corpusPath } from '../support/repo-corpus.js'
 
 vi.mock('yaml', async (original) => {
@@ -101,5 +102,17 @@ describe('long persona stream lists', () => {
   it('the shared stream of 200,000 listed versions is found without a stack overflow', () => {
     const persona = (streams: number[]) => ({ family: 'f', hardwareVersion: 'V1', firmware: '1', migrationStreams: streams })
     expect(sharedStream(persona(Array.from({ length: 200_000 }, (_, i) => (i % 2 === 0 ? 3 : 5))), persona([3, 5, 9]))).toBe(5)
+  })
+})
+
+describe('a migration state listing 2×10^5 functions', () => {
+  it('with no guest addresses: refused with an error per function, without a stack overflow', () => {
+    const n = 200_000
+    // schema_version 1, then n empty AssignedFunction messages (field 3, length 0): 400 KB.
+    const bytes = new Uint8Array(2 + 2 * n)
+    bytes.set([0x08, 0x01])
+    for (let i = 0; i < n; i++) bytes.set([0x1a, 0x00], 2 + 2 * i)
+    const wire = decodeMigrationState(bytes)
+    expect(E.isLeft(wire) && wire.left.filter((e) => e.path.join('.').endsWith('guestAddress')).length).toBe(n)
   })
 })
