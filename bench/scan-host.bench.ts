@@ -12,7 +12,7 @@ import { bench, describe } from 'vitest'
 import { dumpBytes } from '../corpus/sysfs-trees/make-sysfs-tree.mjs'
 import { scanHost } from '../src/capture/scan-host.js'
 import { scannedHostFile } from '../src/capture/scanned-host.js'
-import { encodeHostFile } from '../src/host/encode-host-file.js'
+import { encodeHostFile } from '../src/host/host-file-encode.js'
 import { memoryTree } from '../test/support/memory-sysfs.js'
 
 const FUNCTIONS = 4096

@@ -12,8 +12,9 @@ const ALLOWED: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['', ['apiVersion', 'kind', 'metadata', 'functions', 'pasid']],
   ['metadata', ['name']],
   ['functions.#', ['address', 'dump', 'sysfs', 'layout', 'image', 'persona', 'pf', 'free']],
-  ['functions.#.image', ['config', 'resource']],
   ['functions.#.persona', ['family', 'hardwareVersion', 'firmware', 'migrationStreams']],
+  ['functions.#.image', ['config', 'name', 'resources']],
+  ['functions.#.image.resources.#', ['index', 'kind', 'size', 'prefetchable', 'is64Bit']],
   ['pasid', ['iommuWidth', 'cpuTranslation', 'split', 'globalAllocated', 'functions']],
   ['pasid.functions.#', ['id', 'capabilityWidth', 'execute', 'privileged', 'pasidEnabled', 'vf', 'allocated']],
 ]

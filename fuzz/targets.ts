@@ -29,6 +29,7 @@ import { decodeMigrationState, encodeMigrationState, migrationStateFromJson } fr
 import { layoutRawRunsTarget } from './layout-raw-runs-target.js'
 import { pasidRemapTarget } from './pasid-remap-target.js'
 import { sysfsTreeTarget } from './sysfs-tree-target.js'
+import { hostPbTarget } from './host-pb-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
 import { filterHosts } from '../src/migrate/filter-hosts.js'
 import type { Host } from '../src/migrate/host.js'
@@ -91,6 +92,7 @@ const binaries = () => [bytesOf('sysfs/0000:5a:00.0/config'), ...dumps().flatMap
 const layouts = () => files('layouts', (n) => n.endsWith('.yaml')).map(bytesOf)
 const hostsYaml = () => files('hosts', (n) => n.endsWith('.yaml')).concat(files('pasid', (n) => n.endsWith('.yaml'))).map(bytesOf)
 const states = () => files('state', (n) => n.endsWith('.pb')).map(bytesOf)
+const hostMessages = () => files('hosts', (n) => n.endsWith('.pb')).map(bytesOf)
 
 /** A fixed host of generated functions per seed, for states to be judged against beside their own layouts' host. */
 const generatedHosts = (count: number): Host[] => Array.from({ length: count }, (_, k) => one(arb.host({ maxFunctions: 3 }), 1000 + k))
@@ -130,6 +132,9 @@ const ARGV: readonly (readonly string[])[] = [
   ['report', 'A', 'B', '--vmm', 'qemu-9.1'],
   ['report', 'L.yaml', 'P'],
   ['check', 'A', 'B', '--vmm', 'qemu-9.1'],
+  ['check', 'S.pb', 'H.pb'],
+  ['host', 'decode', 'H.pb'],
+  ['host', 'encode', 'H.yaml', '-o', 'out'],
 ]
 const ARGV_NOISE = ['--json', '--help', '-h', '--device', '00:00.0', '--policy', 'kernel', '--pasid', '0x100', '--format', 'lspci', '--instance', 'refuse', '--', '-', '', '--nope', 'x'.repeat(300), '--vm', '--function', '00:05.0=L.yaml@', '--csv', '--identity', 'vendorId=0x10000', '--vmm', '--layouts', ',,', '--functions']
 
@@ -177,6 +182,7 @@ export const TARGETS: readonly Target[] = [
   },
   pasidRemapTarget,
   sysfsTreeTarget,
+  hostPbTarget,
   {
     name: 'protobuf',
     seeds: states,
@@ -253,7 +259,7 @@ export const TARGETS: readonly Target[] = [
   {
     name: 'argv',
     // An argv (NUL-separated) whose every file reads as the same bytes: a corpus file.
-    seeds: () => ARGV.flatMap((argv) => [...dumps().slice(0, 2), ...layouts().slice(0, 1), ...states()].map((file) => encodeArgv(argv, file))),
+    seeds: () => ARGV.flatMap((argv) => [...dumps().slice(0, 2), ...layouts().slice(0, 1), ...states(), ...hostMessages()].map((file) => encodeArgv(argv, file))),
     mutate: (r, input) => argvNoise(r, input),
     run: async (input) => {
       const { argv, file } = decodeArgv(input)

@@ -2,7 +2,8 @@
  * fast-check arbitraries for property suites downstream (VMMs, schedulers) and for our own:
  * config images and capability chains, physical functions, layout files, compatible and
  * incompatible pairs (with the change applied and, for the incompatible, the reason code it must
- * produce), PASID states, destination pools, hosts and migration states. Import from
+ * produce), PASID states, destination pools, hosts (loaded, and as their files describe them) and
+ * migration states. Import from
  * `vpci-migrate/arbitraries` (fast-check is an optional peer dependency: install it to use these).
  *
  * Every arbitrary takes a constraints object whose fields all have documented defaults; values
@@ -15,7 +16,9 @@ import type { FunctionDump } from '../dump/function-dump.js'
 import { readBinaryConfig } from '../dump/read-dump.js'
 import { bytesOfHex } from '../decode/hex-bytes.js'
 import { derive } from '../layout/derive.js'
-import type { FunctionLayout } from '../layout/function-layout.js'
+import type { FunctionLayout, Persona } from '../layout/function-layout.js'
+import type { Resources } from '../dump/sysfs-resource.js'
+import type { HostFunctionSource, HostFunctionSpec, HostSpec } from '../host/host-spec.js'
 import { encodeLayout } from '../layout/layout-yaml.js'
 import type { Host, HostFunction } from '../migrate/host.js'
 import type { HostPasid, HostPasidFunction } from '../pasid/host-pasid.js'
@@ -267,6 +270,49 @@ export const host = (constraints: HostConstraints = {}): fc.Arbitrary<Host> =>
       }),
     )
   })
+
+/** What `hostSpec` generates. Defaults: 1–4 functions. */
+export interface HostSpecConstraints extends ConfigImageConstraints {
+  readonly maxFunctions?: number
+}
+
+const generatedPersona: fc.Arbitrary<Persona> = fc.record({
+  family: fc.string({ maxLength: 12 }),
+  hardwareVersion: fc.string({ maxLength: 4 }),
+  firmware: fc.string({ maxLength: 6 }),
+  migrationStreams: fc.array(fc.nat({ max: 0xffffffff }), { maxLength: 3 }),
+})
+
+/** Sysfs resource lines 0–12 (BARs, ROM, VF BARs), as a `resource` file lists them. */
+const generatedResources: fc.Arbitrary<Resources> = fc
+  .array(fc.record({ kind: fc.constantFrom('io' as const, 'memory' as const, 'unused' as const), size: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), prefetchable: fc.boolean(), is64Bit: fc.boolean() }), { maxLength: 13 })
+  .map((list) => ({ entries: list.map((r, index) => ({ index, ...r })) }))
+
+/**
+ * A host as its host file or Host message describes it: each function's config space embedded
+ * as an image (with its resources, or with BAR sizes unknown), embedded as a layout, or named by
+ * a file; personas or none; PFs among the host's own functions; free or in use; PASID pools with
+ * allocated ranges, or none. Passes the host file's and the message's checks, and both carry it
+ * unchanged (`decodeHostMessage(encodeHostMessage(h))` and `decodeHostFile(encodeHostFile(h))` give `h`).
+ */
+export const hostSpec = (constraints: HostSpecConstraints = {}): fc.Arbitrary<HostSpec> => {
+  const source: fc.Arbitrary<HostFunctionSource> = fc.oneof(
+    fc.tuple(physicalFunction(constraints), fc.option(generatedResources), fc.option(fc.constantFrom('0000:5e:00.1', 'dumps/nic-v2.lspci'))).map(([d, resources, name]): HostFunctionSource => ({ kind: 'image', name, config: d.config, resources })),
+    functionLayout(constraints).map((layout): HostFunctionSource => ({ kind: 'inline-layout', layout })),
+    fc.record({ kind: fc.constantFrom('dump' as const, 'sysfs' as const, 'layout' as const), path: fc.constantFrom('../families/nic/v2.lspci', '/sys/bus/pci/devices/0000:5e:00.1', 'types/n2.yaml') }),
+  )
+  const fn = fc.record({ source, persona: fc.option(generatedPersona), pf: fc.option(fc.nat()), free: fc.boolean() })
+  return fc.array(fn, { minLength: 1, maxLength: constraints.maxFunctions ?? 4 }).chain((fns) => {
+    const ids = hostIds(fns.length)
+    return fc.option(hostPasid({ functionIds: ids, functionPools: true, maxRanges: 4 })).map(
+      (pasid): HostSpec => ({
+        name: 'generated-host',
+        functions: fns.map((f, k): HostFunctionSpec => ({ address: ids[k]!, source: f.source, persona: f.persona, pf: f.pf === null ? null : ids[f.pf % ids.length]!, free: f.free })),
+        pasid,
+      }),
+    )
+  })
+}
 
 /** What `migrationState` generates. Defaults: 1–4 functions, a PASID state over them (or none). */
 export interface MigrationStateConstraints extends ConfigImageConstraints {

@@ -17,6 +17,7 @@ import { both, ExitCode, type Failure, fail, failLayout, type Outcome } from './
 import type { CliIo } from './io.js'
 import { functionFrom, loadFunction } from './load-function.js'
 import { hostFrom } from './load-host.js'
+import { isHostKind } from './read-host.js'
 import { layoutFrom } from './load-layout.js'
 import { stateFrom } from './load-state.js'
 import { ALL, DEVICE, ROOT } from './options.js'
@@ -161,7 +162,7 @@ export const checkCommand = command({
     'SOURCE DESTINATION [--json] [--all] [--certificate FILE | --verify FILE]',
     '      [--instance warn|refuse] [--assume-implemented] [--vmm qemu-9.0|qemu-9.1]',
     'LAYOUT PHYSICAL [--pf PF] [--personas FILE] [--json] [--all]',
-    'STATE.pb HOST.yaml [--json] [--all] [--certificate FILE | --verify FILE]',
+    'STATE.pb HOST [--json] [--all] [--certificate FILE | --verify FILE]',
     '      [--assume-implemented] [--root DIR]',
   ],
   summary: 'prove or refute that DESTINATION presents the same config space as SOURCE;\nwith a layout, whether PHYSICAL can back it; with a state and a host, whether\nthe host can take the whole VM',
@@ -180,8 +181,9 @@ offset) with enough capacity and features, every emulated one supported. The out
 the virtual→physical offset map the VMM traps config accesses with. --pf gives a VF's PF,
 whose PASID capability an emulated vPASID needs.
 
-With a migration state (STATE.pb) and a host file (kind: Host), the check is whether the host
-can take the whole VM: a one-to-one assignment of its functions to the host's free functions,
+With a migration state (STATE.pb) and a host (a host file, kind: Host, or its protobuf message
+from vpci host encode, told apart by content), the check is whether the host can take the whole
+VM: a one-to-one assignment of its functions to the host's free functions,
 each able to back its layout and take its state, and a plan for its PASIDs. The output has the
 assignment, each function's offset map and the PASID plan, or every reason none exists; the
 certificate names every layout and host function by digest with its offset map and the plan.`,
@@ -205,12 +207,13 @@ Examples:
     const layoutFirst = firstKind === 'layout-yaml'
     if (o.pf !== undefined && !layoutFirst) return fail('check: --pf goes with a layout file as the first argument')
     if (o.personas !== undefined && !layoutFirst) return fail('check: --personas goes with a layout file as the first argument')
-    if (o.vmm !== undefined && (layoutFirst || secondKind === 'host-yaml' || firstKind === 'migration-state')) return fail('check: --vmm goes with two functions (SOURCE DESTINATION)')
-    if (secondKind === 'host-yaml' || firstKind === 'migration-state') {
+    const hostSecond = isHostKind(secondKind)
+    if (o.vmm !== undefined && (layoutFirst || hostSecond || firstKind === 'migration-state')) return fail('check: --vmm goes with two functions (SOURCE DESTINATION)')
+    if (hostSecond || firstKind === 'migration-state') {
       if (o.device !== undefined) return fail('check: --device goes with dumps, not with a state and a host')
       return checkVm(io, o, first, second)
     }
-    if (o.root !== undefined) return fail('check: --root goes with a host file as DESTINATION')
+    if (o.root !== undefined) return fail('check: --root goes with a host as DESTINATION')
     if (layoutFirst) {
       if (o.verify !== undefined) return fail('check: --verify goes with two functions or a state and a host; a layout check has no certificate')
       return checkLayout(io, o, first, second)

@@ -1,5 +1,5 @@
 /**
- * `vpci filter STATE.pb HOST.yaml... [--json]`: which candidate hosts can take the VM. Hosts
+ * `vpci filter STATE.pb HOST... [--json]`: which candidate hosts can take the VM. Hosts
  * are loaded one after another (device models shared through one cache) and judged as they
  * come; a host file that cannot be read or is malformed is reported with its reasons and the
  * rest are judged all the same. A progress line goes to stderr when it is a terminal and more
@@ -34,11 +34,11 @@ const errorJson = (e: CliError) => ({ message: oneLine(e.message), file: e.file,
 
 export const filterCommand = command({
   name: 'filter',
-  synopsis: ['STATE.pb HOST.yaml... [--json] [--all] [--root DIR] [--assume-implemented]'],
+  synopsis: ['STATE.pb HOST... [--json] [--all] [--root DIR] [--assume-implemented]'],
   summary: 'which candidate hosts can take the whole VM',
   about: `
-Judge every candidate host (kind: Host files) for the VM whose migration state is STATE.pb, as
-a scheduler does: which hosts can take the whole VM (a one-to-one assignment of its functions
+Judge every candidate host (host files, kind: Host, or Host messages, told apart by content)
+for the VM whose migration state is STATE.pb, as a scheduler does: which hosts can take the whole VM (a one-to-one assignment of its functions
 to free host functions, each able to back its layout and take its state, with room for its
 PASIDs), and why each other host cannot. A host file that cannot be read or is malformed is
 listed as invalid with its reasons, and the others are judged all the same. Device models are

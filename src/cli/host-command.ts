@@ -1,49 +1,50 @@
 /**
- * `vpci host scan`: the host file of the machine it runs on (or of a sysfs tree), from sysfs:
- * its PCI functions, which are free for assignment, their PFs and personas, and the PASID side
- * the IOMMU and CPU publish. Warnings (short config reads, unviable IOMMU groups, values sysfs
- * cannot show) go to stderr, one line each; the host file to `-o` or stdout.
+ * `vpci host scan` (host-scan-command.ts), `vpci host encode HOST [-o HOST.pb]` and `vpci host
+ * decode HOST.pb [-o HOST.yaml]`: a host from sysfs, and a host between its file form (YAML,
+ * kind Host) and the `vpci.migration.v1.Host` message. Encoding embeds the config space of every
+ * function the host names by file (a dump or sysfs folder as its image and resources, a layout
+ * inline; each file inside the root folder, as check reads them), so the message travels alone;
+ * decoding writes a host file that carries everything the message does. Encode and decode take
+ * either form (told by content).
  */
-import { hostname } from 'node:os'
-import { resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { nodeSysfsReader } from '../capture/node-sysfs-reader.js'
-import { renderScanWarning } from '../capture/scan-problem.js'
-import { FUNCTION_NAME, scanHost } from '../capture/scan-host.js'
-import { oneLine } from '../decode/one-line.js'
-import { scannedHostFile } from '../capture/scanned-host.js'
-import { encodeHostFile } from '../host/encode-host-file.js'
-import type { PersonaMatrix } from '../layout/persona.js'
-import type { PasidRange } from '../pasid/pasid-pool.js'
-import { loadPersonas } from './load-personas.js'
+import { encodeHostFile } from '../host/host-file-encode.js'
+import type { HostFunctionSpec } from '../host/host-spec.js'
+import { encodeHostMessage } from '../state/host-codec.js'
 import { command } from './command.js'
-import { ExitCode, fail } from './exit.js'
-import { JSON_ERRORS, OUTPUT } from './options.js'
+import { ExitCode, fail, type Outcome } from './exit.js'
+import type { CliIo } from './io.js'
+import { embedFile } from './load-host.js'
+import { JSON_ERRORS, OUTPUT, ROOT } from './options.js'
 import { writeOutput } from './output.js'
+import { hostFiles, hostSpecFrom, MAX_HOST_FILE } from './read-host.js'
+import { readInput } from './read-input.js'
+import { hostScan, SCAN_OPTIONS } from './host-scan-command.js'
 
-/** `5e:00.0` → `0000:5e:00.0`; null unless it names a function. */
-const bdf = (text: string): string | null => {
-  const full = /^[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]$/.test(text) ? `0000:${text}` : text
-  const lower = full.toLowerCase()
-  return FUNCTION_NAME.test(lower) ? lower : null
-}
-
-const bdfList = (text: string | undefined, option: string): string[] | string | undefined => {
-  if (text === undefined) return undefined
-  const parts = text.split(',').map((s) => s.trim())
-  const bad = parts.find((p) => bdf(p) === null)
-  return bad === undefined ? parts.map((p) => bdf(p)!) : `host scan: --${option} takes functions like 0000:5e:00.0 or 5e:00.0, not "${bad}"`
-}
-
-const NUMBER = /^(0x[0-9a-fA-F]+|[0-9]+)$/
-
-/** `64-100,101-200` as [start, end) ranges inside [1, 2^20), or null. */
-const pasidRangesOf = (text: string): PasidRange[] | null => {
-  if (text === 'none') return []
-  const parts = text.split(',').map((p) => p.trim().split('-'))
-  if (parts.some((p) => p.length !== 2 || !NUMBER.test(p[0]!) || !NUMBER.test(p[1]!))) return null
-  const ranges = parts.map((p): PasidRange => [Number(p[0]), Number(p[1])])
-  return ranges.every(([s, e]) => s >= 1 && s < e && e <= 1 << 20) ? ranges : null
+/** `host encode` / `host decode` of the host at `path`. */
+const convert = async (io: CliIo, action: 'encode' | 'decode', path: string, o: { readonly output: string | undefined; readonly root: string | undefined }): Promise<Outcome> => {
+  const input = await readInput(io, path, MAX_HOST_FILE)
+  if (E.isLeft(input)) return input.left
+  const spec = hostSpecFrom(input.right)
+  if (E.isLeft(spec)) return spec.left
+  if (action === 'decode') {
+    if (o.root !== undefined) return fail('host: --root goes with host encode (decode reads no file the host names)')
+    return (await writeOutput(io, o.output, encodeHostFile(spec.right))) ?? ExitCode.ok
+  }
+  const files = hostFiles(input.right, spec.right, o.root)
+  if (E.isLeft(files)) return files.left
+  const functions: HostFunctionSpec[] = []
+  for (const [i, f] of spec.right.functions.entries()) {
+    const file = files.right[i] ?? null
+    if (file === null || !('path' in f.source)) {
+      functions.push(f)
+      continue
+    }
+    const source = await embedFile(io, f.source.kind, file)
+    if (E.isLeft(source)) return source.left
+    functions.push({ ...f, source: source.right })
+  }
+  return (await writeOutput(io, o.output, encodeHostMessage({ ...spec.right, functions }))) ?? ExitCode.ok
 }
 
 export const hostCommand = command({
@@ -52,85 +53,51 @@ export const hostCommand = command({
     'scan [--sysfs ROOT] [--name NAME] [--device BDF,... | --vendor VID[:DID]] [--personas FILE]',
     '     [--in-use BDF,...] [--pasid-allocated RANGES|none] [--cpu-translation] [--split N]',
     '     [--embed] [-o HOST.yaml]',
+    'encode HOST [--root DIR] [-o HOST.pb]',
+    'decode HOST.pb [-o HOST.yaml]',
   ],
-  summary: "this machine's host file (kind: Host), from sysfs",
+  summary: "this machine's host file (kind: Host), from sysfs; a host between its file\n(YAML) and its protobuf message",
   about: `
-Write the host file (kind: Host) of this machine from sysfs: every PCI function with its sysfs
-folder, which are free (bound to vfio-pci or a vfio variant driver, in an IOMMU group no kernel
-driver holds), each VF's PF, personas from a persona matrix, and the PASID side: the IOMMU's
-PASID support and width (Intel VT-d ECAP, AMD EFR), ENQCMD from the CPU flags, and what sysfs
-cannot show as you state it. Run it as root: others read only 64 bytes of each config space (a
-warning says so). Warnings go to stderr, one line each; the file is what vpci check and vpci
-filter read (a file naming /sys folders needs --root /sys there; --embed needs none).`,
+scan writes the host file (kind: Host) of this machine from sysfs: every PCI function with its
+sysfs folder, which are free (bound to vfio-pci or a vfio variant driver, in an IOMMU group no
+kernel driver holds), each VF's PF, personas from a persona matrix, and the PASID side: the
+IOMMU's PASID support and width (Intel VT-d ECAP, AMD EFR), ENQCMD from the CPU flags, and what
+sysfs cannot show as you state it. Run it as root: others read only 64 bytes of each config
+space (a warning says so). Warnings go to stderr, one line each; the file is what vpci check and
+vpci filter read (a file naming /sys folders needs --root /sys there; --embed, which carries
+each function's image and BARs as image: {name, config, resources}, needs none).
+
+encode and decode move a host (vpci.migration.v1.Host, proto/ in the package) between its file
+form (YAML, kind Host) and its protobuf message. encode embeds the config space of every function
+the host file names (a dump or sysfs folder as its image and BAR sizes, a layout file inline;
+each file inside --root, as vpci check reads them), so the message travels alone; decode writes
+a host file carrying everything the message does (images as hex rows, layouts inline). Both
+check what they read as check and filter do: distinct addresses, PFs on the host, distinct
+PASID function ids, PASID ranges inside their width, no overlaps. Either takes either form (told
+by content, not by name); vpci check, filter, matrix and remap --host take both too. - reads
+the host from standard input.`,
   options: {
-    sysfs: { type: 'string', value: 'ROOT', help: 'the sysfs mount to read (default /sys): ROOT/bus/pci/devices, ROOT/class/iommu' },
-    name: { type: 'string', value: 'NAME', help: "the host's name in the file (default: this machine's hostname)" },
-    device: { type: 'string', value: 'BDF,...', help: 'only these functions (DDDD:BB:DD.F or BB:DD.F); a VF brings its PF' },
-    vendor: { type: 'string', value: 'VID[:DID]', help: 'only functions of this vendor (and device), hex: 8086 or 8086:0b25' },
-    personas: { type: 'string', value: 'FILE', help: 'a persona matrix (kind: PersonaMatrix): each function gets the persona of its\nvendor, device, revision and (where the entry names one) subsystem' },
-    cpuinfo: { type: 'string', value: 'FILE', help: 'where the CPU flags are (default /proc/cpuinfo): ENQCMD' },
-    'in-use': { type: 'string', value: 'BDF,...', help: 'functions a VMM holds: listed, never free' },
-    'pasid-allocated': {
-      type: 'string',
-      value: 'RANGES',
-      help: 'global PASIDs already allocated, as START-END ranges (end exclusive), or none;\nsysfs cannot show them: without this option all are written as allocated',
-    },
-    'cpu-translation': { type: 'boolean', help: 'the CPU translates ENQCMD PASIDs (guest local → host global); sysfs cannot\nshow it (default: no)' },
-    split: { type: 'string', value: 'N', help: "the global PASID allocator's split: guests own [1, N) (default: none)" },
-    embed: { type: 'boolean', help: "carry each function's config image and BARs in the file instead of its sysfs\npath, so the file can travel to a scheduler" },
-    output: { ...OUTPUT, help: 'write the host file to FILE instead of standard output' },
+    ...SCAN_OPTIONS,
+    root: { ...ROOT, help: `encode: ${ROOT.help}` },
+    output: { ...OUTPUT, help: 'write the host file or message to FILE instead of standard output (binary output\ngoes to a file or a pipe, never to a terminal)' },
     json: JSON_ERRORS,
   },
   footer: `
-Exit status: 0 written (warnings or not), 2 bad usage or no PCI tree to read.
+Exit status: 0 written (warnings or not), 2 bad input or usage, or no PCI tree to read.
 
 Examples:
   sudo vpci host scan -o /var/lib/vpci/host.yaml && vpci check vm-1.pb /var/lib/vpci/host.yaml --root /sys
-  sudo vpci host scan --vendor 8086:0b25 --pasid-allocated none --split 64 --embed -o host.yaml`,
-  async run(io, positionals, v) {
-    if (positionals.length !== 1 || positionals[0] !== 'scan') return fail('host takes scan; see "vpci host --help"')
-    const devices = bdfList(v.device, 'device')
-    const inUse = bdfList(v['in-use'], 'in-use')
-    if (typeof devices === 'string') return fail(devices)
-    if (typeof inUse === 'string') return fail(inUse)
-    if (devices !== undefined && v.vendor !== undefined) return fail('host scan: give --device or --vendor, not both')
-    let vendor: { vendorId: number; deviceId?: number } | undefined
-    if (v.vendor !== undefined) {
-      const m = /^(?:0x)?([0-9a-fA-F]{1,4})(?::(?:0x)?([0-9a-fA-F]{1,4}))?$/.exec(v.vendor)
-      if (m === null) return fail(`host scan: --vendor takes VID or VID:DID in hex (8086, 8086:0b25), not "${v.vendor}"`)
-      vendor = m[2] === undefined ? { vendorId: parseInt(m[1]!, 16) } : { vendorId: parseInt(m[1]!, 16), deviceId: parseInt(m[2], 16) }
+  sudo vpci host scan --vendor 8086:0b25 --pasid-allocated none --split 64 --embed -o host.yaml
+  vpci host encode hosts/host-b.yaml --root . -o host-b.pb && vpci check vm-17.pb host-b.pb`,
+  async run(io, positionals, o) {
+    const [action, ...rest] = positionals
+    if (action === 'scan') {
+      if (o.root !== undefined) return fail('host: --root goes with host encode; host scan names the folders it reads (--sysfs ROOT)')
+      return hostScan(io, rest, o)
     }
-    const allocated = v['pasid-allocated'] === undefined ? undefined : pasidRangesOf(v['pasid-allocated'])
-    if (allocated === null) return fail(`host scan: --pasid-allocated takes none or ranges like 64-100,101-200 (end exclusive, within 1 to 2^20), not "${v['pasid-allocated']}"`)
-    const split = v.split === undefined ? undefined : NUMBER.test(v.split) && Number(v.split) >= 1 && Number(v.split) <= 1 << 20 ? Number(v.split) : null
-    if (split === null) return fail(`host scan: --split takes a PASID from 1 to 2^20, not "${v.split}"`)
-    let personas: PersonaMatrix | undefined
-    if (v.personas !== undefined) {
-      const loaded = await loadPersonas(io, v.personas)
-      if (E.isLeft(loaded)) return loaded.left
-      personas = loaded.right
-    }
-    const scan = await scanHost(nodeSysfsReader, {
-      // Absolute: the host file names each function's folder, wherever the file is read.
-      root: resolve(v.sysfs ?? '/sys'),
-      name: v.name ?? hostname(),
-      ...(devices === undefined ? {} : { devices }),
-      ...(vendor === undefined ? {} : { vendor }),
-      ...(personas === undefined ? {} : { personas }),
-      ...(inUse === undefined ? {} : { inUse }),
-      cpuinfo: v.cpuinfo ?? '/proc/cpuinfo',
-      pasid: { ...(allocated === undefined ? {} : { allocated }), ...(split === undefined ? {} : { split }), cpuTranslation: v['cpu-translation'] },
-    })
-    if (E.isLeft(scan)) return fail(`host scan: ${scan.left.map((e) => e.message).join('; ')}`)
-    const shown = scan.right.warnings.slice(0, 100)
-    io.err(shown.map((w) => `vpci: warning: ${oneLine(renderScanWarning(w))}\n`).join(''))
-    if (scan.right.warnings.length > shown.length) io.err(`vpci: warning: and ${scan.right.warnings.length - shown.length} more\n`)
-    const failed = await writeOutput(io, v.output, encodeHostFile(scannedHostFile(scan.right, { embed: v.embed })))
-    if (failed !== null) return failed
-    if (v.output !== undefined && v.output !== '-') {
-      const free = scan.right.functions.filter((f) => f.free).length
-      io.err(`vpci: ${v.output}: ${scan.right.functions.length} functions, ${free} free\n`)
-    }
-    return ExitCode.ok
+    const given = (Object.keys(SCAN_OPTIONS) as Array<keyof typeof SCAN_OPTIONS>).find((k) => o[k] !== undefined && o[k] !== false)
+    if (given !== undefined) return fail(`host: --${given} is an option of host scan, not of host ${action ?? ''}; see "vpci host --help"`)
+    if ((action !== 'encode' && action !== 'decode') || rest.length !== 1) return fail('host takes scan, encode HOST or decode HOST.pb; see "vpci host --help"')
+    return convert(io, action, rest[0]!, o)
   },
 })

@@ -1,8 +1,9 @@
 /**
- * The functions of a fleet the user names: dumps, sysfs folders, and host files (every
- * function of each host, named `host/address`, a VF with its PF from the same host, its persona
- * as the host file gives it). Host files share one model cache, so a dump many hosts name is
- * read and prepared once, and their paths stay inside `root` as `hostFrom` enforces.
+ * The functions of a fleet the user names: dumps, sysfs folders, and hosts (host files or Host
+ * messages, told apart by content: every function of each host, named `host/address`, a VF with
+ * its PF from the same host, its persona as the host gives it). Hosts share one model cache, so
+ * a dump many hosts name (or an image many carry) is read and prepared once, and their paths
+ * stay inside `root` as `hostFrom` enforces.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { MAX_DUMP_BYTES } from '../dump/read-dump.js'
@@ -12,6 +13,7 @@ import { type Failure, failAll } from './exit.js'
 import type { CliIo } from './io.js'
 import { functionFrom } from './load-function.js'
 import { hostFrom, MAX_HOST_FILE, type ModelCache } from './load-host.js'
+import { isHostKind } from './read-host.js'
 import { kindOf, readInput } from './read-input.js'
 
 export interface FleetLoadOptions {
@@ -30,7 +32,7 @@ export const loadFleet = async (io: CliIo, paths: readonly string[], options: Fl
       failures.push(input.left)
       continue
     }
-    if (kindOf(input.right) === 'host-yaml') {
+    if (isHostKind(kindOf(input.right))) {
       const host = await hostFrom(io, input.right, { models, ...(options.root === undefined ? {} : { root: options.root }) })
       if (E.isLeft(host)) failures.push(host.left)
       else {

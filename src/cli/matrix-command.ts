@@ -43,7 +43,7 @@ export const loadMatrixInputs = async (
 
 export const MATRIX_INPUT_OPTIONS = {
   layouts: { type: 'string', value: 'L1,L2,...', help: 'layout files (vpci/v1 FunctionLayout), comma-separated' },
-  functions: { type: 'string', value: 'F1,F2,...', help: 'physical functions, comma-separated: lspci dumps, binary config files, sysfs\nfolders, or host files (kind: Host: every function of the host)' },
+  functions: { type: 'string', value: 'F1,F2,...', help: 'physical functions, comma-separated: lspci dumps, binary config files, sysfs\nfolders, or hosts (host files or Host messages: every function of the host)' },
   personas: { type: 'string', value: 'FILE', help: 'a persona matrix (kind: PersonaMatrix): layouts that name a persona are\nchecked against each function\'s' },
   root: ROOT,
   device: DEVICE,
@@ -56,7 +56,8 @@ export const matrixCommand = command({
   about: `
 For every layout and every physical function, whether the function can back the layout (as
 vpci check LAYOUT PHYSICAL decides it), with the first reason when it cannot. Functions are
-dumps, sysfs folders or host files (every function of each host, named host/address); device
+dumps, sysfs folders or hosts (host files or Host messages: every function of each host, named
+host/address); device
 models are judged once however many functions share them.`,
   options: {
     ...MATRIX_INPUT_OPTIONS,

@@ -51,7 +51,7 @@ export const wrongKindOf = (input: Input, expected: readonly InputKind[]): Failu
 }
 
 /** True when the bytes hold a control character other than tab, line feed and carriage return (no YAML or JSON file does). */
-const isBinary = (bytes: Uint8Array): boolean => {
+export const isBinary = (bytes: Uint8Array): boolean => {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!
     if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return true

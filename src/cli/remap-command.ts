@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { oneLine } from '../decode/one-line.js'
-import { decodeHostPasid, decodePasidState } from '../pasid/pasid-files.js'
+import { decodePasidState } from '../pasid/pasid-files.js'
 import { allocatedRanges } from '../pasid/pasid-pool.js'
 import { type PasidPlan, remapPasids } from '../pasid/remap.js'
 import { limitReasons, REASON_LIMIT } from '../proof/reason-limit.js'
@@ -12,7 +12,7 @@ import { MAX_STATE_BYTES } from '../state/state-codec.js'
 import { command } from './command.js'
 import { both, ExitCode, type Failure, fail, failPaths } from './exit.js'
 import type { CliIo } from './io.js'
-import { MAX_HOST_FILE } from './load-host.js'
+import { hostPasidFrom, MAX_HOST_FILE } from './read-host.js'
 import { ALL } from './options.js'
 import { readInput, textFrom, wrongKindOf } from './read-input.js'
 import { omittedText, REPORT_LINE, reasonsJson } from './render-verdict.js'
@@ -43,14 +43,14 @@ export const remapCommand = command({
   synopsis: ['STATE --host HOST [--assign GUEST=HOST,...] [--json] [--all]'],
   summary: "fresh host PASIDs for a VM's guest PASIDs on a destination, all or nothing",
   about: `
-Plan the PASIDs of a VM (STATE: JSON, kind PasidState) on a destination host (HOST: YAML,
-kind Host, its pasid section): each guest PASID gets a fresh host PASID (delegated: the same
-number re-attached), never one already allocated, never 0, never at or above a function's
-limit; the CPU translation table for ENQCMD functions; every function's PASID table entries.
+Plan the PASIDs of a VM (STATE: JSON, kind PasidState) on a destination host (HOST: a host
+file's pasid section, or a Host message, told apart by content): each guest PASID gets a fresh
+host PASID (delegated: the same number re-attached), never one already allocated, never 0,
+never at or above a function's limit; the CPU translation table for ENQCMD functions; every function's PASID table entries.
 All or nothing: when any PASID cannot be placed, nothing is, and every reason is listed.
 STATE - reads the state from standard input.`,
   options: {
-    host: { type: 'string', value: 'HOST', help: "the destination's host file" },
+    host: { type: 'string', value: 'HOST', help: "the destination's host file or Host message" },
     assign: { type: 'string', value: 'MAP', help: "which destination function takes each of the VM's (GUEST=HOST, comma-separated);\nwithout it, functions are matched by id" },
     json: { type: 'boolean', help: 'print {"compatible","reasons","omittedReasons","plan":{"map","cpuTable","entries","pools"}}' },
     all: ALL,
@@ -69,7 +69,8 @@ Example:
       if (pairs.some((p) => p.length !== 2 || p[0]!.trim() === '' || p[1]!.trim() === '')) return fail(`remap: --assign takes GUEST=HOST pairs separated by commas, not "${o.assign}"`)
       assignment = new Map(pairs.map(([g, h]) => [g!.trim(), h!.trim()]))
     }
-    const loaded = both(await decodeText(io, statePath, MAX_STATE_BYTES, 'pasid-json', decodePasidState), await decodeText(io, o.host, MAX_HOST_FILE, 'host-yaml', decodeHostPasid))
+    const host = await readInput(io, o.host, MAX_HOST_FILE)
+    const loaded = both(await decodeText(io, statePath, MAX_STATE_BYTES, 'pasid-json', decodePasidState), E.isLeft(host) ? host : hostPasidFrom(host.right))
     if (E.isLeft(loaded)) return loaded.left
     const verdict = remapPasids(...loaded.right, assignment === undefined ? {} : { assignment })
     if (E.isLeft(verdict)) return failPaths(statePath, verdict.left)

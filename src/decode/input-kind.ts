@@ -18,6 +18,7 @@ export type InputKind =
   | 'pasid-json'
   | 'state-json'
   | 'migration-state'
+  | 'host-message'
   | 'certificate-json'
   | 'other-vpci'
   | 'unknown'
@@ -35,6 +36,7 @@ export const KIND_NAMES: Readonly<Record<InputKind, string>> = {
   'pasid-json': 'a vpci/v1 PasidState (PASID JSON)',
   'state-json': 'a vpci/v1 MigrationState in JSON',
   'migration-state': 'a vpci.migration.v1.MigrationState (protobuf)',
+  'host-message': 'a vpci.migration.v1.Host (protobuf)',
   'certificate-json': 'a vpci certificate (JSON)',
   'other-vpci': 'a vpci file of another kind',
   unknown: 'something else',
@@ -105,6 +107,36 @@ const looksLikeMigrationState = (bytes: Uint8Array): boolean => {
   return seen
 }
 
+/**
+ * True when the bytes are well-formed protobuf at the top level with Host's field 4
+ * (schema_version, a varint) and its fields 1–3 (name, functions, pasid) as length-delimited
+ * values. A MigrationState has field 1 as a varint and field 4 as a message, and text has no
+ * 0x01 byte where a Host's version is, so neither is taken for a Host. Linear.
+ */
+export const looksLikeHostMessage = (bytes: Uint8Array): boolean => {
+  let at = 0
+  let version = false
+  while (at < bytes.length) {
+    const tag = varint(bytes, at)
+    if (tag === null) return false
+    const field = Math.floor(tag.value / 8)
+    const wire = tag.value % 8
+    if (field === 0 || (field <= 3 && wire !== 2) || (field === 4 && wire !== 0)) return false
+    if (wire === 0) {
+      const v = varint(bytes, tag.next)
+      if (v === null) return false
+      at = v.next
+      version ||= field === 4
+    } else if (wire === 2) {
+      const length = varint(bytes, tag.next)
+      if (length === null || length.next + length.value > bytes.length) return false
+      at = length.next + length.value
+    } else if (wire === 1 || wire === 5) at = tag.next + (wire === 1 ? 8 : 4)
+    else return false
+  }
+  return version && at === bytes.length
+}
+
 /** What the bytes look like. */
 export const sniffInput = (bytes: Uint8Array): InputKind => {
   if (bytes.length === 0) return 'empty'
@@ -120,6 +152,7 @@ export const sniffInput = (bytes: Uint8Array): InputKind => {
   }
   // Wire format first: a config space is well-formed MigrationState protobuf only by a freak of its bytes, while a state may well be 4096 bytes long.
   if (looksLikeMigrationState(bytes)) return 'migration-state'
+  if (looksLikeHostMessage(bytes)) return 'host-message'
   return bytes.length === 64 || bytes.length === 256 || bytes.length === 4096 ? 'binary-config' : 'unknown'
 }
 

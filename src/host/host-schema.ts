@@ -1,9 +1,10 @@
 /**
  * The JSON Schema (draft 2020-12) of a host file (`kind: Host`), for editors. Shipped in the
  * package as `vpci-migrate/schema/host.schema.json`; files vpci writes name it on their first
- * line. The decoder (`decodeHostFile`) is the authority: it also checks what a schema cannot
- * (addresses unique, a PF that is a function of the host, pools that do not overlap, an image's
- * hex and size).
+ * line. An inline layout refers to the layout file's schema (`function-layout.schema.json`,
+ * shipped beside it). The decoder (`decodeHostFile`) is the authority: it also checks what a
+ * schema cannot (addresses unique, a PF that is a function of the host, pools that do not
+ * overlap, an image's rows at their offsets, resources in order).
  */
 import { schemaId } from '../decode/schema-modeline.js'
 import { functionLayoutJsonSchema } from '../layout/layout-schema.js'
@@ -12,6 +13,10 @@ const uint = { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', patter
 const width = { type: 'integer', minimum: 0, maximum: 20 }
 const ranges = { type: 'array', items: { type: 'array', prefixItems: [uint, uint], minItems: 2, maxItems: 2 }, description: 'allocated PASIDs as [start, end) ranges' }
 const source = (key: string) => ({ required: [key] })
+/** `00: 34 12 ...`, `100: ...`: a row as lspci -xxx / -xxxx prints it. */
+const ROW = '^[0-9a-fA-F]{2,3}: [0-9a-fA-F]{2}( [0-9a-fA-F]{2}){15}$'
+/** 64, 256 or 4096 bytes. */
+const rows = (n: number) => ({ minItems: n, maxItems: n })
 
 /** The schema (made on first use: it takes the persona's from the layout schema). */
 const generate = () => ({
@@ -38,15 +43,41 @@ const generate = () => ({
           address: { type: 'string', description: 'DDDD:BB:DD.F' },
           dump: { type: 'string', description: 'an lspci hex dump or a binary config file' },
           sysfs: { type: 'string', description: 'a sysfs device folder (config, resource)' },
-          layout: { type: 'string', description: 'a layout file (kind: FunctionLayout)' },
+          layout: {
+            oneOf: [
+              { type: 'string', description: 'a layout file (kind: FunctionLayout)' },
+              { $ref: 'function-layout.schema.json', description: 'a layout inline (vpci host decode): the function is what it builds' },
+            ],
+          },
           image: {
             type: 'object',
             additionalProperties: false,
             required: ['config'],
-            description: 'the function carried in the file (vpci host scan --embed)',
+            description: 'the function carried in the file (vpci host scan --embed, vpci host decode), as the Host message carries it',
             properties: {
-              config: { type: 'string', pattern: '^\\s*([0-9a-fA-F]{2}\\s+)*[0-9a-fA-F]{2}\\s*$', description: 'the config space as spaced hex: 64, 256 or 4096 bytes' },
-              resource: { type: 'string', description: 'the sysfs resource file: 0xSTART 0xEND 0xFLAGS per line' },
+              name: { type: 'string', description: 'the device or file it was read from' },
+              config: {
+                type: 'array',
+                items: { type: 'string', pattern: ROW },
+                anyOf: [rows(4), rows(16), rows(256)],
+                description: 'the config space as lspci hex rows ("00: 34 12 ..."), sixteen bytes each at 0x00, 0x10, ...: 64, 256 or 4096 bytes',
+              },
+              resources: {
+                type: 'array',
+                description: 'its sysfs resources (BARs 0-5, ROM 6, VF BARs 7-12) in line order; absent when its BAR sizes are unknown',
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['index', 'kind', 'size', 'prefetchable', 'is64Bit'],
+                  properties: {
+                    index: { ...uint, description: 'the line of the sysfs resource file' },
+                    kind: { enum: ['io', 'memory', 'unused'] },
+                    size: { ...uint, description: 'bytes decoded (0 when unused)' },
+                    prefetchable: { type: 'boolean' },
+                    is64Bit: { type: 'boolean' },
+                  },
+                },
+              },
             },
           },
           persona: (functionLayoutJsonSchema().properties as Record<string, unknown>).persona,

@@ -6,11 +6,12 @@
 import { bytesOfHex, hexOf } from '../decode/hex-bytes.js'
 import { flowDepthError } from '../decode/yaml-depth.js'
 import { schemaModeline } from '../decode/schema-modeline.js'
+import { readYamlData } from '../decode/yaml-data.js'
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
 import { isUnknownKeyError } from '../decode/closed-struct.js'
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, Document, visit, Scalar } from 'yaml'
+import { isMap, isScalar, isSeq, parseDocument, Document, visit, Scalar } from 'yaml'
 import type { Space } from '../capability/capability.js'
 import { EXTENDED_CAPABILITIES, lookupCapability, STANDARD_CAPABILITIES } from '../capability/registry.js'
 import { build } from './build.js'
@@ -36,18 +37,20 @@ const ALLOWED_KEYS: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
   [/^hidden\.\d+$/, ['space', 'id', 'offset']],
 ]
 
-/** Keys the file's shape does not have, wherever a fixed set of keys is expected. */
-const unknownKeys = (value: unknown, path: Array<string | number> = []): LayoutError[] => {
-  if (Array.isArray(value)) return value.flatMap((v, i) => unknownKeys(v, [...path, i]))
-  if (value === null || typeof value !== 'object') return []
+/** Keys the file's shape does not have, wherever a fixed set of keys is expected (added to `errors`, which may grow past any argument-list limit). */
+const unknownKeys = (value: unknown, path: Array<string | number> = [], errors: LayoutError[] = []): LayoutError[] => {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => unknownKeys(v, [...path, i], errors))
+    return errors
+  }
+  if (value === null || typeof value !== 'object') return errors
   const at = path.join('.')
   const allowed = ALLOWED_KEYS.find(([re]) => re.test(at))?.[1]
-  const errors: LayoutError[] = []
   for (const [k, v] of Object.entries(value)) {
     if (allowed !== undefined && !allowed.includes(k)) {
       errors.push(layoutError('UNKNOWN_KEY', [...path, k], `unknown key "${k}"; expected one of: ${allowed.join(', ')}`))
     } else if (!/fields$/.test(k)) {
-      errors.push(...unknownKeys(v, [...path, k]))
+      unknownKeys(v, [...path, k], errors)
     }
   }
   return errors
@@ -185,42 +188,18 @@ export const layoutFromData = (raw: unknown): E.Either<readonly LayoutError[], F
   return layout
 }
 
-const withLines = (errors: readonly LayoutError[], doc: Document | null, lines: LineCounter, file: string): LayoutError[] =>
-  errors.map((e) => {
-    let node: unknown = null
-    for (let n = e.path.length; n >= 0 && doc !== null; n--) {
-      node = doc.getIn(e.path.slice(0, n), true)
-      if (node !== undefined && node !== null && typeof node === 'object' && 'range' in node) break
-      node = null
-    }
-    const range = (node as { range?: [number, number, number] } | null)?.range
-    return { ...e, file, line: range === undefined ? e.line : lines.linePos(range[0]).line }
-  })
-
 /** Reads a layout file, or every reason it is not a valid one (path and line each). */
 export const decodeLayout = (text: string, file: string): E.Either<readonly LayoutError[], FunctionLayout> => {
   if (text.length > MAX_LAYOUT_BYTES) return E.left([{ ...layoutError('YAML_SYNTAX', [], `${text.length} bytes is larger than any layout file (limit ${MAX_LAYOUT_BYTES})`), file }])
-  const deep = flowDepthError(text)
-  if (deep !== null) return E.left([{ ...layoutError('YAML_SYNTAX', [], deep.message), file, line: deep.line }])
-  const lines = new LineCounter()
-  // Plain errors: the parser's pretty errors cost time per error times the input's size.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
-  if (doc.errors.length > 0) {
-    return E.left(
-      doc.errors.map((e) => {
-        const at = lines.linePos(e.pos[0])
-        return { ...layoutError('YAML_SYNTAX', [], `${e.message.split('\n')[0]!} (column ${at.col})`), file, line: at.line }
-      }),
-    )
+  const read = readYamlData(text, MAX_ALIASES)
+  if (E.isLeft(read)) {
+    return E.left(read.left.map((e) => ({ ...layoutError('YAML_SYNTAX', [], e.column === null ? e.message : `${e.message} (column ${e.column})`), file, ...(e.line === null ? {} : { line: e.line }) })))
   }
-  let raw: unknown
-  try {
-    raw = doc.toJS({ maxAliasCount: MAX_ALIASES })
-  } catch (e) {
-    return E.left([{ ...layoutError('YAML_SYNTAX', [], e instanceof Error ? e.message : String(e)), file }])
-  }
-  const layout = layoutFromData(raw)
-  return E.isLeft(layout) ? E.left(withLines(layout.left, doc, lines, file)) : layout
+  const layout = layoutFromData(read.right.value)
+  if (E.isRight(layout)) return layout
+  // The line of each error's deepest node, all found in one pass.
+  const lines = read.right.lines(layout.left.map((e) => e.path))
+  return E.left(layout.left.map((e, i) => ({ ...e, file, line: lines[i] ?? e.line })))
 }
 
 const keyOf = (space: Space, id: number): string | number => lookupCapability(space, id)?.key ?? id

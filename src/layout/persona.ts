@@ -46,8 +46,11 @@ export const personaOf = (matrix: PersonaMatrix, identity: Pick<Identity, 'vendo
 
 /** The stream version a migration from `source` to `destination` would use, or null when none is shared. */
 export const sharedStream = (source: Persona, destination: Persona): number | null => {
-  const shared = source.migrationStreams.filter((v) => destination.migrationStreams.includes(v))
-  return shared.length === 0 ? null : Math.max(...shared)
+  // Linear in both lists: a persona read from a file may list any number of streams.
+  const offered = new Set(destination.migrationStreams)
+  let best: number | null = null
+  for (const v of source.migrationStreams) if (offered.has(v) && (best === null || v > best)) best = v
+  return best
 }
 
 const describe = (p: Persona): string => `${p.family} ${p.hardwareVersion} (firmware ${p.firmware}; streams ${p.migrationStreams.join(', ') || 'none'})`

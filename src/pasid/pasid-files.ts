@@ -5,10 +5,9 @@
  * also pass `validatePasidState`; a host's pools may not overlap themselves and its PASID
  * functions may not repeat an id. At most `MAX_PASID_ERRORS` errors are listed, the rest counted.
  */
-import { flowDepthError } from '../decode/yaml-depth.js'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { parseDocument } from 'yaml'
+import { readYamlData } from '../decode/yaml-data.js'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
 import { closedStruct } from '../decode/closed-struct.js'
 import { UInt } from '../layout/layout-file.js'
@@ -17,7 +16,7 @@ import type { PasidRange } from './pasid-pool.js'
 import { pasidRanges, type PasidRanges } from './pasid-ranges.js'
 import { capErrors, MAX_PASID_ERRORS, moreErrors, type PasidStateError } from './pasid-state-error.js'
 import type { PasidState } from './pasid-state.js'
-import { type Pasid, pasidWidth, type PasidWidth } from './pasid.js'
+import { type Pasid, pasidCount, pasidWidth, type PasidWidth } from './pasid.js'
 import { validatePasidState } from './validate-state.js'
 
 const Width = new t.Type<PasidWidth, number, unknown>(
@@ -113,6 +112,14 @@ const Locals = cappedArray(
   (l) => ({ local: l.local as Pasid, functions: [...(l.functions as string[])] }),
 )
 const Functions = cappedArray(FunctionFile)
+/** A host's allocated ranges (4×10^5 in a large inventory): pairs of plain integers are copied, anything else goes through io-ts. */
+const isUInt = (u: unknown): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0
+const Ranges = cappedArray(
+  Range,
+  (r) => Array.isArray(r) && r.length === 2 && isUInt(r[0]) && isUInt(r[1]),
+  // The pair itself: it is only read (checked, then merged into a fresh pool), never kept.
+  (r) => r as unknown as [number, number],
+)
 const Header = { apiVersion: t.literal('vpci/v1'), kind: t.literal('PasidState') }
 
 // Named with all four modes: a misspelt mode lands here and should hear of global-split too.
@@ -130,9 +137,9 @@ const PoolFile = closedStruct({
   iommuWidth: Width,
   cpuTranslation: t.boolean,
   split: t.union([UInt, t.null]),
-  globalAllocated: t.array(Range),
+  globalAllocated: Ranges,
   functions: t.array(
-    closedStruct({ id: t.string, capabilityWidth: Width, execute: t.boolean, privileged: t.boolean, pasidEnabled: t.boolean, vf: t.boolean, allocated: t.array(Range) }),
+    closedStruct({ id: t.string, capabilityWidth: Width, execute: t.boolean, privileged: t.boolean, pasidEnabled: t.boolean, vf: t.boolean, allocated: Ranges }),
   ),
 })
 const HostHeader = t.type({ apiVersion: t.literal('vpci/v1'), kind: t.literal('Host'), metadata: t.type({ name: t.string }), pasid: t.unknown })
@@ -179,16 +186,25 @@ export const pasidStateFromData = (raw: unknown, countSteps?: (steps: number) =>
 /** The state as the JSON file holds it. */
 export const encodePasidState = (state: PasidState): string => `${JSON.stringify({ apiVersion: 'vpci/v1', kind: 'PasidState', ...state }, null, 2)}\n`
 
-/** Errors for overlapping or inverted ranges of one pool. */
-const rangeErrors = (ranges: readonly PasidRange[], path: ReadonlyArray<string | number>): PasidStateError[] => {
+/**
+ * Errors for ranges of one pool that are empty or inverted, reach past its width (`width` bits:
+ * PASIDs below 2^width), or overlap. Linear when the ranges come in order, as files list them.
+ */
+const rangeErrors = (ranges: readonly PasidRange[], width: number, path: ReadonlyArray<string | number>): PasidStateError[] => {
   const errors: PasidStateError[] = []
+  const count = pasidCount(width as PasidWidth)
+  let sorted = true
   ranges.forEach(([s, e], i) => {
     if (e <= s) errors.push({ code: 'RANGES_OVERLAP', path: [...path, i], message: `[${s}, ${e}) is empty or inverted` })
+    else if (e > count) errors.push({ code: 'PASID_BEYOND_WIDTH', path: [...path, i], message: `[${s}, ${e}) reaches past the pool's ${width}-bit width (PASIDs below ${count})` })
+    if (i > 0 && s < ranges[i - 1]![0]) sorted = false
   })
-  const order = ranges.map((r, i) => [r, i] as const).sort((a, b) => a[0][0] - b[0][0])
-  for (let k = 1; k < order.length; k++) {
-    const [prev, pi] = order[k - 1]!
-    const [cur, ci] = order[k]!
+  const order = sorted ? null : ranges.map((_, i) => i).sort((a, b) => ranges[a]![0] - ranges[b]![0])
+  for (let k = 1; k < ranges.length; k++) {
+    const pi = order === null ? k - 1 : order[k - 1]!
+    const ci = order === null ? k : order[k]!
+    const prev = ranges[pi]!
+    const cur = ranges[ci]!
     if (cur[0] < prev[1]) errors.push({ code: 'RANGES_OVERLAP', path: [...path, ci], message: `[${cur[0]}, ${cur[1]}) overlaps [${prev[0]}, ${prev[1]}) at index ${pi}` })
   }
   return errors
@@ -196,16 +212,9 @@ const rangeErrors = (ranges: readonly PasidRange[], path: ReadonlyArray<string |
 
 /** Reads a host file's PASID side (YAML, `kind: Host`; other sections are the host file's). */
 export const decodeHostPasid = (text: string): E.Either<readonly PasidStateError[], HostPasid> => {
-  const deep = flowDepthError(text)
-  if (deep !== null) return E.left([{ code: 'WRONG_TYPE', path: [], message: deep.message }])
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false })
-  if (doc.errors.length > 0) return E.left(doc.errors.map((e) => ({ code: 'WRONG_TYPE' as const, path: [], message: e.message.split('\n')[0]! })))
-  let raw: unknown
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 })
-  } catch (e) {
-    return E.left([{ code: 'WRONG_TYPE', path: [], message: e instanceof Error ? e.message : String(e) }])
-  }
+  const read = readYamlData(text)
+  if (E.isLeft(read)) return E.left(read.left.map((e) => ({ code: 'WRONG_TYPE' as const, path: [], message: e.line === null ? e.message : `line ${e.line}: ${e.message}` })))
+  const raw = read.right.value
   const decoded = HostHeader.decode(raw)
   if (E.isLeft(decoded)) return E.left(shapeErrors(decoded.left))
   const pasid = hostPasidFromData(decoded.right.pasid)
@@ -221,7 +230,7 @@ export const hostPasidFromData = (raw: unknown): E.Either<readonly PasidStateErr
   const decoded = PoolFile.decode(raw)
   if (E.isLeft(decoded)) return E.left(shapeErrors(decoded.left))
   const p = decoded.right
-  const errors = [...rangeErrors(p.globalAllocated, ['globalAllocated']), ...p.functions.flatMap((f, i) => rangeErrors(f.allocated, ['functions', i, 'allocated']))]
+  const errors = [...rangeErrors(p.globalAllocated, p.iommuWidth, ['globalAllocated']), ...p.functions.flatMap((f, i) => rangeErrors(f.allocated, f.capabilityWidth, ['functions', i, 'allocated']))]
   // One entry per function id: a plan allocates from one pool per function, and a judge must find the same one.
   const firstAt = new Map<string, number>()
   p.functions.forEach((f, i) => {

@@ -25,17 +25,19 @@ const EMPTY: readonly PasidRanges[] = Array.from({ length: 21 }, (_, w) => ({ _t
 /** A range pool of `width` bits with `allocated` taken (PASID 0 always). Ranges may overlap, touch or come in any order; they are clipped to the pool. */
 export const pasidRanges = (width: PasidWidth, allocated: readonly PasidRange[] = []): PasidRanges => {
   const count = pasidCount(width)
-  const sorted = allocated
-    .map(([s, e]): PasidRange => [Math.max(1, s), Math.min(e, count)])
-    .filter(([s, e]) => e > s)
-    .sort((a, b) => a[0] - b[0])
-  if (sorted.length === 0 && EMPTY[width] !== undefined) return EMPTY[width]
+  // Files list ranges in order (10^5 and more in a large inventory): sorted only when they are not.
+  const inOrder = allocated.every((r, i) => i === 0 || allocated[i - 1]![0] <= r[0])
+  const sorted = inOrder ? allocated : [...allocated].sort((a, b) => a[0] - b[0])
   const merged: number[] = [0, 1]
-  for (const [s, e] of sorted) {
+  for (const range of sorted) {
+    const s = Math.max(1, range[0])
+    const e = Math.min(range[1], count)
+    if (e <= s) continue
     const last = merged.length - 1
     if (s <= merged[last]!) merged[last] = Math.max(merged[last]!, e)
     else merged.push(s, e)
   }
+  if (merged.length === 2 && merged[1] === 1 && EMPTY[width] !== undefined) return EMPTY[width]
   // Exact length: arrays grown by push keep spare capacity, which a fleet pays 10^6 times.
   const ranges: number[] = new Array((merged.length / 2) * 3)
   let total = 0

@@ -1,14 +1,13 @@
 /**
  * The migration state codec: protobuf bytes to validated domain types and back, plus a JSON
- * mirror for people. The only importer of the generated code. Wire values are turned into the
+ * mirror for people. With `host-codec.ts`, the only importer of the generated code. Wire values are turned into the
  * same plain shapes the layout and PASID file decoders check, so every format gets the same
  * checks (a layout from the wire is built like one from a file). Hostile input is bounded:
  * inputs over MAX_STATE_BYTES are refused unread, and the wire reader refuses any length
  * running past the bytes it has.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { hexOf } from '../decode/hex-bytes.js'
-import type { FunctionLayout, RawBytes } from '../layout/function-layout.js'
+import type { FunctionLayout } from '../layout/function-layout.js'
 import { layoutFromData } from '../layout/layout-yaml.js'
 import { type LayoutError, renderPath } from '../layout/layout-error.js'
 import { pasidStateFromData } from '../pasid/pasid-files.js'
@@ -17,62 +16,15 @@ import protobuf from 'protobufjs/minimal.js'
 import { vpci } from './generated/migration.js'
 import { type AssignedFunction, type MigrationState, SCHEMA_VERSION, type StateError } from './migration-state.js'
 import { checkedDigest, checkedImage, checkedPersona, guestAddressErrors, pasidFunctionErrors } from './state-parts.js'
+import { enumName, layoutData, layoutWire, personaData, personaWire, type Wire } from './layout-wire.js'
 
 const pb = vpci.migration.v1
 
 /** Larger input is not a migration state (8 functions of 4 KiB and 2^20 PASIDs fit many times over). */
 export const MAX_STATE_BYTES = 64 * 1024 * 1024
 
-const SPACE = ['', 'standard', 'extended'] as const
-const BACKING = ['', 'passthrough', 'emulated'] as const
-const BAR_KIND = ['', 'memory32', 'memory64', 'io'] as const
 const MODE = ['', 'delegated', 'per-rid', 'global-split', 'global-per-function'] as const
 const POOL = [undefined, 'global', 'local'] as const
-
-type Wire = Record<string, unknown>
-
-/** A uint64 from the wire (a number, or a Long when the value may exceed 2^53). */
-const u64 = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(String(v)))
-const runs = (list: unknown): Array<{ at: number; hex: string }> => ((list as Wire[] | undefined) ?? []).map((r) => ({ at: Number(r.at ?? 0), hex: hexOf((r.data as Uint8Array | undefined) ?? new Uint8Array(), ' ') }))
-const enumName = <T>(names: readonly T[], v: unknown): T | string => names[Number(v ?? 0)] ?? `unknown enum ${String(v)}`
-
-/** A wire layout in the layout file's shape, for the layout file's checks. */
-const layoutData = (w: Wire): unknown => {
-  const id = (w.identity ?? {}) as Wire
-  const persona = w.persona as Wire | null | undefined
-  const rom = w.rom as Wire | null | undefined
-  const header = (w.header ?? {}) as Wire
-  return {
-    apiVersion: 'vpci/v1',
-    kind: 'FunctionLayout',
-    metadata: { name: w.name ?? '' },
-    size: w.size,
-    identity: {
-      vendorId: id.vendorId ?? 0,
-      deviceId: id.deviceId ?? 0,
-      revisionId: id.revisionId ?? 0,
-      classCode: id.classCode ?? 0,
-      subsystemVendorId: id.subsystemVendorId ?? 0,
-      subsystemId: id.subsystemId ?? 0,
-    },
-    ...(persona ? { persona: { family: persona.family, hardwareVersion: persona.hardwareVersion, firmware: persona.firmware, migrationStreams: persona.migrationStreams ?? [] } } : {}),
-    bars: ((w.bars as Wire[] | undefined) ?? []).map((b) => ({ index: b.index ?? 0, kind: enumName(BAR_KIND, b.kind), prefetchable: b.prefetchable ?? false, size: b.size === null || b.size === undefined ? null : u64(b.size)!.toString() })),
-    rom: rom ? { size: rom.size === null || rom.size === undefined ? null : u64(rom.size)!.toString() } : null,
-    header: { fields: header.fields ?? {}, bytes: runs(header.bytes) },
-    capabilities: ((w.capabilities as Wire[] | undefined) ?? []).map((c) => ({
-      space: enumName(SPACE, c.space),
-      offset: c.offset ?? 0,
-      id: c.id ?? 0,
-      ...(c.version === null || c.version === undefined ? {} : { version: c.version }),
-      backing: enumName(BACKING, c.backing),
-      length: c.length ?? 0,
-      fields: c.fields ?? {},
-      bytes: runs(c.bytes),
-    })),
-    unclaimed: runs(w.unclaimed),
-    hidden: ((w.hidden as Wire[] | undefined) ?? []).map((h) => ({ space: enumName(SPACE, h.space), id: h.id ?? 0, offset: h.offset ?? null })),
-  }
-}
 
 const pasidData = (w: Wire): unknown => {
   const mode = enumName(MODE, w.mode)
@@ -131,8 +83,7 @@ export const decodeMigrationState = (bytes: Uint8Array): E.Either<readonly State
   list.forEach((f, i) => {
     const config = checkedImage((f.configImage as Uint8Array | undefined) ?? new Uint8Array(), ['functions', i, 'configImage'], errors)
     const digest = checkedDigest((f.semanticDigest as Uint8Array | undefined) ?? new Uint8Array(), ['functions', i, 'semanticDigest'], errors)
-    const p = f.persona as Wire | null | undefined
-    const persona = checkedPersona(p ? { family: p.family ?? '', hardwareVersion: p.hardwareVersion ?? '', firmware: p.firmware ?? '', migrationStreams: p.migrationStreams ?? [] } : null, ['functions', i, 'persona'], errors)
+    const persona = checkedPersona(personaData(f.persona as Wire | null | undefined), ['functions', i, 'persona'], errors)
     if (f.layout === null || f.layout === undefined) {
       errors.push({ path: ['functions', i, 'layout'], message: 'missing' })
       return
@@ -147,41 +98,18 @@ export const decodeMigrationState = (bytes: Uint8Array): E.Either<readonly State
     }
   })
   const addresses = list.map((f) => String(f.guestAddress ?? ''))
-  errors.push(...guestAddressErrors(addresses))
+  // One by one: a hostile state may list 10^5 functions, more than one call's arguments.
+  for (const e of guestAddressErrors(addresses)) errors.push(e)
   let pasid: PasidState | null = null
   if (wire.pasid !== null && wire.pasid !== undefined) {
     const decoded = pasidStateFromData(pasidData(wire.pasid as Wire))
     if (E.isLeft(decoded)) for (const e of decoded.left) errors.push({ path: ['pasid', ...e.path], message: e.message, ...(e.omitted === undefined ? {} : { omitted: e.omitted }) })
     else pasid = decoded.right
   }
-  errors.push(...pasidFunctionErrors(pasid, addresses))
+  for (const e of pasidFunctionErrors(pasid, addresses)) errors.push(e)
   if (errors.length > 0) return E.left(errors)
   return E.right({ schemaVersion: version, vmName: String(wire.vmName ?? ''), functions, pasid, wire })
 }
-
-const bytesOf = (raw: RawBytes) => raw.map((r) => ({ at: r.at, data: Uint8Array.from(r.bytes) }))
-
-const layoutWire = (l: FunctionLayout): Wire => ({
-  name: l.name,
-  size: l.size,
-  identity: { ...l.identity },
-  persona: l.persona === null ? null : { ...l.persona, migrationStreams: [...l.persona.migrationStreams] },
-  bars: l.bars.map((b) => ({ index: b.index, kind: BAR_KIND.indexOf(b.kind), prefetchable: b.prefetchable, ...(b.size === null ? {} : { size: Number(b.size) }) })),
-  rom: l.rom === null ? null : l.rom.size === null ? {} : { size: Number(l.rom.size) },
-  header: { fields: { ...l.header.fields }, bytes: bytesOf(l.header.bytes) },
-  capabilities: l.capabilities.map((c) => ({
-    space: SPACE.indexOf(c.space),
-    offset: c.offset,
-    id: c.id,
-    ...(c.version === null ? {} : { version: c.version }),
-    backing: BACKING.indexOf(c.backing),
-    length: c.length,
-    fields: { ...c.fields },
-    bytes: bytesOf(c.bytes),
-  })),
-  unclaimed: bytesOf(l.unclaimed),
-  hidden: l.hidden.map((h) => ({ space: SPACE.indexOf(h.space), id: h.id, ...(h.offset === null ? {} : { offset: h.offset }) })),
-})
 
 const pasidWire = (s: PasidState): Wire => ({
   mode: MODE.indexOf(s.mode),
@@ -206,7 +134,7 @@ export const encodeMigrationState = (state: MigrationState): Uint8Array => {
     vmName: state.vmName,
     functions: state.functions.map((f) => ({
       guestAddress: f.guestAddress,
-      persona: f.persona === null ? null : { ...f.persona, migrationStreams: [...f.persona.migrationStreams] },
+      persona: personaWire(f.persona),
       layout: layoutWire(f.layout),
       configImage: Uint8Array.from(f.configImage.bytes),
       semanticDigest: Uint8Array.from(f.semanticDigest),

@@ -77,13 +77,14 @@ export const migrationStateFromJson = (raw: unknown): E.Either<readonly StateErr
     }
   })
   const addresses = top.functions.map((f) => f.guestAddress)
-  errors.push(...guestAddressErrors(addresses))
+  // One by one: a hostile state may list 10^5 functions, more than one call's arguments.
+  for (const e of guestAddressErrors(addresses)) errors.push(e)
   let pasid: PasidState | null = null
   if (top.pasid !== null && top.pasid !== undefined) {
     const decoded = pasidStateFromData(top.pasid)
     if (E.isLeft(decoded)) for (const e of decoded.left) errors.push({ path: ['pasid', ...e.path], message: e.message, ...(e.omitted === undefined ? {} : { omitted: e.omitted }) })
     else pasid = decoded.right
   }
-  errors.push(...pasidFunctionErrors(pasid, addresses))
+  for (const e of pasidFunctionErrors(pasid, addresses)) errors.push(e)
   return errors.length > 0 ? E.left(errors) : E.right({ schemaVersion: top.schemaVersion, vmName: top.vmName, functions, pasid })
 }

@@ -20,6 +20,10 @@ import { proveEquivalence } from '../../src/proof/prove-equivalence.js'
 import { prepareFunction } from '../../src/semantic/prepared-function.js'
 import { decodeMigrationState, encodeMigrationState } from '../../src/state/state-codec.js'
 import { stateConsistency } from '../../src/state/state-consistency.js'
+import { decodeHostFile } from '../../src/host/host-file.js'
+import { encodeHostFile } from '../../src/host/host-file-encode.js'
+import { decodeHostMessage, encodeHostMessage } from '../../src/state/host-codec.js'
+import { hostJson } from '../support/host-json.js'
 
 /** Why a value is not valid, or null. */
 type Check<T> = (v: T) => string | null
@@ -79,6 +83,13 @@ const CONTRACTS: ReadonlyArray<Contract<unknown>> = [
     const contradictions = stateConsistency(s).reasons
     return contradictions.length > 0 ? `contradicts itself: ${contradictions[0]!.message}` : null
   }, (s) => s.functions.length * 100 + (s.pasid === null ? 0 : s.pasid.functions.length)),
+  contract('hostSpec', arb.hostSpec({ maxFunctions: 3 }), (h) => {
+    const message = decodeHostMessage(encodeHostMessage(h))
+    if (E.isLeft(message)) return `the message does not decode: ${message.left[0]!.message}`
+    const file = decodeHostFile(encodeHostFile(h))
+    if (E.isLeft(file)) return `the host file does not decode: ${file.left[0]!.message}`
+    return ok(JSON.stringify(hostJson(message.right)) === JSON.stringify(hostJson(h)) && JSON.stringify(hostJson(file.right)) === JSON.stringify(hostJson(h)), 'does not read back as generated')
+  }, (h) => h.functions.length),
 ]
 
 describe.each(CONTRACTS.map((c) => [c.name, c] as const))('%s', (_, c) => {

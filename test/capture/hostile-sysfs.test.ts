@@ -13,7 +13,7 @@ import { buildTree } from '../../corpus/sysfs-trees/make-sysfs-tree.mjs'
 import { nodeSysfsReader } from '../../src/capture/node-sysfs-reader.js'
 import { type HostScan, scanHost } from '../../src/capture/scan-host.js'
 import { scannedHostFile } from '../../src/capture/scanned-host.js'
-import { encodeHostFile } from '../../src/host/encode-host-file.js'
+import { encodeHostFile } from '../../src/host/host-file-encode.js'
 import { decodeHostFile } from '../../src/host/host-file.js'
 import { memoryTree } from '../support/memory-sysfs.js'
 

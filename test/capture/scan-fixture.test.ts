@@ -13,7 +13,7 @@ import { buildTree, RECIPES, recipeAvailable } from '../../corpus/sysfs-trees/ma
 import { nodeSysfsReader } from '../../src/capture/node-sysfs-reader.js'
 import { type HostScan, scanHost } from '../../src/capture/scan-host.js'
 import { scannedHostFile } from '../../src/capture/scanned-host.js'
-import { encodeHostFile } from '../../src/host/encode-host-file.js'
+import { encodeHostFile } from '../../src/host/host-file-encode.js'
 import { decodeHostFile } from '../../src/host/host-file.js'
 import { decodePersonaMatrix } from '../../src/layout/persona.js'
 import { readCorpusText } from '../support/repo-corpus.js'
@@ -103,12 +103,17 @@ describe('host scan of the lab tree (the repository corpus on an Intel host)', (
     expect(byVendor.scan.functions.map((f) => f.address)).toEqual(['0000:5a:00.0', '0000:5b:00.0'])
   })
 
-  it('with embed, the file carries the images and reads back to the same functions', async () => {
+  it('with embed, the file carries the images and their BARs and reads back to the same functions', async () => {
     const { scan } = await scanned('lab', readCorpusText('personas.yaml'))
     const spec = readBack(scan, true)
     spec.functions.forEach((f, i) => {
+      const dump = scan.functions[i]!.dump
       expect(f.source.kind).toBe('image')
-      if (f.source.kind === 'image') expect(Buffer.from(f.source.config).equals(Buffer.from(scan.functions[i]!.dump.config.bytes))).toBe(true)
+      if (f.source.kind !== 'image') return
+      expect(Buffer.from(f.source.config.bytes).equals(Buffer.from(dump.config.bytes))).toBe(true)
+      expect(f.source.resources).toEqual(dump.resources)
+      expect(f.source.resources).not.toBeNull()
+      expect(f.source.name).toBe(scan.functions[i]!.address)
     })
   })
 })

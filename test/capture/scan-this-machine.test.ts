@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { nodeSysfsReader } from '../../src/capture/node-sysfs-reader.js'
 import { scanHost } from '../../src/capture/scan-host.js'
 import { scannedHostFile } from '../../src/capture/scanned-host.js'
-import { encodeHostFile } from '../../src/host/encode-host-file.js'
+import { encodeHostFile } from '../../src/host/host-file-encode.js'
 import { decodeHostFile } from '../../src/host/host-file.js'
 
 const DEVICES = '/sys/bus/pci/devices'

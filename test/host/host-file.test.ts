@@ -61,7 +61,7 @@ describe('host files refuse unknown keys at every level', () => {
   })
 
   it('a misspelt key anywhere in any corpus host file is refused', () => {
-    const files = ['hosts/host-good.yaml', 'hosts/host-no-translation.yaml', 'hosts/host-split-low.yaml', 'hosts/host-v2-accelerator.yaml', 'hosts/host-embedded.yaml', 'pasid/host-b.yaml'].map(readCorpusText)
+    const files = ['hosts/host-good.yaml', 'hosts/host-no-translation.yaml', 'hosts/host-split-low.yaml', 'hosts/host-v2-accelerator.yaml', 'hosts/host-mixed.yaml', 'hosts/host-mixed-embedded.yaml', 'hosts/host-embedded.yaml', 'pasid/host-b.yaml'].map(readCorpusText)
     fc.assert(
       fc.property(fc.constantFrom(...files), fc.integer(), (text, seed) => {
         const typo = misspellHostKey(seeded(seed), text)

@@ -17,14 +17,16 @@ import * as arb from '../../src/arbitraries/index.js'
 import { nodeSysfsReader } from '../../src/capture/node-sysfs-reader.js'
 import { scanHost } from '../../src/capture/scan-host.js'
 import { scannedHostFile } from '../../src/capture/scanned-host.js'
-import { encodeHostFile } from '../../src/host/encode-host-file.js'
+import { encodeHostFile } from '../../src/host/host-file-encode.js'
 import { decodeHostFile } from '../../src/host/host-file.js'
 import { hostJsonSchema } from '../../src/host/host-schema.js'
+import { functionLayoutJsonSchema } from '../../src/layout/layout-schema.js'
 import { decodePasidState, encodePasidState } from '../../src/pasid/pasid-files.js'
 import { pasidStateJsonSchema } from '../../src/pasid/pasid-state-schema.js'
 import { corpusPath, readCorpusText } from '../support/repo-corpus.js'
 
-const hostSchema = new Ajv2020({ allErrors: true }).compile(hostJsonSchema())
+// An inline layout refers to the layout file's schema, shipped beside it.
+const hostSchema = new Ajv2020({ allErrors: true }).addSchema(functionLayoutJsonSchema()).compile(hostJsonSchema())
 const pasidSchema = new Ajv2020({ allErrors: true }).compile(pasidStateJsonSchema())
 
 describe('host file JSON Schema', () => {
@@ -32,7 +34,7 @@ describe('host file JSON Schema', () => {
     expect(JSON.parse(readFileSync(corpusPath('../schema/host.schema.json'), 'utf8'))).toEqual(hostJsonSchema())
   })
 
-  it.each(['hosts/host-good.yaml', 'hosts/host-no-translation.yaml', 'hosts/host-split-low.yaml', 'hosts/host-v2-accelerator.yaml', 'hosts/host-embedded.yaml', 'pasid/host-b.yaml'])('accepts %s', (file) => {
+  it.each(['hosts/host-good.yaml', 'hosts/host-no-translation.yaml', 'hosts/host-split-low.yaml', 'hosts/host-v2-accelerator.yaml', 'hosts/host-embedded.yaml', 'hosts/host-mixed.yaml', 'hosts/host-mixed-embedded.yaml', 'pasid/host-b.yaml'])('accepts %s', (file) => {
     expect(hostSchema(parse(readCorpusText(file))), JSON.stringify(hostSchema.errors)).toBe(true)
   })
 
@@ -49,13 +51,21 @@ describe('host file JSON Schema', () => {
 
   const good = parse(readCorpusText('hosts/host-good.yaml'))
   const fn = good.functions[0]
+  /** A 64-byte image as lspci rows. */
+  const ROWS = ['00', '10', '20', '30'].map((at) => `${at}: ${'00 '.repeat(15)}00`)
   it.each([
     ['an unknown key', { ...good, pasdi: {} }],
     ['two sources', { ...good, functions: [{ ...fn, sysfs: '/sys/bus/pci/devices/0000:5a:00.0' }] }],
     ['no source', { ...good, functions: [{ address: fn.address }] }],
     ['no address', { ...good, functions: [{ dump: fn.dump }] }],
-    ['an image that is not hex', { ...good, functions: [{ address: fn.address, image: { config: 'zz' } }] }],
-    ['an image with an unknown key', { ...good, functions: [{ address: fn.address, image: { config: '00 01', bars: [] } }] }],
+    ['an image that is not hex', { ...good, functions: [{ address: fn.address, image: { config: [`00: zz${' 00'.repeat(15)}`, ...ROWS.slice(1)] } }] }],
+    ['an image of 80 bytes', { ...good, functions: [{ address: fn.address, image: { config: [...ROWS, '40: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00'] } }] }],
+    ['an image as spaced hex text', { ...good, functions: [{ address: fn.address, image: { config: '00 01' } }] }],
+    ['an image with an unknown key', { ...good, functions: [{ address: fn.address, image: { config: ROWS, bars: [] } }] }],
+    ['an image with the old resource text', { ...good, functions: [{ address: fn.address, image: { config: ROWS, resource: '0x0 0x0 0x0\n' } }] }],
+    ['a resource of no kind', { ...good, functions: [{ address: fn.address, image: { config: ROWS, resources: [{ index: 0, kind: 'bar', size: 0, prefetchable: false, is64Bit: false }] } }] }],
+    ['a resource without its size', { ...good, functions: [{ address: fn.address, image: { config: ROWS, resources: [{ index: 0, kind: 'memory', prefetchable: false, is64Bit: false }] } }] }],
+    ['an inline layout of another kind', { ...good, functions: [{ address: fn.address, layout: { apiVersion: 'vpci/v1', kind: 'Host' } }] }],
     ['an IOMMU 21 bits wide', { ...good, pasid: { ...good.pasid, iommuWidth: 21 } }],
     ['a PASID function without its width', { ...good, pasid: { ...good.pasid, functions: [{ ...good.pasid.functions[0], capabilityWidth: undefined }] } }],
   ])('refuses %s, as the decoder does', (_, value) => {
