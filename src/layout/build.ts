@@ -231,7 +231,9 @@ export const build = (layout: FunctionLayout): E.Either<readonly LayoutError[], 
 
   const config = configSpace(bytes)!
   const walk = walkCapabilities(config)
-  errors.push(...rawRunErrors(layout, config, walk), ...listErrors(layout, walk))
+  // One by one: a layout of 10^5 raw runs has as many errors, past any argument list's limit.
+  for (const e of rawRunErrors(layout, config, walk)) errors.push(e)
+  for (const e of listErrors(layout, walk)) errors.push(e)
   if (errors.length > 0) return E.left(errors)
   const resources = resourcesOf(layout)
   return E.right({
