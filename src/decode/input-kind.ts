@@ -78,55 +78,22 @@ const varint = (bytes: Uint8Array, at: number): { value: number; next: number } 
 }
 
 /**
- * True when the bytes are well-formed protobuf whose top-level fields are MigrationState's:
- * 1 (varint) schema_version, 2 vm_name, 3 functions, 4 pasid (length-delimited), at least one
- * of 1 and 3 present. Linear; stops at the first field that does not fit.
+ * True when the bytes are well-formed protobuf at the top level and `accept` takes every field
+ * (its number and wire type): false as soon as a field runs off the end, has a wire type of
+ * neither a varint, a fixed 64 or 32 bits nor a length, or is refused. Linear.
  */
-const looksLikeMigrationState = (bytes: Uint8Array): boolean => {
+const everyTopLevelField = (bytes: Uint8Array, accept: (field: number, wire: number) => boolean): boolean => {
   let at = 0
-  let seen = false
   while (at < bytes.length) {
     const tag = varint(bytes, at)
     if (tag === null) return false
     const field = Math.floor(tag.value / 8)
     const wire = tag.value % 8
-    if (field === 1 && wire === 0) {
-      const v = varint(bytes, tag.next)
-      if (v === null) return false
-      at = v.next
-      seen = true
-    } else if (field >= 2 && field <= 4 && wire === 2) {
-      const length = varint(bytes, tag.next)
-      if (length === null || length.next + length.value > bytes.length) return false
-      at = length.next + length.value
-      seen ||= field === 3
-    } else {
-      return false
-    }
-  }
-  return seen
-}
-
-/**
- * True when the bytes are well-formed protobuf at the top level with Host's field 4
- * (schema_version, a varint) and its fields 1–3 (name, functions, pasid) as length-delimited
- * values. A MigrationState has field 1 as a varint and field 4 as a message, and text has no
- * 0x01 byte where a Host's version is, so neither is taken for a Host. Linear.
- */
-export const looksLikeHostMessage = (bytes: Uint8Array): boolean => {
-  let at = 0
-  let version = false
-  while (at < bytes.length) {
-    const tag = varint(bytes, at)
-    if (tag === null) return false
-    const field = Math.floor(tag.value / 8)
-    const wire = tag.value % 8
-    if (field === 0 || (field <= 3 && wire !== 2) || (field === 4 && wire !== 0)) return false
+    if (!accept(field, wire)) return false
     if (wire === 0) {
       const v = varint(bytes, tag.next)
       if (v === null) return false
       at = v.next
-      version ||= field === 4
     } else if (wire === 2) {
       const length = varint(bytes, tag.next)
       if (length === null || length.next + length.value > bytes.length) return false
@@ -134,7 +101,39 @@ export const looksLikeHostMessage = (bytes: Uint8Array): boolean => {
     } else if (wire === 1 || wire === 5) at = tag.next + (wire === 1 ? 8 : 4)
     else return false
   }
-  return version && at === bytes.length
+  return at === bytes.length
+}
+
+/**
+ * True when the bytes are well-formed protobuf whose top-level fields are MigrationState's:
+ * 1 (varint) schema_version, 2 vm_name, 3 functions, 4 pasid (length-delimited), at least one
+ * of 1 and 3 present.
+ */
+const looksLikeMigrationState = (bytes: Uint8Array): boolean => {
+  let seen = false
+  const fits = everyTopLevelField(bytes, (field, wire) => {
+    if (field === 1 && wire === 0) return (seen = true)
+    if (field < 2 || field > 4 || wire !== 2) return false
+    seen ||= field === 3
+    return true
+  })
+  return fits && seen
+}
+
+/**
+ * True when the bytes are well-formed protobuf at the top level with Host's field 4
+ * (schema_version, a varint) and its fields 1–3 (name, functions, pasid) as length-delimited
+ * values. A MigrationState has field 1 as a varint and field 4 as a message, and text has no
+ * 0x01 byte where a Host's version is, so neither is taken for a Host.
+ */
+export const looksLikeHostMessage = (bytes: Uint8Array): boolean => {
+  let version = false
+  const fits = everyTopLevelField(bytes, (field, wire) => {
+    if (field === 0 || (field <= 3 && wire !== 2) || (field === 4 && wire !== 0)) return false
+    version ||= field === 4
+    return true
+  })
+  return fits && version
 }
 
 /** What the bytes look like. */

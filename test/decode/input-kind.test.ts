@@ -7,9 +7,10 @@
 import fc from 'fast-check'
 import { readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { migrationState, configImage, layoutFile, pasidState } from '../../src/arbitraries/index.js'
+import { migrationState, configImage, hostSpec, layoutFile, pasidState } from '../../src/arbitraries/index.js'
 import { type InputKind, sniffInput, wrongKind } from '../../src/decode/input-kind.js'
 import { encodePasidState } from '../../src/pasid/pasid-files.js'
+import { encodeHostMessage } from '../../src/state/host-codec.js'
 import { encodeMigrationState, migrationStateToJson } from '../../src/state/state-codec.js'
 import { readCorpusBytes, REPO_CORPUS } from '../support/repo-corpus.js'
 import { readRealDump, realDumpNames } from '../support/shared-corpus.js'
@@ -26,6 +27,7 @@ describe('sniffInput on the corpus', () => {
     ['sysfs/0000:5a:00.0/config', 'binary-config'],
     ...inFolder('layouts', '.yaml').map((f) => [f, 'layout-yaml'] as [string, InputKind]),
     ...inFolder('hosts', '.yaml').map((f) => [f, 'host-yaml'] as [string, InputKind]),
+    ...inFolder('hosts', '.pb').map((f) => [f, 'host-message'] as [string, InputKind]),
     ['personas.yaml', 'persona-yaml'],
     ['pasid/vm-enqcmd.json', 'pasid-json'],
     ['pasid/host-b.yaml', 'host-yaml'],
@@ -58,6 +60,16 @@ describe('sniffInput on generated values', () => {
         const bytes = encodeMigrationState(state)
         expect(sniffInput(bytes)).toBe('migration-state')
         expect(sniffInput(utf8(JSON.stringify(migrationStateToJson(state), null, 2)))).toBe('state-json')
+      }),
+      { numRuns: 30 },
+    )
+  })
+
+  it('Host messages are host messages, never states; states are never Host messages', () => {
+    fc.assert(
+      fc.property(hostSpec({ maxFunctions: 3 }), migrationState({ maxFunctions: 2 }), (host, state) => {
+        expect(sniffInput(encodeHostMessage(host))).toBe('host-message')
+        expect(sniffInput(encodeMigrationState(state))).toBe('migration-state')
       }),
       { numRuns: 30 },
     )
