@@ -166,6 +166,6 @@ describe('errors', () => {
     expect((await vpci('host', 'scan', '--root', ROOT)).stderr).toMatch(/--root goes with host encode/)
     const r = await vpci('host', 'decode', corpusPath('layouts/nic-v1.yaml'))
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/unknown key|expected "Host"/)
+    expect(r.stderr).toMatch(/looks like a vpci\/v1 FunctionLayout .*; expected a vpci\/v1 Host file .* or a vpci.migration.v1.Host/)
   })
 })
