@@ -78,6 +78,10 @@ const TEMPLATES: readonly (readonly string[])[] = [
   ['report', 'P', 'Q', '-o', 'out'],
   ['report', 'L', 'P'],
   ['report', '--layouts', 'L', '--functions', 'P,host.yaml'],
+  ['host', 'encode', 'host.yaml', '-o', 'out'],
+  ['host', 'encode', 'host.yaml', '--root', '/', '-o', 'out'],
+  ['host', 'decode', 'P', '-o', 'out'],
+  ['host', 'encode', 'P'],
 ]
 /** Paths `-o` may name: never a FIFO, where waiting for a reader is what writing to one means. */
 const OUTPUTS = ['out', 'folder', '/dev/null', 'no-such-folder/out']

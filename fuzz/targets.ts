@@ -135,6 +135,8 @@ const ARGV: readonly (readonly string[])[] = [
   ['check', 'S.pb', 'H.pb'],
   ['host', 'decode', 'H.pb'],
   ['host', 'encode', 'H.yaml', '-o', 'out'],
+  ['host', 'encode', 'H.yaml', '--root', '.', '-o', 'out'],
+  ['matrix', '--layouts', 'L.yaml', '--functions', 'H.pb', '--json'],
 ]
 const ARGV_NOISE = ['--json', '--help', '-h', '--device', '00:00.0', '--policy', 'kernel', '--pasid', '0x100', '--format', 'lspci', '--instance', 'refuse', '--', '-', '', '--nope', 'x'.repeat(300), '--vm', '--function', '00:05.0=L.yaml@', '--csv', '--identity', 'vendorId=0x10000', '--vmm', '--layouts', ',,', '--functions']
 
