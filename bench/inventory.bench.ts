@@ -77,9 +77,11 @@ if (existsSync(cli)) {
   row('baseline: node alone', ['-e', ''])
   row('baseline: JSON.parse of the host as JSON', parseIn(files.hostJson, 'JSON'))
   row('baseline: yaml.parse of the host file', parseIn(files.host, 'yaml'))
-  row('vpci check STATE HOST.yaml', [cli, 'check', state, files.host])
-  row('vpci check STATE HOST.pb', [cli, 'check', state, files.hostPb])
-  row('vpci host encode HOST.yaml -o HOST.pb', [cli, 'host', 'encode', files.host, '-o', join(dir, 'again.pb')])
+  // The host lies in a scratch folder and names the corpus dump: --root lets it (host files name files only inside their folder otherwise).
+  const within = ['--root', `${root}corpus`]
+  row('vpci check STATE HOST.yaml', [cli, 'check', state, files.host, ...within])
+  row('vpci check STATE HOST.pb', [cli, 'check', state, files.hostPb, ...within])
+  row('vpci host encode HOST.yaml -o HOST.pb', [cli, 'host', 'encode', files.host, ...within, '-o', join(dir, 'again.pb')])
   row('vpci host decode HOST.pb -o HOST.yaml', [cli, 'host', 'decode', files.hostPb, '-o', join(dir, 'again.yaml')])
   row('baseline: JSON.parse of the layout as JSON', parseIn(files.layoutJson, 'JSON'))
   row('baseline: yaml.parse of the layout file', parseIn(files.layout, 'yaml'))
