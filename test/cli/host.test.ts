@@ -99,6 +99,17 @@ describe('vpci host encode / decode on every corpus host', () => {
     expect(summary(mixed.stdout)).toEqual(summary(yaml.stdout))
   })
 
+  it('vpci matrix over messages gives the cells it gives over the host files (the fleet reader sniffs both)', async () => {
+    const files = ['hosts/host-good.yaml', 'hosts/host-mixed.yaml']
+    const trips = await Promise.all(files.map(roundTrip))
+    const layouts = ['layouts/nic-v2.yaml', 'layouts/accelerator-v1.yaml'].map(corpusPath).join(',')
+    const yaml = await vpci('matrix', '--layouts', layouts, '--functions', files.map(corpusPath).join(','), '--root', ROOT, '--json')
+    const pbs = await vpci('matrix', '--layouts', layouts, '--functions', trips.map((t) => t.pb).join(','), '--root', ROOT, '--json')
+    expect(yaml.code).toBe(0)
+    expect([pbs.code, JSON.parse(pbs.stdout)]).toEqual([yaml.code, JSON.parse(yaml.stdout)])
+    expect(JSON.parse(yaml.stdout).functions).toHaveLength(5)
+  })
+
   it.each(['pasid/host-b.yaml', 'pasid/host-c-split-low.yaml', 'pasid/host-d-no-translation.yaml'])('%s: vpci remap --host plans the same from the message', async (file) => {
     const { pb } = await roundTrip(file)
     for (const state of ['pasid/vm-enqcmd.json', 'pasid/vm-global-per-function.json']) {
