@@ -12,8 +12,8 @@ import { prepareFunction } from '../semantic/prepared-function.js'
 import { type Failure, failAll } from './exit.js'
 import type { CliIo } from './io.js'
 import { functionFrom } from './load-function.js'
-import { hostFrom, MAX_HOST_FILE, type ModelCache } from './load-host.js'
-import { isHostKind } from './read-host.js'
+import { hostFrom, type ModelCache } from './load-host.js'
+import { isHostKind, MAX_HOST_FILE } from './read-host.js'
 import { kindOf, readInput } from './read-input.js'
 
 export interface FleetLoadOptions {

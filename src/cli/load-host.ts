@@ -16,8 +16,6 @@ import { loadLayout } from './load-layout.js'
 import { hostFiles, hostSpecFrom, MAX_HOST_FILE } from './read-host.js'
 import { type Input, readInput } from './read-input.js'
 
-export { MAX_HOST_FILE }
-
 /**
  * Prepared functions by the file they were loaded from (or, for a function the host carries, by
  * its content): hosts loaded with one cache share their device models (a fleet's hosts name the
