@@ -37,7 +37,7 @@ export type HostFileData = HostSpec & HostFileNotes
  */
 const q = (s: string): string => JSON.stringify(s).replace(/[\x7f-\xa0\u2000-\u200b\u2028\u2029\ud800-\udfff\ufeff-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 const size = (n: bigint): string => (n <= BigInt(Number.MAX_SAFE_INTEGER) ? `0x${n.toString(16)}` : q(`0x${n.toString(16)}`))
-/** Comment lines (one per line of `text`), every character the plain style does not carry as it is written as `\uXXXX`. */
+/** Notes as comment lines (a note of several lines gives several), every character the plain style does not carry as it is written as `\uXXXX`. */
 const comments = (notes: readonly string[] | undefined, indent: string, lines: string[]): void => {
   for (const note of notes ?? []) for (const l of note.split('\n')) lines.push(`${indent}# ${l.replace(/[^\x20-\x7e\xa1-\u1fff\u200c-\u2027\u202a-\ud7ff\ue000-\ufefe]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`.trimEnd())
 }

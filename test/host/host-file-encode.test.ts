@@ -45,6 +45,16 @@ describe('host files written from hosts', () => {
     expect(E.isRight(back) && JSON.stringify(hostJson(back.right))).toBe(JSON.stringify(hostJson(host)))
   })
 
+  it('notes of any text (what a scan read from a hostile tree) stay comments: the file reads back the same host, in plain style, schema line first', () => {
+    const odd = ['two\nlines', 'key: value', '- item', '"quoted" #hash', 'tab\there', 'ctl\u0000\u001b[31m', 'line\u2028sep', 'bom\ufeff', 'lone \ud800', 'smile \u{1f600}']
+    const host = many(odd.length, 10)
+    const text = encodeHostFile({ ...host, note: odd, functionNotes: odd.map((n) => [n, n]), pasidNote: odd })
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=https://vpci-migrate.dev/schema/host.schema.json')
+    expect(E.isRight(parsePlainYaml(text))).toBe(true)
+    const back = decodeHostFile(text)
+    expect(E.isRight(back) && JSON.stringify(hostJson(back.right))).toBe(JSON.stringify(hostJson(host)))
+  })
+
   it('5×10^4 functions and 10^4 ranges: written in plain style, read back the same, through the message too', () => {
     const host = many(50_000, 10_000)
     const text = encodeHostFile(host)
