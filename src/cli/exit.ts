@@ -79,8 +79,13 @@ export const failProblem = (file: string, p: FileProblem): Failure => failFile(f
 export const failRead = (errors: readonly ReadError[]): Failure =>
   failWith(errors, (e) => error(renderReadError(e), { file: e.file, line: e.line, offset: e.offset, code: e.code }))
 
-export const failLayout = (errors: readonly LayoutError[]): Failure =>
-  failWith(errors, (e) => error(renderLayoutError(e), { file: e.file, line: e.line, path: renderPath(e.path), code: e.code }))
+/** Layout errors, one line each; a MORE_ERRORS entry adds to the count of errors not listed. */
+export const failLayout = (errors: readonly LayoutError[]): Failure => {
+  let unlisted = 0
+  for (const e of errors) unlisted += e.omitted ?? 0
+  const listed = unlisted === 0 ? errors : errors.filter((e) => e.omitted === undefined)
+  return failWith(listed, (e) => error(renderLayoutError(e), { file: e.file, line: e.line, path: renderPath(e.path), code: e.code }), unlisted)
+}
 
 /** An error with a path inside a file, and its line when the decoder knows it. */
 interface PathError {

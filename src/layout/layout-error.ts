@@ -41,6 +41,8 @@ export type LayoutErrorCode =
   | 'IDENTITY_DIFFERS'
   /** deriveCommon: a function cannot back any layout the others can (an identity named it does not have, a VF without its PF). */
   | 'NO_COMMON_LAYOUT'
+  /** Stands for errors found and counted but not made (`omitted` of them): a hostile file must not cost one object per defect. */
+  | 'MORE_ERRORS'
 
 export type LayoutPath = ReadonlyArray<string | number>
 
@@ -52,7 +54,15 @@ export interface LayoutError {
   /** 1-based line of the entry in its file, when known. */
   readonly line: number | null
   readonly message: string
+  /** On a MORE_ERRORS entry: how many errors it stands for. */
+  readonly omitted?: number
 }
+
+/** Errors of one kind a check lists before it only counts the rest. */
+export const MAX_LAYOUT_ERRORS = 100
+
+/** The entry that counts `n` errors not listed. */
+export const moreLayoutErrors = (n: number, what: string): LayoutError => ({ ...layoutError('MORE_ERRORS', [], `and ${n} more ${what}`), omitted: n })
 
 /** `capabilities[3].fields.maxPasidWidth`. */
 export const renderPath = (path: LayoutPath): string =>

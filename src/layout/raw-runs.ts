@@ -10,7 +10,7 @@ import { lookupCapability, unknownCapabilityName } from '../capability/registry.
 import type { Walk } from '../capability/walk.js'
 import type { ConfigSpace } from '../config-space/config-space.js'
 import type { FunctionLayout, RawBytes } from './function-layout.js'
-import { type LayoutError, type LayoutPath, layoutError, renderPath } from './layout-error.js'
+import { type LayoutError, type LayoutPath, layoutError, MAX_LAYOUT_ERRORS, moreLayoutErrors, renderPath } from './layout-error.js'
 import { capabilityHeaderLength, EXTENDED_HEAD, HEADER_END, ownedBits } from './owned-bits.js'
 
 const hex = (n: number): string => `0x${n.toString(16)}`
@@ -65,6 +65,12 @@ export const rawRunErrors = (layout: FunctionLayout, config: ConfigSpace, walk: 
     },
   ]
   const errors: LayoutError[] = []
+  let unlisted = 0
+  /** Lists the first MAX_LAYOUT_ERRORS, counts the rest without making them (a run per byte of 4 MiB is 10^5 defects). */
+  const report = (make: () => LayoutError): void => {
+    if (errors.length < MAX_LAYOUT_ERRORS) errors.push(make())
+    else unlisted++
+  }
   const claimedBy = new Int32Array(size).fill(-1)
   const claimants: LayoutPath[] = []
   for (const list of lists) {
@@ -76,17 +82,17 @@ export const rawRunErrors = (layout: FunctionLayout, config: ConfigSpace, walk: 
         const value = run.bytes[j]! & 0xff
         const outside = list.outside(at)
         if (outside !== null) {
-          errors.push(layoutError('RAW_OUT_OF_PLACE', [...path, 'at'], `byte ${j} of this run: ${outside}`))
+          report(() => layoutError('RAW_OUT_OF_PLACE', [...path, 'at'], `byte ${j} of this run: ${outside}`))
           return
         }
         const other = claimedBy[at]!
         if (other >= 0) {
-          errors.push(layoutError('RAW_OVERLAP', [...path, 'at'], `${hex(at)} is also written by ${renderPath(claimants[other]!)}: a byte has one source`))
+          report(() => layoutError('RAW_OVERLAP', [...path, 'at'], `${hex(at)} is also written by ${renderPath(claimants[other]!)}: a byte has one source`))
           return
         }
         const bits = owned.bits[at]!
         if (bits === 0xff || (value & bits) !== 0) {
-          errors.push(
+          report(() =>
             layoutError('RAW_OVER_FIELD', [...path, 'hex'], `byte ${j} of this run (${hex(at)} = ${hex(value)}) writes ${owned.ownerOf(at, value & bits)}; raw bytes may fill only bits no header, pointer or field holds (set fields by name)`),
           )
           return
@@ -95,5 +101,6 @@ export const rawRunErrors = (layout: FunctionLayout, config: ConfigSpace, walk: 
       }
     })
   }
+  if (unlisted > 0) errors.push(moreLayoutErrors(unlisted, 'raw-run errors'))
   return errors
 }
