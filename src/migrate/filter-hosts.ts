@@ -31,12 +31,32 @@ export interface FilterOptions extends PlanOptions {
   readonly progressEvery?: number
 }
 
+/**
+ * A filter's result from its parts: the accepted in order, and the rejected hosts in order with
+ * the judgements of those refused past coverage (by index; the rest had no candidate, and their
+ * reasons are written when `rejected` is first read).
+ */
+export const filterResult = (plan: MigrationPlan, accepted: readonly AcceptedHost[], rejectedHosts: readonly Host[], refused: ReadonlyMap<number, RejectedHost>): FilterResult => {
+  let rejected: RejectedHost[] | null = null
+  return {
+    accepted,
+    // Most hosts of a fleet are rejected and most callers want the accepted: the rejections' objects are made when first asked for.
+    get rejected(): readonly RejectedHost[] {
+      rejected ??= rejectedHosts.map((h, i) => refused.get(i) ?? new NoCandidate(plan, h))
+      return rejected
+    },
+    rejectedCount: rejectedHosts.length,
+    plan,
+  }
+}
+
 class Filter {
   readonly accepted: AcceptedHost[] = []
-  /** Rejected hosts, and their judgement unless it was NO_CANDIDATE (the common case, rebuilt on demand). */
   private readonly rejectedHosts: Host[] = []
-  private readonly rejectedWhy: Array<RejectedHost | null> = []
+  /** Judgements of rejected hosts that were not NO_CANDIDATE (the common case, rebuilt on demand), by index in `rejectedHosts`. */
+  private readonly refused = new Map<number, RejectedHost>()
   private judged = 0
+  private nextReport: number
   private readonly every: number
 
   constructor(
@@ -44,33 +64,26 @@ class Filter {
     private readonly options: FilterOptions,
   ) {
     this.every = Math.max(1, options.progressEvery ?? 4096)
+    this.nextReport = this.every
   }
 
   add(host: Host): void {
     const j = judgeHost(this.plan, host)
     if (j.compatible) this.accepted.push(j)
     else {
+      if (!(j instanceof NoCandidate)) this.refused.set(this.rejectedHosts.length, j)
       this.rejectedHosts.push(host)
-      this.rejectedWhy.push(j instanceof NoCandidate ? null : j)
     }
-    if (++this.judged % this.every === 0) this.options.onProgress?.(this.judged)
+    if (++this.judged === this.nextReport) {
+      this.nextReport += this.every
+      this.options.onProgress?.(this.judged)
+    }
   }
 
   result(): FilterResult {
     // The last count, unless it was just reported.
     if (this.judged === 0 || this.judged % this.every !== 0) this.options.onProgress?.(this.judged)
-    const { plan, rejectedHosts, rejectedWhy } = this
-    let rejected: RejectedHost[] | null = null
-    return {
-      accepted: this.accepted,
-      // Most hosts of a fleet are rejected and most callers want the accepted: the rejections' objects are made when first asked for.
-      get rejected(): readonly RejectedHost[] {
-        rejected ??= rejectedHosts.map((h, i) => rejectedWhy[i] ?? new NoCandidate(plan, h))
-        return rejected
-      },
-      rejectedCount: rejectedHosts.length,
-      plan,
-    }
+    return filterResult(this.plan, this.accepted, this.rejectedHosts, this.refused)
   }
 }
 

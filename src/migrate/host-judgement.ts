@@ -26,10 +26,9 @@ import { hostAdmitsPasids, pasidFeasibility, pasidsFeasible } from '../pasid/pas
 import { globalShortfall, globalsFrom, pasidFunctionLimit, pasidLimits, swapsGroups } from '../pasid/pasid-limits.js'
 import { type PasidRanges, rangesFree } from '../pasid/pasid-ranges.js'
 import { type Reason, wholeReason } from '../proof/reason.js'
-import type { PreparedFunction } from '../semantic/prepared-function.js'
 import { hallReason, limitsExhaustedReason, searchBoundReason, shortfallReason } from './assignment-reasons.js'
 import { type EdgeTest, matching } from './bipartite-matching.js'
-import type { Host, HostFunction } from './host.js'
+import { type Host, type HostFunction, pfOf } from './host.js'
 import { searchLimits } from './limit-search.js'
 import type { DeviceClass, Edge, FunctionAssignment, MigrationPlan } from './migration-plan.js'
 
@@ -54,11 +53,7 @@ export const DEFAULT_MAX_SEARCH_STEPS = 250_000
 const prefixed = (r: Reason, who: string): Reason => ({ ...r, message: `${who}: ${r.message}` })
 
 /** The class of a free host function (a VF's PF found by address). */
-const classAt = (plan: MigrationPlan, all: readonly HostFunction[], c: HostFunction): DeviceClass => {
-  let pf: PreparedFunction | undefined
-  if (c.pf !== null) for (const x of all) if (x.address === c.pf) pf = x.function
-  return plan.classOf(c, pf)
-}
+const classAt = (plan: MigrationPlan, all: readonly HostFunction[], c: HostFunction): DeviceClass => plan.classOf(c, c.pf === null ? undefined : pfOf(all, c))
 
 /** Per VM function that no free function can take: the closest candidate's reasons. */
 const noCandidateReasons = (plan: MigrationPlan, host: Host): Reason[] => {

@@ -267,8 +267,18 @@ const compareBars = (a: PreparedFunction, b: PreparedFunction): Reason[] => {
  * field at the same place (elsewhere a structural reason already refuses).
  */
 const optionalReasons = (a: PreparedFunction, b: PreparedFunction, zone: Uint8Array, options: EquivalenceOptions): Reason[] => {
-  if (a.optional.length === 0) return []
-  const same = (o: OptionalByte): boolean => o.at < zone.length && zone[o.at] === 0 && (fieldsByRegister(b).get(o.field.offset) ?? []).some((f) => f.spec.key === o.field.spec.key)
+  // A reason needs a set optional bit of the source that reads 0 at the same offset on the
+  // destination; most pairs have none, and then nothing else need be looked up.
+  let candidate = false
+  for (let k = 0; k < a.optional.length && !candidate; k++) {
+    const o = a.optional[k]!
+    candidate = (a.config.bytes[o.at]! & o.bits & ~(b.config.bytes[o.at] ?? 0)) !== 0
+  }
+  if (!candidate) return []
+  // The same skeleton places the same fields at the same offsets.
+  const sameSkeleton = a.skeletonKey === b.skeletonKey
+  const same = (o: OptionalByte): boolean =>
+    o.at < zone.length && zone[o.at] === 0 && (sameSkeleton || (fieldsByRegister(b).get(o.field.offset) ?? []).some((f) => f.spec.key === o.field.spec.key))
   return unprovenState(a.config, a.optional, b, (o) => (same(o) ? o.at : null), options)
 }
 
