@@ -1,45 +1,48 @@
 /**
- * An inventory's hosts grouped by the device classes of their free functions: for each class
- * (`deviceClassKey`: the model's digest and name, persona, PF), one host function standing for
- * it and the slots of the hosts that have it free. A plan judges each class once; the hosts a
- * VM could go to are then found from the lists of the classes that can take its functions,
- * without visiting the others.
+ * An inventory's hosts grouped by the device classes of their free functions. A class
+ * (`deviceClassKey`: the model's digest and name, its persona, its PF) has a small number, one
+ * host function standing for it (a plan judges the class by it), and the set of slots whose
+ * hosts have it free, as a bitmap in chunks of 4,096 slots (a chunk exists only where some host
+ * has the class). A VM's plan then finds the hosts able to cover all of its functions by
+ * OR-ing, per VM function, the bitmaps of the classes that can take it and AND-ing those: 128
+ * words per chunk and class, whatever the hosts are, and no host visited that cannot cover it.
  *
- * Lists hold (slot, version) pairs: a host's update bumps its slot's version, which makes its
- * old entries stale at once (O(1), nothing searched), and appends new ones. A list is compacted
- * when half of it is stale, so its length stays within twice its live entries; a class no host
- * has free any more is dropped. Updates cost the host's own functions, never the fleet's.
+ * Class numbers are reused once no host has the class free, so they stay below the number of
+ * classes in use; an update costs its host's classes, never the fleet's.
  */
 import type { Persona } from '../layout/function-layout.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
-import { type Host, type HostFunction, pfOf } from './host.js'
+import type { HostFunction } from './host.js'
 import { deviceClassKey, personaKey } from './migration-plan.js'
 
+/** Slots per bitmap chunk, and 32-bit words per chunk. */
+export const CHUNK_SLOTS = 4096
+export const CHUNK_WORDS = CHUNK_SLOTS / 32
+
 export interface IndexedClass {
+  readonly id: number
   readonly key: string
   /** A host function of the class, and its PF, to judge the class by. */
   readonly candidate: HostFunction
   readonly pf: PreparedFunction | undefined
-  /** (slot, version) pairs, `length` numbers in use. */
-  entries: Int32Array
-  length: number
-  /** Entries known stale. */
-  stale: number
   /** Live hosts with a free function of the class. */
   hosts: number
+  /** Per chunk, the slots with the class free (undefined: none in the chunk). */
+  readonly chunks: Array<Uint32Array | undefined>
 }
 
 export interface ClassIndex {
-  /** The distinct classes of a host's free functions, in order of first appearance. */
-  readonly classesOf: (host: Host) => IndexedClass[]
-  /** Records that the host at `slot` (now at `version`) has these classes free. */
-  readonly add: (slot: number, version: number, classes: readonly IndexedClass[]) => void
-  /** Records that the host at `slot` no longer has these classes free (its version was bumped first). */
-  readonly drop: (classes: readonly IndexedClass[]) => void
-  /** Every class some live host has free. */
+  /** The class of a free function (made when first seen; it holds no host until `include`). */
+  readonly classOf: (candidate: HostFunction, pf: PreparedFunction | undefined) => IndexedClass
+  readonly byId: (id: number) => IndexedClass
+  /** Marks the slot's host as having the class free (once per host and class). */
+  readonly include: (id: number, slot: number) => void
+  /** Unmarks it; a class no host has free any more is forgotten and its number reused. */
+  readonly exclude: (id: number, slot: number) => void
+  /** Every class some host has free. */
   readonly live: () => IterableIterator<IndexedClass>
-  /** Entries rewritten through `renumber` (old slot → new slot, -1 gone), versions all set to 0. */
-  readonly renumber: (renumber: Int32Array, version: Int32Array) => void
+  /** Forgets every slot (before the slots are marked again, renumbered). */
+  readonly clearSlots: () => void
 }
 
 /** Persona keys by object (host files give each function its own; fleets share them). */
@@ -53,76 +56,64 @@ const classKey = (c: HostFunction, pf: PreparedFunction | undefined): string => 
   return deviceClassKey(c, pf, text)
 }
 
-export const classIndex = (isLive: (slot: number, version: number) => boolean): ClassIndex => {
+export const classIndex = (): ClassIndex => {
   const byKey = new Map<string, IndexedClass>()
+  const ids: Array<IndexedClass | undefined> = []
+  const freeIds: number[] = []
+  /**
+   * Classes of PFs (most functions) by model object, then persona object: found without building
+   * a key where hosts share their models and personas (an update of a host seen before).
+   */
+  const byObjects = new WeakMap<PreparedFunction, Map<Persona | null, IndexedClass>>()
 
-  const compact = (c: IndexedClass): void => {
-    let w = 0
-    for (let r = 0; r < c.length; r += 2) {
-      if (!isLive(c.entries[r]!, c.entries[r + 1]!)) continue
-      c.entries[w++] = c.entries[r]!
-      c.entries[w++] = c.entries[r + 1]!
+  const byText = (candidate: HostFunction, pf: PreparedFunction | undefined): IndexedClass => {
+    const key = classKey(candidate, pf)
+    let cls = byKey.get(key)
+    if (cls === undefined) {
+      const id = freeIds.pop() ?? ids.length
+      cls = { id, key, candidate, pf, hosts: 0, chunks: [] }
+      byKey.set(key, cls)
+      ids[id] = cls
     }
-    c.length = w
-    c.stale = 0
-    if (c.entries.length > 64 && w < c.entries.length / 4) c.entries = c.entries.slice(0, Math.max(64, 2 * w))
+    return cls
   }
 
   return {
-    classesOf: (host) => {
-      const out: IndexedClass[] = []
-      const fns = host.functions
-      for (let k = 0; k < fns.length; k++) {
-        const c = fns[k]!
-        if (!c.free) continue
-        const pf = c.pf === null ? undefined : pfOf(fns, c)
-        const key = classKey(c, pf)
-        let cls = byKey.get(key)
-        if (cls === undefined) byKey.set(key, (cls = { key, candidate: c, pf, entries: new Int32Array(8), length: 0, stale: 0, hosts: 0 }))
-        if (!out.includes(cls)) out.push(cls)
-      }
-      return out
+    classOf: (candidate, pf) => {
+      if (pf !== undefined) return byText(candidate, pf)
+      let seen = byObjects.get(candidate.function)
+      const known = seen?.get(candidate.persona)
+      // A class forgotten since is not reused: its number may belong to another now.
+      if (known !== undefined && ids[known.id] === known) return known
+      const cls = byText(candidate, pf)
+      if (seen === undefined) byObjects.set(candidate.function, (seen = new Map()))
+      // Persona objects of hosts loaded one by one are many: keep a few per model.
+      if (seen.size >= 64) seen.clear()
+      seen.set(candidate.persona, cls)
+      return cls
     },
-    add: (slot, version, classes) => {
-      for (const c of classes) {
-        if (c.length + 2 > c.entries.length) {
-          const grown = new Int32Array(2 * c.entries.length)
-          grown.set(c.entries.subarray(0, c.length))
-          c.entries = grown
-        }
-        c.entries[c.length++] = slot
-        c.entries[c.length++] = version
-        c.hosts++
-        // A class dropped to no hosts and found again is the same object: still in the map.
-        byKey.set(c.key, c)
-      }
+    byId: (id) => ids[id]!,
+    include: (id, slot) => {
+      const cls = ids[id]!
+      const at = Math.floor(slot / CHUNK_SLOTS)
+      const chunk = (cls.chunks[at] ??= new Uint32Array(CHUNK_WORDS))
+      chunk[(slot % CHUNK_SLOTS) >>> 5]! |= 1 << (slot & 31)
+      cls.hosts++
     },
-    drop: (classes) => {
-      for (const c of classes) {
-        c.hosts--
-        c.stale++
-        if (c.hosts === 0) {
-          byKey.delete(c.key)
-          c.length = 0
-          c.stale = 0
-          c.entries = new Int32Array(8)
-        } else if (2 * c.stale > c.length / 2) compact(c)
-      }
+    exclude: (id, slot) => {
+      const cls = ids[id]!
+      const chunk = cls.chunks[Math.floor(slot / CHUNK_SLOTS)]!
+      chunk[(slot % CHUNK_SLOTS) >>> 5]! &= ~(1 << (slot & 31))
+      if (--cls.hosts > 0) return
+      byKey.delete(cls.key)
+      ids[id] = undefined
+      freeIds.push(id)
     },
     live: () => byKey.values(),
-    renumber: (renumber, version) => {
-      for (const c of byKey.values()) {
-        let w = 0
-        for (let r = 0; r < c.length; r += 2) {
-          const slot = c.entries[r]!
-          if (version[slot] !== c.entries[r + 1]!) continue
-          const to = renumber[slot]!
-          if (to < 0) continue
-          c.entries[w++] = to
-          c.entries[w++] = 0
-        }
-        c.length = w
-        c.stale = 0
+    clearSlots: () => {
+      for (const cls of byKey.values()) {
+        cls.chunks.length = 0
+        cls.hosts = 0
       }
     },
   }

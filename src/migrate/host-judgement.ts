@@ -102,18 +102,19 @@ class Accepted implements HostAccepted {
   constructor(
     private readonly plan: MigrationPlan,
     readonly host: Host,
-    /** Per VM function, the index in `host.functions` of the function it takes. */
-    private readonly picks: readonly number[],
+    /** Per VM function i, the index in `host.functions` of the function it takes: `picks[at + i]` (filters keep every acceptance's in one array). */
+    private readonly picks: ArrayLike<number>,
+    private readonly at: number,
   ) {}
   get compatible(): true {
     return true
   }
   private edge(i: number): Edge {
     const fns = this.host.functions
-    return classAt(this.plan, fns, fns[this.picks[i]!]!).edges[i]!
+    return classAt(this.plan, fns, fns[this.picks[this.at + i]!]!).edges[i]!
   }
   get assignment(): readonly FunctionAssignment[] {
-    this.pairs ??= this.picks.map((k, i) => ({ guestAddress: this.plan.state.functions[i]!.guestAddress, hostAddress: this.host.functions[k]!.address, offsetMap: this.edge(i).map! }))
+    this.pairs ??= this.plan.state.functions.map((f, i) => ({ guestAddress: f.guestAddress, hostAddress: this.host.functions[this.picks[this.at + i]!]!.address, offsetMap: this.edge(i).map! }))
     return this.pairs
   }
   get warnings(): readonly Reason[] {
@@ -121,6 +122,9 @@ class Accepted implements HostAccepted {
     return this.written
   }
 }
+
+/** An acceptance of `host` where VM function i takes `host.functions[picks[at + i]]` (assignment and warnings written when read; `picks` is not written after). */
+export const acceptance = (plan: MigrationPlan, host: Host, picks: ArrayLike<number>, at = 0): HostAccepted => new Accepted(plan, host, picks, at)
 
 /** The judge of a plan: one closure holding the scratch buffers, and the steps its searches took. */
 export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) => HostJudgement; readonly steps: () => number } => {
@@ -222,7 +226,7 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
   const accept = (): HostJudgement => {
     const picks: number[] = new Array(n)
     for (let i = 0; i < n; i++) picks[i] = freeAt[chosen[i]!]!
-    return new Accepted(plan, host, picks)
+    return new Accepted(plan, host, picks, 0)
   }
   const refuse = (reasons: readonly Reason[]): HostJudgement => ({ compatible: false, host, reasons })
   const violation = (u: number, pasid: boolean): Reason => {

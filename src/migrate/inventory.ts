@@ -6,9 +6,15 @@
  * faster, from what it keeps between calls:
  *
  * - hosts grouped by the device classes of their free functions (`class-index.ts`): a VM's
- *   plan judges each class once, and only the hosts in the lists of classes that can take its
- *   functions are visited; a host that cannot cover every VM function is rejected without being
- *   looked at (its reasons, NO_CANDIDATE, are written when read);
+ *   plan judges each class once, and the hosts able to cover all its functions are found from
+ *   the classes' bitmaps; a host that cannot is rejected without being looked at (its reasons,
+ *   NO_CANDIDATE, are written when read);
+ * - per host, its free functions and PASID side summarised in typed arrays
+ *   (`inventory-slots.ts`, `pasid-summary.ts`): a covered host's assignment (each VM function
+ *   the first free candidate left, as the judge begins) and its PASIDs are decided from them,
+ *   by the judge's own rules; where they cannot decide (functions competing, PASIDs that do
+ *   not fit the first assignment, a host the summary cannot stand for), the plan judges the
+ *   host whole;
  * - realizations of classes against the layouts of instance types seen before (realize
  *   depends on the layout and the class, not on a VM's state), so a VM of a known instance type
  *   costs its own state's checks and translation only.
@@ -16,11 +22,15 @@
  * Hosts are kept in order of first insertion (a replaced host keeps its place). Slots of
  * removed hosts are reclaimed when they outnumber the live ones, in one pass that keeps order.
  */
+import type { Reason } from '../proof/reason.js'
 import type { MigrationState } from '../state/migration-state.js'
-import { classIndex, type IndexedClass } from './class-index.js'
-import { type AcceptedHost, type FilterResult, filterResult, type RejectedHost } from './filter-hosts.js'
+import { CHUNK_SLOTS, CHUNK_WORDS, classIndex } from './class-index.js'
+import type { AcceptedHost, FilterResult, RejectedHost } from './filter-hosts.js'
 import type { Host } from './host.js'
-import { compilePlan, type MigrationPlan, type PlanOptions, realizationCache } from './migration-plan.js'
+import { acceptance, NoCandidate } from './host-judgement.js'
+import { GUEST_RANGE_FREE, type HostSnapshot, NO_PASID, NO_PROFILE, slotStore, TRANSLATION, WHOLE } from './inventory-slots.js'
+import { compilePlan, type HostJudgement, type MigrationPlan, type PlanOptions, realizationCache } from './migration-plan.js'
+import { ACCEPT, type HostPasidSummary, pasidDecider, profileIndex, REFUSE } from './pasid-summary.js'
 
 export interface InventoryFilterOptions extends PlanOptions {
   /**
@@ -55,134 +65,204 @@ export interface Inventory {
 
 const isPlan = (x: MigrationState | MigrationPlan): x is MigrationPlan => typeof (x as Partial<MigrationPlan>).judge === 'function'
 
-/** Two class lists with the same members (each lists a class once). */
-const sameClasses = (a: readonly IndexedClass[], b: readonly IndexedClass[]): boolean => a.length === b.length && a.every((c) => b.includes(c))
+/** A refusal decided from the summary; its reasons are the judge's, written when first read. */
+class RefusedLater implements RejectedHost {
+  private written: RejectedHost | null = null
+  constructor(
+    private readonly plan: MigrationPlan,
+    readonly host: Host,
+  ) {}
+  get compatible(): false {
+    return false
+  }
+  get reasons(): readonly Reason[] {
+    if (this.written === null) {
+      const j = this.plan.judge(this.host)
+      if (j.compatible) throw new Error(`inventory: the summary refused ${this.host.name}, the judge accepts it`)
+      this.written = j
+    }
+    return this.written.reasons
+  }
+}
+
+/** A result over slots: the accepted in order; the rejected (every other live slot) made when first read. */
+const slotResult = (plan: MigrationPlan, accepted: AcceptedHost[], hosts: HostSnapshot, isAccepted: (s: number) => boolean, refused: ReadonlyMap<number, RejectedHost>, live: number, unknown: readonly string[]): InventoryFilterResult => {
+  let rejected: RejectedHost[] | null = null
+  return {
+    accepted,
+    get rejected(): readonly RejectedHost[] {
+      if (rejected === null) {
+        rejected = []
+        for (let s = 0; s < hosts.used; s++) {
+          const h = hosts.chunks[s >> 10]![s & 1023]
+          if (h !== undefined && !isAccepted(s)) rejected.push(refused.get(s) ?? new NoCandidate(plan, h))
+        }
+      }
+      return rejected
+    },
+    rejectedCount: live - accepted.length,
+    plan,
+    unknown,
+  }
+}
 
 /** An inventory holding `hosts` (a later host of a name replaces an earlier one). */
 export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
-  let slotHost: Array<Host | undefined> = []
-  let version = new Int32Array(1024)
-  /** Slots handed out (live or removed). */
-  let used = 0
-  let removed = 0
+  const classes = classIndex()
+  const profiles = profileIndex()
+  const slots = slotStore(classes, profiles)
   const slotOf = new Map<string, number>()
-  const index = classIndex((slot, v) => version[slot] === v)
   const realized = realizationCache()
-  let mark = new Int32Array(0)
-
-  const reclaim = (): void => {
-    const renumber = new Int32Array(used).fill(-1)
-    const kept: Host[] = []
-    for (let s = 0; s < used; s++) {
-      const h = slotHost[s]
-      if (h === undefined) continue
-      renumber[s] = kept.length
-      slotOf.set(h.name, kept.length)
-      kept.push(h)
-    }
-    index.renumber(renumber, version)
-    slotHost = kept
-    used = kept.length
-    removed = 0
-    version = new Int32Array(Math.max(1024, 2 * used))
-  }
+  let removed = 0
 
   const put = (host: Host): void => {
-    const classes = index.classesOf(host)
     const at = slotOf.get(host.name)
-    if (at !== undefined) {
-      const before = index.classesOf(slotHost[at]!)
-      slotHost[at] = host
-      // The same classes free: the lists hold the slot already.
-      if (sameClasses(before, classes)) return
-      version[at]!++
-      index.drop(before)
-      index.add(at, version[at]!, classes)
-      return
-    }
-    if (used === version.length) {
-      const grown = new Int32Array(2 * version.length)
-      grown.set(version)
-      version = grown
-    }
-    const slot = used++
-    slotHost[slot] = host
-    slotOf.set(host.name, slot)
-    index.add(slot, version[slot]!, classes)
+    if (at !== undefined) return slots.write(at, host)
+    slotOf.set(host.name, slots.used())
+    slots.write(slots.used(), host)
   }
 
   const remove = (name: string): boolean => {
     const at = slotOf.get(name)
     if (at === undefined) return false
-    const before = index.classesOf(slotHost[at]!)
-    version[at]!++
-    index.drop(before)
-    slotHost[at] = undefined
+    slots.clear(at)
     slotOf.delete(name)
-    if (++removed > 1024 && removed > slotOf.size) reclaim()
+    if (++removed > 1024 && removed > slotOf.size) {
+      const renumber = slots.reclaim()
+      for (const [n, s] of slotOf) slotOf.set(n, renumber[s]!)
+      removed = 0
+    }
     return true
   }
 
-  /** Every host judged one by one (a subset by name; or a plan no class can decide for). */
-  const judgeEach = (plan: MigrationPlan, list: Iterable<Host | undefined>, unknown: readonly string[]): InventoryFilterResult => {
-    const accepted: AcceptedHost[] = []
-    const rejectedHosts: Host[] = []
-    const refused = new Map<number, RejectedHost>()
-    for (const h of list) {
-      if (h === undefined) continue
-      const j = plan.judge(h)
-      if (j.compatible) accepted.push(j)
-      else {
-        refused.set(rejectedHosts.length, j)
-        rejectedHosts.push(h)
-      }
+  /** The judgement of a slot's host under a plan, from the summaries where they decide, else the plan's judge. */
+  const judging = (plan: MigrationPlan): ((s: number, host: Host) => HostJudgement) => {
+    const n = plan.state.functions.length
+    if (n === 0 || n > 31 || plan.inconsistencies.length > 0) return (_, host) => plan.judge(host)
+    const full = (1 << n) - 1
+    const decider = pasidDecider(plan, profiles)
+    let size = 1
+    for (const c of classes.live()) size = Math.max(size, c.id + 1)
+    const takes = new Int32Array(size)
+    for (const c of classes.live()) takes[c.id] = plan.classOf(c.candidate, c.pf).takes & full
+    const taken = new Uint8Array(256)
+    let picks = new Int32Array(0)
+    let picksUsed = 0
+    const chosen = new Int32Array(n)
+    const pasidVm = plan.pasidFunctionIndex
+    const summary: { -readonly [K in keyof HostPasidSummary]: HostPasidSummary[K] } = { judge: false, iommuWidth: 0, cpuTranslation: false, split: -1, freeBelowSplit: 0, freeTotal: 0, guestRangeFree: false }
+    // The arrays as they are for this filter (no host changes while it runs).
+    const { flags: flagsOf, start, count, iommu, split, freeBelowSplit, freeTotal, fnClass, fnIndex, fnProfile, fnFree } = slots
+    const profileOf = (j: number): number => {
+      const p = fnProfile[chosen[pasidVm[j]!]!]!
+      return p === NO_PROFILE ? -1 : p
     }
-    return Object.assign(filterResult(plan, accepted, rejectedHosts, refused), { unknown })
+    const freeAtLimit = (j: number): number => fnFree[chosen[pasidVm[j]!]!]!
+    return (s, host) => {
+      const flags = flagsOf[s]!
+      if (flags & WHOLE) return plan.judge(host)
+      const first = start[s]!
+      const m = count[s]!
+      let covered = 0
+      for (let e = first; e < first + m; e++) covered |= takes[fnClass[e]!]!
+      if (covered !== full) return new NoCandidate(plan, host)
+      // Each VM function the first free candidate left, as the judge begins; functions competing are the judge's.
+      taken.fill(0, 0, m)
+      for (let i = 0; i < n; i++) {
+        let k = 0
+        while (k < m && (taken[k] === 1 || ((takes[fnClass[first + k]!]! >>> i) & 1) === 0)) k++
+        if (k === m) return plan.judge(host)
+        taken[k] = 1
+        chosen[i] = first + k
+      }
+      let decision: number = ACCEPT
+      if (plan.pasids !== null) {
+        if (flags & NO_PASID) decision = REFUSE
+        else {
+          summary.iommuWidth = iommu[s]!
+          summary.cpuTranslation = (flags & TRANSLATION) !== 0
+          summary.split = split[s]!
+          summary.freeBelowSplit = freeBelowSplit[s]!
+          summary.freeTotal = freeTotal[s]!
+          summary.guestRangeFree = (flags & GUEST_RANGE_FREE) !== 0
+          decision = decider.decide(summary, profileOf, freeAtLimit)
+        }
+      }
+      if (decision === ACCEPT) {
+        // Picks go into one shared array, a block of n per acceptance.
+        if (picksUsed + n > picks.length) {
+          picks = new Int32Array(Math.max(1024, 4 * n, 2 * picks.length))
+          picksUsed = 0
+        }
+        for (let i = 0; i < n; i++) picks[picksUsed + i] = fnIndex[chosen[i]!]!
+        picksUsed += n
+        return acceptance(plan, host, picks, picksUsed - n)
+      }
+      return decision === REFUSE ? new RefusedLater(plan, host) : plan.judge(host)
+    }
   }
 
   const filter = (what: MigrationState | MigrationPlan, options: InventoryFilterOptions = {}): InventoryFilterResult => {
     const plan = isPlan(what) ? what : compilePlan(what, options, realized)
+    const judge = judging(plan)
+    const accepted: AcceptedHost[] = []
+    const refused = new Map<number, RejectedHost>()
+    const record = (s: number, j: HostJudgement): boolean => {
+      if (j.compatible) accepted.push(j)
+      else if (!(j instanceof NoCandidate)) refused.set(s, j)
+      return j.compatible
+    }
     if (options.names !== undefined) {
+      // The hosts named, in that order (a name given twice is judged twice, as filterHosts would).
       const unknown: string[] = []
       const listed: Host[] = []
+      const outcome: boolean[] = []
       for (const name of options.names) {
         const at = slotOf.get(name)
-        if (at === undefined) unknown.push(name)
-        else listed.push(slotHost[at]!)
-      }
-      return judgeEach(plan, listed, unknown)
-    }
-    const n = plan.state.functions.length
-    // Coverage by class masks decides only for 1–31 functions and a state that does not contradict itself.
-    if (n === 0 || n > 31 || plan.inconsistencies.length > 0) return judgeEach(plan, slotHost.slice(0, used), [])
-    const full = (1 << n) - 1
-    if (mark.length < used) mark = new Int32Array(Math.max(used, 2 * mark.length))
-    mark.fill(0, 0, used)
-    for (const c of index.live()) {
-      const takes = plan.classOf(c.candidate, c.pf).takes & full
-      if (takes === 0) continue
-      const e = c.entries
-      for (let r = 0; r < c.length; r += 2) if (version[e[r]!] === e[r + 1]) mark[e[r]!]! |= takes
-    }
-    const accepted: AcceptedHost[] = []
-    const rejectedHosts: Host[] = new Array(slotOf.size)
-    let rejected = 0
-    const refused = new Map<number, RejectedHost>()
-    for (let s = 0; s < used; s++) {
-      const h = slotHost[s]
-      if (h === undefined) continue
-      if (mark[s] === full) {
-        const j = plan.judge(h)
-        if (j.compatible) {
-          accepted.push(j)
+        if (at === undefined) {
+          unknown.push(name)
           continue
         }
-        refused.set(rejected, j)
+        const h = slots.host(at)!
+        outcome.push(record(listed.length, judge(at, h)))
+        listed.push(h)
       }
-      rejectedHosts[rejected++] = h
+      const chunks: Host[][] = []
+      for (let x = 0; x < listed.length; x += 1024) chunks.push(listed.slice(x, x + 1024))
+      return slotResult(plan, accepted, { chunks, used: listed.length }, (x) => outcome[x]!, refused, listed.length, unknown)
     }
-    rejectedHosts.length = rejected
-    return Object.assign(filterResult(plan, accepted, rejectedHosts, refused), { unknown: [] })
+    const used = slots.used()
+    const hosts = slots.snapshot()
+    const n = plan.state.functions.length
+    if (n === 0 || n > 31 || plan.inconsistencies.length > 0) {
+      const outcome: boolean[] = []
+      for (let s = 0; s < used; s++) outcome.push(slots.host(s) !== undefined && record(s, judge(s, slots.host(s)!)))
+      return slotResult(plan, accepted, hosts, (s) => outcome[s]!, refused, slotOf.size, [])
+    }
+    // Per VM function, the classes that can take it: a host is covered when it has one of each free.
+    const live = [...classes.live()]
+    const byVm = Array.from({ length: n }, (_, i) => live.filter((c) => ((plan.classOf(c.candidate, c.pf).takes >>> i) & 1) === 1))
+    const acceptedBits = new Uint32Array(Math.ceil(used / 32))
+    const cover = new Uint32Array(CHUNK_WORDS)
+    const any = new Uint32Array(CHUNK_WORDS)
+    for (let chunk = 0; chunk * CHUNK_SLOTS < used; chunk++) {
+      cover.fill(0xffffffff)
+      for (const list of byVm) {
+        any.fill(0)
+        for (const c of list) {
+          const bits = c.chunks[chunk]
+          if (bits !== undefined) for (let w = 0; w < CHUNK_WORDS; w++) any[w]! |= bits[w]!
+        }
+        for (let w = 0; w < CHUNK_WORDS; w++) cover[w]! &= any[w]!
+      }
+      for (let w = 0; w < CHUNK_WORDS; w++) {
+        for (let bits = cover[w]!; bits !== 0; bits &= bits - 1) {
+          const s = chunk * CHUNK_SLOTS + w * 32 + (31 - Math.clz32(bits & -bits))
+          if (record(s, judge(s, slots.host(s)!))) acceptedBits[s >>> 5]! |= 1 << (s & 31)
+        }
+      }
+    }
+    return slotResult(plan, accepted, hosts, (s) => ((acceptedBits[s >>> 5]! >>> (s & 31)) & 1) === 1, refused, slotOf.size, [])
   }
 
   for (const h of hosts) put(h)
@@ -192,11 +272,11 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
     remove,
     get: (name) => {
       const at = slotOf.get(name)
-      return at === undefined ? undefined : slotHost[at]
+      return at === undefined ? undefined : slots.host(at)
     },
     hosts: () => {
       const out: Host[] = []
-      for (let s = 0; s < used; s++) if (slotHost[s] !== undefined) out.push(slotHost[s]!)
+      for (let s = 0; s < slots.used(); s++) if (slots.host(s) !== undefined) out.push(slots.host(s)!)
       return out
     },
     filter,

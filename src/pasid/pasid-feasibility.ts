@@ -23,6 +23,7 @@ import {
   parentExhaustedReason,
   splitReasons,
 } from './pasid-reasons.js'
+import { pasidFunctionLimit } from './pasid-limits.js'
 import { rangesFree, type PasidRanges, rangesWithin } from './pasid-ranges.js'
 import type { PasidFunction } from './pasid-state.js'
 import { MAX_PASID_WIDTH } from './pasid.js'
@@ -94,25 +95,11 @@ export const hostAdmitsPasids = (compiled: CompiledPasids, host: HostPasid<Pasid
  */
 export const pasidsFeasible = (compiled: CompiledPasids, host: HostPasid<PasidRanges>, assigned: PasidAssignment): boolean => {
   if (!hostAdmitsPasids(compiled, host) || sharedHostFunction(assigned) !== null) return false
-  const { state, pasidsOf } = compiled
+  const { state } = compiled
   const n = state.functions.length
   const limits = compiled.scratch
-  for (let i = 0; i < n; i++) {
-    const h = assigned[i]
-    if (h === undefined || h.capabilityWidth === 0) return false
-    const f = state.functions[i]!
-    const width = Math.min(h.capabilityWidth, host.iommuWidth)
-    if (compiled.widthChecked[i] && width < f.capability.width) return false
-    if ((f.capability.execute && !h.execute) || (f.capability.privileged && !h.privileged) || (h.isVf && !h.pasidEnabled)) return false
-    limits[i] = 1 << width
-  }
-  for (let i = 0; i < n; i++) {
-    const pasids = pasidsOf[i]!
-    if (pasids.length === 0) continue
-    if (state.mode === 'per-rid') {
-      if (pasids.length > rangesFree(assigned[i]!.pool, 1, limits[i]!)) return false
-    } else if (compiled.asIs[i] && (pasids[pasids.length - 1]! >= limits[i]! || (compiled.ownPool[i] && anyAllocated(pasids, assigned[i]!.pool)))) return false
-  }
+  // Each function on its own (the same rule the assignment search uses for its edges).
+  for (let i = 0; i < n; i++) if ((limits[i] = pasidFunctionLimit(compiled, host, i, assigned[i])) === 0) return false
   if (state.mode === 'delegated' || state.mode === 'per-rid') return true
   return globalShortfall(compiled, host, limits, state.mode === 'global-split' ? host.split! : 1) === null
 }

@@ -17,11 +17,13 @@ import { createInventory, type Inventory } from '../../src/migrate/inventory.js'
 import { compileMigration } from '../../src/migrate/migration-plan.js'
 import type { HostPasidFunction } from '../../src/pasid/host-pasid.js'
 import { type PasidRanges, pasidRanges } from '../../src/pasid/pasid-ranges.js'
-import type { PasidWidth } from '../../src/pasid/pasid.js'
+import type { PasidFunction, PasidState } from '../../src/pasid/pasid-state.js'
+import type { Pasid, PasidWidth } from '../../src/pasid/pasid.js'
 import type { MigrationState } from '../../src/state/migration-state.js'
 import { decodeMigrationState } from '../../src/state/state-codec.js'
 import { deviceModels, fleet } from '../support/fleet.js'
 import { corpusPath } from '../support/repo-corpus.js'
+import { guestAddress, vm } from './whole-vm-fixtures.js'
 
 const decoded = (name: string): MigrationState => {
   const s = decodeMigrationState(new Uint8Array(readFileSync(corpusPath(name))))
@@ -29,13 +31,27 @@ const decoded = (name: string): MigrationState => {
   return s.right
 }
 const n2 = decoded('state/vm-17-n2-schema-v1.pb')
+/** An accelerator (20-bit PASIDs) at 00:05.0 and a NIC (16-bit) at 00:06.0 with PASIDs of each mode. */
+const claim = (i: number, width: number, extra: Partial<PasidFunction> = {}): PasidFunction => ({ id: guestAddress(i + 5), capability: { width: width as PasidWidth, execute: false, privileged: false }, enqcmd: false, ...extra })
+const bindings = (list: Array<[number, number]>) => list.map(([i, p]) => ({ function: guestAddress(i + 5), pasid: p as Pasid }))
+const twoModes: PasidState[] = [
+  { mode: 'delegated', functions: [claim(0, 20), claim(1, 16)], bindings: bindings([[0, 5], [1, 300], [0, 70000], [1, 9]]) },
+  { mode: 'per-rid', functions: [claim(0, 20), claim(1, 16)], bindings: bindings([[0, 1], [0, 2], [0, 3], [1, 1], [1, 40]]) },
+  {
+    mode: 'global-per-function',
+    functions: [claim(0, 20, { enqcmd: true, pool: 'global' }), claim(1, 16, { pool: 'local' })],
+    bindings: bindings([[0, 1], [0, 2], [1, 3], [1, 30]]),
+  },
+  { mode: 'global-split', split: 1024, functions: [claim(0, 20, { enqcmd: true }), claim(1, 16)], locals: [{ local: 300 as Pasid, functions: [guestAddress(6)] }, { local: 7 as Pasid, functions: [guestAddress(5), guestAddress(6)] }] },
+]
 const STATES: readonly MigrationState[] = [
   n2,
   { ...n2, pasid: null },
-  // One VM function; the PASID state still names both (00:06.0 is then served by the host function of its own id).
+  // One VM function; the PASID state still names both: it contradicts itself, and every host refuses it.
   { ...n2, functions: [n2.functions[0]!] },
   { ...n2, functions: [n2.functions[1]!], pasid: null },
   decoded('state/vm-17-schema-v1.pb'),
+  ...twoModes.map((p) => vm(['accelerator', 'nic'], p)),
 ]
 
 const models = deviceModels()
@@ -50,10 +66,10 @@ const pool = fc.oneof(
 )
 
 interface HostShape {
-  readonly functions: ReadonlyArray<{ model: number; free: boolean; vf: boolean; entry: 'own' | 'none' | 'twice'; enabled: boolean }>
+  readonly functions: ReadonlyArray<{ model: number; free: boolean; vf: boolean; entry: 'own' | 'none' | 'twice'; enabled: boolean; width: number | null; features: boolean; pool: Array<[number, number]> }>
   readonly pasid: boolean
   readonly translation: boolean
-  readonly split: 32 | 64 | null
+  readonly split: 32 | 64 | 2048 | null
   readonly global: Array<[number, number]>
 }
 
@@ -66,12 +82,17 @@ const hostShape: fc.Arbitrary<HostShape> = fc.record({
       vf: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       entry: fc.oneof({ weight: 8, arbitrary: fc.constant('own' as const) }, { weight: 1, arbitrary: fc.constantFrom('none' as const, 'twice' as const) }),
       enabled: fc.oneof({ weight: 6, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      // The PASID capability as the host lists it: the model's width, or another; execute and privileged or neither.
+      width: fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(0, 2, 8, 16, 20) }),
+      features: fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      // The function's own pool: empty, or a few PASIDs taken (many allocated: profiled only up to a length).
+      pool: fc.oneof({ weight: 4, arbitrary: fc.constant([] as Array<[number, number]>) }, { weight: 1, arbitrary: fc.array(fc.tuple(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 40 })).map(([a, n]): [number, number] => [a, a + n]), { maxLength: 12 }) }),
     }),
     { maxLength: 5 },
   ),
   pasid: fc.oneof({ weight: 10, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   translation: fc.oneof({ weight: 8, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
-  split: fc.constantFrom(64 as const, 64 as const, 64 as const, 32 as const, null),
+  split: fc.constantFrom(64 as const, 64 as const, 64 as const, 32 as const, 2048 as const, null),
   global: pool,
 })
 
@@ -82,8 +103,8 @@ const makeHost = (name: string, shape: HostShape): Host => {
     return { address: ADDRESSES[k]!, function: m.function, persona: m.persona, pf: f.vf ? ADDRESSES[0]! : null, free: f.free }
   })
   const entries: HostPasidFunction<PasidRanges>[] = shape.functions.flatMap((f, k) => {
-    const w = models[f.model]!.pasidWidth as PasidWidth
-    const entry = { id: ADDRESSES[k]!, capabilityWidth: w, execute: true, privileged: true, pasidEnabled: f.enabled, isVf: f.vf, pool: pasidRanges(w) }
+    const w = (f.width ?? models[f.model]!.pasidWidth) as PasidWidth
+    const entry = { id: ADDRESSES[k]!, capabilityWidth: w, execute: f.features, privileged: f.features, pasidEnabled: f.enabled, isVf: f.vf, pool: pasidRanges(w, f.pool) }
     return f.entry === 'none' ? [] : f.entry === 'twice' ? [entry, { ...entry }] : [entry]
   })
   return {
@@ -208,10 +229,21 @@ describe('createInventory', () => {
     agrees(inventory, model, n2)
   })
 
+  it('a result read after the inventory changed is the answer at the time of the filter', () => {
+    const hosts = fleet({ hosts: 2500, seed: 16, models })
+    const inventory = createInventory(hosts)
+    const result = inventory.filter(n2)
+    const want = said(filterHosts(n2, hosts))
+    for (let i = 0; i < 2500; i += 7) inventory.remove(`host-${i}`)
+    for (let i = 1; i < 2500; i += 5) inventory.put({ ...hosts[i]!, functions: hosts[i]!.functions.map((f) => ({ ...f, free: !f.free })) })
+    inventory.put({ ...hosts[0]!, name: 'new' })
+    expect(said(result)).toEqual(want)
+  })
+
   it('filters a subset by name, in the order given, listing names it does not hold', () => {
     const hosts = fleet({ hosts: 400, seed: 13, models })
     const inventory = createInventory(hosts)
-    const names = ['host-399', 'nowhere', ...hosts.slice(0, 200).map((h) => h.name).reverse(), 'host-400']
+    const names = ['host-399', 'nowhere', ...hosts.slice(0, 200).map((h) => h.name).reverse(), 'host-400', ...hosts.map((h) => h.name), ...hosts.map((h) => h.name), ...hosts.map((h) => h.name)]
     const got = inventory.filter(n2, { names })
     const want = filterHosts(n2, names.flatMap((n) => (inventory.get(n) === undefined ? [] : [inventory.get(n)!])))
     expect(said(got)).toEqual(said(want))
