@@ -129,3 +129,5 @@ export type { DeviceClass, HostAccepted, HostJudgement, HostRejected, MigrationP
 export { compileMigration, judgeHost } from './migrate/migration-plan.js'
 export type { AcceptedHost, FilterOptions, FilterResult, RejectedHost } from './migrate/filter-hosts.js'
 export { filterHosts } from './migrate/filter-hosts.js'
+export type { Inventory, InventoryFilterOptions, InventoryFilterResult } from './migrate/inventory.js'
+export { createInventory } from './migrate/inventory.js'
