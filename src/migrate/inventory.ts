@@ -22,12 +22,11 @@
  * Hosts are kept in order of first insertion (a replaced host keeps its place). Slots of
  * removed hosts are reclaimed when they outnumber the live ones, in one pass that keeps order.
  */
-import type { Reason } from '../proof/reason.js'
 import type { MigrationState } from '../state/migration-state.js'
 import { CHUNK_SLOTS, CHUNK_WORDS, classIndex } from './class-index.js'
 import type { AcceptedHost, FilterResult, RejectedHost } from './filter-hosts.js'
 import type { Host } from './host.js'
-import { acceptance, NoCandidate } from './host-judgement.js'
+import { acceptance, NoCandidate, RefusedLater } from './host-judgement.js'
 import { GUEST_RANGE_FREE, type HostSnapshot, NO_PASID, NO_PROFILE, slotStore, TRANSLATION, WHOLE } from './inventory-slots.js'
 import { compilePlan, type HostJudgement, type MigrationPlan, type PlanOptions, realizationCache } from './migration-plan.js'
 import { ACCEPT, type HostPasidSummary, pasidDecider, profileIndex, REFUSE } from './pasid-summary.js'
@@ -64,26 +63,6 @@ export interface Inventory {
 }
 
 const isPlan = (x: MigrationState | MigrationPlan): x is MigrationPlan => typeof (x as Partial<MigrationPlan>).judge === 'function'
-
-/** A refusal decided from the summary; its reasons are the judge's, written when first read. */
-class RefusedLater implements RejectedHost {
-  private written: RejectedHost | null = null
-  constructor(
-    private readonly plan: MigrationPlan,
-    readonly host: Host,
-  ) {}
-  get compatible(): false {
-    return false
-  }
-  get reasons(): readonly Reason[] {
-    if (this.written === null) {
-      const j = this.plan.judge(this.host)
-      if (j.compatible) throw new Error(`inventory: the summary refused ${this.host.name}, the judge accepts it`)
-      this.written = j
-    }
-    return this.written.reasons
-  }
-}
 
 /** A result over slots: the accepted in order; the rejected (every other live slot) made when first read. */
 const slotResult = (plan: MigrationPlan, accepted: AcceptedHost[], hosts: HostSnapshot, isAccepted: (s: number) => boolean, refused: ReadonlyMap<number, RejectedHost>, live: number, unknown: readonly string[]): InventoryFilterResult => {
@@ -138,7 +117,9 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
   /** The judgement of a slot's host under a plan, from the summaries where they decide, else the plan's judge. */
   const judging = (plan: MigrationPlan): ((s: number, host: Host) => HostJudgement) => {
     const n = plan.state.functions.length
-    if (n === 0 || n > 31 || plan.inconsistencies.length > 0) return (_, host) => plan.judge(host)
+    /** The plan's judgement, its refusals written when read. */
+    const whole = (host: Host): HostJudgement => plan.screen(host) ?? new NoCandidate(plan, host)
+    if (n === 0 || n > 31 || plan.inconsistencies.length > 0) return (_, host) => whole(host)
     const full = (1 << n) - 1
     const decider = pasidDecider(plan, profiles)
     let size = 1
@@ -160,7 +141,7 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
     const freeAtLimit = (j: number): number => fnFree[chosen[pasidVm[j]!]!]!
     return (s, host) => {
       const flags = flagsOf[s]!
-      if (flags & WHOLE) return plan.judge(host)
+      if (flags & WHOLE) return whole(host)
       const first = start[s]!
       const m = count[s]!
       let covered = 0
@@ -171,7 +152,7 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
       for (let i = 0; i < n; i++) {
         let k = 0
         while (k < m && (taken[k] === 1 || ((takes[fnClass[first + k]!]! >>> i) & 1) === 0)) k++
-        if (k === m) return plan.judge(host)
+        if (k === m) return whole(host)
         taken[k] = 1
         chosen[i] = first + k
       }
@@ -198,7 +179,7 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
         picksUsed += n
         return acceptance(plan, host, picks, picksUsed - n)
       }
-      return decision === REFUSE ? new RefusedLater(plan, host) : plan.judge(host)
+      return decision === REFUSE ? new RefusedLater(plan, host) : whole(host)
     }
   }
 

@@ -70,6 +70,8 @@ export interface MigrationPlan {
   classOf(candidate: HostFunction, pf: PreparedFunction | undefined): DeviceClass
   /** Judges one host (see `judgeHost`). */
   judge(host: Host): HostJudgement
+  /** `judge`, or null where it would be NO_CANDIDATE (a VM function no free function can take): what a filter of many hosts asks, allocating nothing for those. */
+  screen(host: Host): HostJudgement | null
 }
 
 /** A persona as text, for class keys. */
@@ -202,6 +204,7 @@ export const compilePlan = (state: MigrationState, options: PlanOptions = {}, re
     classOf,
     inconsistencies: consistency.reasons,
     judge: (host) => (consistency.reasons.length > 0 ? { compatible: false, host, reasons: consistency.reasons } : judge.judge(host)),
+    screen: (host) => (consistency.reasons.length > 0 ? { compatible: false, host, reasons: consistency.reasons } : judge.screen(host)),
   }
   const judge = hostJudge(plan)
   return plan

@@ -30,20 +30,20 @@ import { MAX_PASID_WIDTH } from './pasid.js'
 
 export { compilePasids, type CompiledPasids } from './compile-pasids.js'
 
-/** How many of the sorted `values` lie in [from, to). */
-const countIn = (values: readonly number[], from: number, to: number): number => {
-  const firstAtOrAbove = (x: number): number => {
-    let lo = 0
-    let hi = values.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (values[mid]! < x) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+/** The index of the first of the sorted `values` at or above x. */
+const firstAtOrAbove = (values: readonly number[], x: number): number => {
+  let lo = 0
+  let hi = values.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (values[mid]! < x) lo = mid + 1
+    else hi = mid
   }
-  return to <= from ? 0 : firstAtOrAbove(to) - firstAtOrAbove(from)
+  return lo
 }
+
+/** How many of the sorted `values` lie in [from, to). */
+const countIn = (values: readonly number[], from: number, to: number): number => (to <= from ? 0 : firstAtOrAbove(values, to) - firstAtOrAbove(values, from))
 
 /** How many of the sorted `values` are allocated in `pool` (at or beyond its width counts), and the first. */
 const occupied = (values: readonly number[], pool: PasidRanges): { count: number; first: number | null } => {

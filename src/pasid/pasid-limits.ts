@@ -46,18 +46,18 @@ export const pasidLimits = (compiled: CompiledPasids): PasidLimits => {
 }
 
 /** How many of the sorted `values` lie in [from, to). */
-const countIn = (values: readonly number[], from: number, to: number): number => {
-  const atOrAbove = (x: number): number => {
-    let lo = 0
-    let hi = values.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (values[mid]! < x) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+const countIn = (values: readonly number[], from: number, to: number): number => (to <= from ? 0 : atOrAbove(values, to) - atOrAbove(values, from))
+
+/** The index of the first of the sorted `values` at or above x. */
+const atOrAbove = (values: readonly number[], x: number): number => {
+  let lo = 0
+  let hi = values.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (values[mid]! < x) lo = mid + 1
+    else hi = mid
   }
-  return to <= from ? 0 : atOrAbove(to) - atOrAbove(from)
+  return lo
 }
 
 /** Whether any of the sorted, non-empty `values` is allocated in `pool`. */
