@@ -282,6 +282,9 @@ const optionalReasons = (a: PreparedFunction, b: PreparedFunction, zone: Uint8Ar
   return unprovenState(a.config, a.optional, b, (o) => (same(o) ? o.at : null), options)
 }
 
+/** Zeros for a pair whose layouts differ nowhere (never written). */
+const NO_ZONES = new Uint8Array(4096)
+
 /** Every difference between `a` (source) and `b` (destination), structural first, then by offset. */
 export const equivalenceReasons = (a: PreparedFunction, b: PreparedFunction, options: EquivalenceOptions = {}): Reason[] => {
   const reasons: Reason[] = []
@@ -293,7 +296,8 @@ export const equivalenceReasons = (a: PreparedFunction, b: PreparedFunction, opt
   // Same skeleton: the same chains and field tables, so no structural difference is possible.
   const structure = identical && a.skeletonKey === b.skeletonKey ? { reasons: [], zones: [] } : compareStructure(a, b, limit)
   reasons.push(...structure.reasons)
-  const zone = new Uint8Array(limit)
+  // Most pairs have no zone: then one shared array of zeros, read only.
+  const zone = structure.zones.length === 0 ? NO_ZONES.subarray(0, limit) : new Uint8Array(limit)
   for (const [start, end] of structure.zones) zone.fill(1, start, Math.min(end, limit))
   const covered = (at: number): boolean => structure.reasons.some((r) => r.offset !== null && r.length !== null && at >= r.offset && at < r.offset + r.length)
 

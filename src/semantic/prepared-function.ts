@@ -47,8 +47,11 @@ export interface PreparedFunction {
   readonly optional: readonly OptionalByte[]
 }
 
+/** The BAR layout of a function whose sizes no file gave (most dumps): one value for all. */
+const UNKNOWN_BARS: BarLayout = Object.freeze({ known: false, resources: Object.freeze([]), canonical: 'bars:unknown' })
+
 const barLayout = (resources: readonly Resource[] | null): BarLayout => {
-  if (resources === null) return { known: false, resources: [], canonical: 'bars:unknown' }
+  if (resources === null) return UNKNOWN_BARS
   const own = resources.filter((r) => r.index <= LAST_LAYOUT_RESOURCE)
   const canonical = `bars:${own.map((r) => `${r.index}=${r.kind}/${r.size}/${r.prefetchable ? 'p' : '-'}${r.is64Bit ? '64' : '32'}`).join(',')}`
   return { known: true, resources: own, canonical }

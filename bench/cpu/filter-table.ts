@@ -1,0 +1,79 @@
+/**
+ * Filtering 10^6 hosts for vm-17-n2 (issue 15, items 1 and 2), CPU time:
+ *
+ * - `filterHosts` from scratch against the bench's visit-every-host loop (target: at most 5×);
+ * - the standing inventory: a repeated filter for an instance type already seen (the same
+ *   state, and the same state decoded anew from its bytes: a new VM of that type), against the
+ *   same loop (target: at most 50 ms; moonshot 11 ms), and a host update (target: 10 µs);
+ * - memory: the fleet alone, then with filterHosts's result, then with the inventory and its
+ *   result (target: at most 720 MiB for 10^6 hosts, today's filterHosts).
+ */
+import { type FilterResult, filterHosts } from '../../src/migrate/filter-hosts.js'
+import type { Host } from '../../src/migrate/host.js'
+import { createInventory } from '../../src/migrate/inventory.js'
+import { fleet } from '../../test/support/fleet.js'
+import { interleave, mib, retained, settle, table } from './interleave.js'
+import { corpus, decoded, visitEveryHost, vm17n2 } from './scenarios.js'
+
+const HOSTS = 1_000_000
+
+const rss = (): number => process.memoryUsage().rss
+const peak = (): number => process.resourceUsage().maxRSS * 1024
+
+export const filterTable = (): void => {
+  const state = vm17n2()
+  const bytes = corpus('state/vm-17-n2-schema-v1.pb')
+  const hosts = fleet({ hosts: HOSTS, seed: 42 })
+  settle()
+  const fleetRss = rss()
+  const fleetHeap = retained()
+
+  let first: FilterResult | null = filterHosts(state, hosts)
+  const filterRss = rss()
+  const filterHeap = retained() - fleetHeap
+  const acceptedByFilterHosts = first.accepted.map((a) => a.host)
+  console.log(`\nfleet: ${HOSTS.toLocaleString('en')} hosts; filterHosts accepts ${first.accepted.length.toLocaleString('en')}, rejects ${first.rejectedCount.toLocaleString('en')} (${first.plan.classesJudged()} classes judged)`)
+  first = null
+  table(
+    `filterHosts from scratch, ${HOSTS.toLocaleString('en')} hosts (per filter)`,
+    interleave(
+      [
+        { name: 'baseline: visit every host, function and pool', run: () => visitEveryHost(hosts), times: 4 },
+        { name: 'filterHosts', run: () => filterHosts(state, hosts).accepted.length },
+      ],
+      9,
+    ),
+  )
+  const peakAfterFilterHosts = peak()
+
+  settle()
+  let t = process.cpuUsage()
+  const inventory = createInventory(hosts)
+  t = process.cpuUsage(t)
+  const build = (t.user + t.system) / 1000
+  const inventoryRss = rss()
+  const inventoryHeap = retained() - fleetHeap
+  const result = inventory.filter(state)
+  const same = result.accepted.length === acceptedByFilterHosts.length && result.accepted.every((a, i) => a.host === acceptedByFilterHosts[i])
+  console.log(`inventory built in ${build.toFixed(0)} ms of CPU (${(build / HOSTS * 1000).toFixed(1)} µs a host); its filter accepts the same hosts as filterHosts: ${same}`)
+  let k = 0
+  /** A pool change: the host replaced by a copy with its global pool emptied of one range. */
+  const updated = (h: Host): Host => ({ ...h, pasid: { ...h.pasid!, global: { ...h.pasid!.global, ranges: h.pasid!.global.ranges.slice(0, 3) } } })
+  table(
+    `the standing inventory, ${HOSTS.toLocaleString('en')} hosts (per call)`,
+    interleave(
+      [
+        { name: 'baseline: visit every host, function and pool', run: () => visitEveryHost(hosts), times: 4 },
+        { name: 'inventory.filter, the same state again', run: () => inventory.filter(state).accepted.length, times: 10 },
+        { name: 'inventory.filter, a state of that instance type decoded anew', run: () => inventory.filter(decoded(bytes)).accepted.length, times: 10 },
+        { name: 'inventory.put, one host changed (its global pool)', run: () => inventory.put(updated(hosts[(k++ * 7919) % HOSTS]!)), times: 20_000 },
+      ],
+      9,
+    ),
+  )
+  const held = inventory.filter(state)
+  console.log(
+    `\nmemory (RSS): the fleet alone ${mib(fleetRss)}; with filterHosts's result ${mib(filterRss)} (the result holds ${mib(filterHeap)}); peak while filtering from scratch ${mib(peakAfterFilterHosts)}\n` +
+      `with the inventory ${mib(inventoryRss)} (the inventory and its first result hold ${mib(inventoryHeap)} of heap and buffers); peak ${mib(peak())} (${held.accepted.length} accepted held)`,
+  )
+}
