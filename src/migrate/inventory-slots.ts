@@ -69,8 +69,8 @@ export interface SlotStore {
   readonly write: (slot: number, host: Host) => void
   /** Empties `slot`: its classes excluded, its profiles released. */
   readonly clear: (slot: number) => void
-  /** Keeps live slots only, in order; returns old slot → new slot (-1: gone). */
-  readonly reclaim: () => Int32Array
+  /** Keeps live slots only, in order (their numbers change). */
+  readonly reclaim: () => void
 }
 
 const grow = <T extends Uint8Array | Uint16Array | Int32Array>(a: T, size: number): T => {
@@ -266,8 +266,7 @@ export const slotStore = (classes: ClassIndex, profiles: ProfileIndex): SlotStor
     flags[slot] = 0
   }
 
-  const reclaim = (): Int32Array => {
-    const renumber = new Int32Array(used).fill(-1)
+  const reclaim = (): void => {
     let to = 0
     classes.clearSlots()
     const kept: Array<Host | undefined> = []
@@ -275,7 +274,6 @@ export const slotStore = (classes: ClassIndex, profiles: ProfileIndex): SlotStor
     for (let s = 0; s < used; s++) {
       const h = hostAt(s)
       if (h === undefined) continue
-      renumber[s] = to
       kept.push(h)
       flags[to] = flags[s]!
       start[to] = start[s]!
@@ -297,7 +295,6 @@ export const slotStore = (classes: ClassIndex, profiles: ProfileIndex): SlotStor
     for (const [slot, w] of whole) wholeClasses.set(slot, w)
     for (let s = 0; s < used; s++) for (const id of classesOf(s)) classes.include(id, s)
     compactArena()
-    return renumber
   }
 
   return {

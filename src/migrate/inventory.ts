@@ -28,6 +28,7 @@ import type { AcceptedHost, FilterResult, RejectedHost } from './filter-hosts.js
 import type { Host } from './host.js'
 import { acceptance, NoCandidate, RefusedLater } from './host-judgement.js'
 import { GUEST_RANGE_FREE, type HostSnapshot, NO_PASID, NO_PROFILE, slotStore, TRANSLATION, WHOLE } from './inventory-slots.js'
+import { nameIndex } from './name-index.js'
 import { compilePlan, type HostJudgement, type MigrationPlan, type PlanOptions, realizationCache } from './migration-plan.js'
 import { ACCEPT, type HostPasidSummary, pasidDecider, profileIndex, REFUSE } from './pasid-summary.js'
 
@@ -90,25 +91,26 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
   const classes = classIndex()
   const profiles = profileIndex()
   const slots = slotStore(classes, profiles)
-  const slotOf = new Map<string, number>()
+  const slotOf = nameIndex((slot) => slots.host(slot)?.name)
   const realized = realizationCache()
   let removed = 0
 
   const put = (host: Host): void => {
     const at = slotOf.get(host.name)
     if (at !== undefined) return slots.write(at, host)
-    slotOf.set(host.name, slots.used())
-    slots.write(slots.used(), host)
+    const slot = slots.used()
+    slots.write(slot, host)
+    slotOf.add(host.name, slot)
   }
 
   const remove = (name: string): boolean => {
     const at = slotOf.get(name)
     if (at === undefined) return false
+    slotOf.remove(name)
     slots.clear(at)
-    slotOf.delete(name)
-    if (++removed > 1024 && removed > slotOf.size) {
-      const renumber = slots.reclaim()
-      for (const [n, s] of slotOf) slotOf.set(n, renumber[s]!)
+    if (++removed > 1024 && removed > slotOf.size()) {
+      slots.reclaim()
+      slotOf.rebuild(slots.used(), (slot) => slots.host(slot)?.name)
       removed = 0
     }
     return true
@@ -218,7 +220,7 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
     if (n === 0 || n > 31 || plan.inconsistencies.length > 0) {
       const outcome: boolean[] = []
       for (let s = 0; s < used; s++) outcome.push(slots.host(s) !== undefined && record(s, judge(s, slots.host(s)!)))
-      return slotResult(plan, accepted, hosts, (s) => outcome[s]!, refused, slotOf.size, [])
+      return slotResult(plan, accepted, hosts, (s) => outcome[s]!, refused, slotOf.size(), [])
     }
     // Per VM function, the classes that can take it: a host is covered when it has one of each free.
     const live = [...classes.live()]
@@ -243,12 +245,12 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
         }
       }
     }
-    return slotResult(plan, accepted, hosts, (s) => ((acceptedBits[s >>> 5]! >>> (s & 31)) & 1) === 1, refused, slotOf.size, [])
+    return slotResult(plan, accepted, hosts, (s) => ((acceptedBits[s >>> 5]! >>> (s & 31)) & 1) === 1, refused, slotOf.size(), [])
   }
 
   for (const h of hosts) put(h)
   return {
-    size: () => slotOf.size,
+    size: slotOf.size,
     put,
     remove,
     get: (name) => {

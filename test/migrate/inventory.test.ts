@@ -186,14 +186,14 @@ const apply = (inventory: Inventory, model: Map<string, Host>, o: Op): void => {
 describe('createInventory', () => {
   it('answers as filterHosts on its hosts after any sequence of adds, removes, pool and free changes', () => {
     fc.assert(
-      fc.property(fc.array(hostShape, { maxLength: 12 }), fc.array(op, { maxLength: 30 }), (initial, ops) => {
+      fc.property(fc.array(hostShape, { maxLength: 12, size: 'medium' }), fc.array(op, { minLength: 4, maxLength: 30, size: 'medium' }), (initial, ops) => {
         const start = initial.map((s, i) => makeHost(`host-${i}`, s))
         const model = new Map(start.map((h) => [h.name, h]))
         const inventory = createInventory(start)
         for (const o of ops) apply(inventory, model, o)
         for (const s of STATES) agrees(inventory, model, s)
       }),
-      { numRuns: 60 },
+      { numRuns: 50 },
     )
   })
 
