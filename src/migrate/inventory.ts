@@ -41,6 +41,8 @@ export interface InventoryFilterOptions extends PlanOptions {
 }
 
 export interface InventoryFilterResult extends FilterResult {
+  /** How many hosts were accepted (without making `accepted`, which is made when first read). */
+  readonly acceptedCount: number
   /** Names asked for in `names` that the inventory does not hold, in the order given. */
   readonly unknown: readonly string[]
 }
@@ -65,11 +67,22 @@ export interface Inventory {
 
 const isPlan = (x: MigrationState | MigrationPlan): x is MigrationPlan => typeof (x as Partial<MigrationPlan>).judge === 'function'
 
-/** A result over slots: the accepted in order; the rejected (every other live slot) made when first read. */
-const slotResult = (plan: MigrationPlan, accepted: AcceptedHost[], hosts: HostSnapshot, isAccepted: (s: number) => boolean, refused: ReadonlyMap<number, RejectedHost>, live: number, unknown: readonly string[]): InventoryFilterResult => {
+/** A result over slots: the accepted in order (made when first read); the rejected (every other live slot) made when first read. */
+const slotResult = (
+  plan: MigrationPlan,
+  acceptedCount: number,
+  accepted: () => AcceptedHost[],
+  hosts: HostSnapshot,
+  isAccepted: (s: number) => boolean,
+  refused: ReadonlyMap<number, RejectedHost>,
+  live: number,
+  unknown: readonly string[],
+): InventoryFilterResult => {
   let rejected: RejectedHost[] | null = null
   return {
-    accepted,
+    get accepted(): readonly AcceptedHost[] {
+      return accepted()
+    },
     get rejected(): readonly RejectedHost[] {
       if (rejected === null) {
         rejected = []
@@ -80,10 +93,18 @@ const slotResult = (plan: MigrationPlan, accepted: AcceptedHost[], hosts: HostSn
       }
       return rejected
     },
-    rejectedCount: live - accepted.length,
+    acceptedCount,
+    rejectedCount: live - acceptedCount,
     plan,
     unknown,
   }
+}
+
+/** Bits set in a 32-bit word. */
+const popcount = (x: number): number => {
+  let v = x - ((x >>> 1) & 0x55555555)
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333)
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff
 }
 
 /** An inventory holding `hosts` (a later host of a name replaces an earlier one). */
@@ -116,12 +137,17 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
     return true
   }
 
-  /** The judgement of a slot's host under a plan, from the summaries where they decide, else the plan's judge. */
-  const judging = (plan: MigrationPlan): ((s: number, host: Host) => HostJudgement) => {
+  /**
+   * The judgement of a slot's host under a plan, from the summaries where they decide, else the
+   * plan's judge. An acceptance the summaries decide is `true`, its picks (the host function of
+   * each VM function) written to `picks` at `at`: the caller makes the acceptance object when
+   * one is asked for.
+   */
+  const judging = (plan: MigrationPlan): ((s: number, host: Host, picks: Int32Array, at: number) => HostJudgement | true) => {
     const n = plan.state.functions.length
     /** The plan's judgement, its refusals written when read. */
     const whole = (host: Host): HostJudgement => plan.screen(host) ?? new NoCandidate(plan, host)
-    if (n === 0 || n > 31 || plan.inconsistencies.length > 0) return (_, host) => whole(host)
+    if (n === 0 || n > 31 || plan.inconsistencies.length > 0) return (_s, host) => whole(host)
     const full = (1 << n) - 1
     const decider = pasidDecider(plan, profiles)
     let size = 1
@@ -129,8 +155,6 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
     const takes = new Int32Array(size)
     for (const c of classes.live()) takes[c.id] = plan.classOf(c.candidate, c.pf).takes & full
     const taken = new Uint8Array(256)
-    let picks = new Int32Array(0)
-    let picksUsed = 0
     const chosen = new Int32Array(n)
     const pasidVm = plan.pasidFunctionIndex
     const summary: { -readonly [K in keyof HostPasidSummary]: HostPasidSummary[K] } = { judge: false, iommuWidth: 0, cpuTranslation: false, split: -1, freeBelowSplit: 0, freeTotal: 0, guestRangeFree: false }
@@ -141,7 +165,7 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
       return p === NO_PROFILE ? -1 : p
     }
     const freeAtLimit = (j: number): number => fnFree[chosen[pasidVm[j]!]!]!
-    return (s, host) => {
+    return (s, host, picks, at) => {
       const flags = flagsOf[s]!
       if (flags & WHOLE) return whole(host)
       const first = start[s]!
@@ -172,14 +196,8 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
         }
       }
       if (decision === ACCEPT) {
-        // Picks go into one shared array, a block of n per acceptance.
-        if (picksUsed + n > picks.length) {
-          picks = new Int32Array(Math.max(1024, 4 * n, 2 * picks.length))
-          picksUsed = 0
-        }
-        for (let i = 0; i < n; i++) picks[picksUsed + i] = fnIndex[chosen[i]!]!
-        picksUsed += n
-        return acceptance(plan, host, picks, picksUsed - n)
+        for (let i = 0; i < n; i++) picks[at + i] = fnIndex[chosen[i]!]!
+        return true
       }
       return decision === REFUSE ? new RefusedLater(plan, host) : whole(host)
     }
@@ -188,47 +206,45 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
   const filter = (what: MigrationState | MigrationPlan, options: InventoryFilterOptions = {}): InventoryFilterResult => {
     const plan = isPlan(what) ? what : compilePlan(what, options, realized)
     const judge = judging(plan)
-    const accepted: AcceptedHost[] = []
-    const refused = new Map<number, RejectedHost>()
-    const record = (s: number, j: HostJudgement): boolean => {
-      if (j.compatible) accepted.push(j)
-      else if (!(j instanceof NoCandidate)) refused.set(s, j)
-      return j.compatible
-    }
+    const n = plan.state.functions.length
     if (options.names !== undefined) {
       // The hosts named, in that order (a name given twice is judged twice, as filterHosts would).
+      const names = [...options.names]
       const unknown: string[] = []
       const listed: Host[] = []
-      const outcome: boolean[] = []
-      for (const name of options.names) {
+      const judged: Array<HostJudgement | true> = []
+      const picks = new Int32Array(Math.max(1, n * names.length))
+      for (const name of names) {
         const at = slotOf.get(name)
-        if (at === undefined) {
-          unknown.push(name)
-          continue
+        if (at === undefined) unknown.push(name)
+        else {
+          const h = slots.host(at)!
+          judged.push(judge(at, h, picks, n * listed.length))
+          listed.push(h)
         }
-        const h = slots.host(at)!
-        outcome.push(record(listed.length, judge(at, h)))
-        listed.push(h)
       }
-      const chunks: Host[][] = []
-      for (let x = 0; x < listed.length; x += 1024) chunks.push(listed.slice(x, x + 1024))
-      return slotResult(plan, accepted, { chunks, used: listed.length }, (x) => outcome[x]!, refused, listed.length, unknown)
+      return eachResult(plan, listed, judged, picks, unknown)
     }
     const used = slots.used()
-    const hosts = slots.snapshot()
-    const n = plan.state.functions.length
     if (n === 0 || n > 31 || plan.inconsistencies.length > 0) {
-      const outcome: boolean[] = []
-      for (let s = 0; s < used; s++) outcome.push(slots.host(s) !== undefined && record(s, judge(s, slots.host(s)!)))
-      return slotResult(plan, accepted, hosts, (s) => outcome[s]!, refused, slotOf.size(), [])
+      const listed: Host[] = []
+      const judged: Array<HostJudgement | true> = []
+      for (let s = 0; s < used; s++) {
+        const h = slots.host(s)
+        if (h === undefined) continue
+        judged.push(judge(s, h, new Int32Array(0), 0))
+        listed.push(h)
+      }
+      return eachResult(plan, listed, judged, new Int32Array(0), [])
     }
     // Per VM function, the classes that can take it: a host is covered when it has one of each free.
     const live = [...classes.live()]
     const byVm = Array.from({ length: n }, (_, i) => live.filter((c) => ((plan.classOf(c.candidate, c.pf).takes >>> i) & 1) === 1))
-    const acceptedBits = new Uint32Array(Math.ceil(used / 32))
-    const cover = new Uint32Array(CHUNK_WORDS)
+    const covered = new Uint32Array(Math.ceil(used / 32))
     const any = new Uint32Array(CHUNK_WORDS)
+    let count = 0
     for (let chunk = 0; chunk * CHUNK_SLOTS < used; chunk++) {
+      const cover = covered.subarray(chunk * CHUNK_WORDS, (chunk + 1) * CHUNK_WORDS)
       cover.fill(0xffffffff)
       for (const list of byVm) {
         any.fill(0)
@@ -236,16 +252,58 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
           const bits = c.chunks[chunk]
           if (bits !== undefined) for (let w = 0; w < CHUNK_WORDS; w++) any[w]! |= bits[w]!
         }
-        for (let w = 0; w < CHUNK_WORDS; w++) cover[w]! &= any[w]!
+        for (let w = 0; w < cover.length; w++) cover[w]! &= any[w]!
       }
-      for (let w = 0; w < CHUNK_WORDS; w++) {
-        for (let bits = cover[w]!; bits !== 0; bits &= bits - 1) {
-          const s = chunk * CHUNK_SLOTS + w * 32 + (31 - Math.clz32(bits & -bits))
-          if (record(s, judge(s, slots.host(s)!))) acceptedBits[s >>> 5]! |= 1 << (s & 31)
-        }
+      for (let w = 0; w < cover.length; w++) count += popcount(cover[w]!)
+    }
+    // The covered hosts judged in slot order; acceptances kept as slots and picks until read.
+    const hosts = slots.snapshot()
+    const picks = new Int32Array(Math.max(1, n * count))
+    const acceptedSlots = new Int32Array(count)
+    const judgedAccepted = new Map<number, AcceptedHost>()
+    const refused = new Map<number, RejectedHost>()
+    let accepted = 0
+    for (let w = 0; w < covered.length; w++) {
+      let bits = covered[w]!
+      covered[w] = 0
+      for (; bits !== 0; bits &= bits - 1) {
+        const s = w * 32 + (31 - Math.clz32(bits & -bits))
+        const j = judge(s, slots.host(s)!, picks, n * accepted)
+        if (j === true || j.compatible) {
+          if (j !== true) judgedAccepted.set(accepted, j)
+          acceptedSlots[accepted++] = s
+          covered[w]! |= 1 << (s & 31)
+        } else if (!(j instanceof NoCandidate)) refused.set(s, j)
       }
     }
-    return slotResult(plan, accepted, hosts, (s) => ((acceptedBits[s >>> 5]! >>> (s & 31)) & 1) === 1, refused, slotOf.size(), [])
+    // `covered` now marks the accepted slots.
+    const isAccepted = (s: number): boolean => ((covered[s >>> 5]! >>> (s & 31)) & 1) === 1
+    let list: AcceptedHost[] | null = null
+    return slotResult(
+      plan,
+      accepted,
+      () => (list ??= Array.from(acceptedSlots.subarray(0, accepted), (s, k) => judgedAccepted.get(k) ?? acceptance(plan, hosts.chunks[s >> 10]![s & 1023]!, picks, n * k))),
+      hosts,
+      isAccepted,
+      refused,
+      slotOf.size(),
+      [],
+    )
+  }
+
+  /** The result of hosts judged one by one (a subset by name, or every host where classes cannot decide). */
+  const eachResult = (plan: MigrationPlan, listed: readonly Host[], judged: ReadonlyArray<HostJudgement | true>, picks: Int32Array, unknown: readonly string[]): InventoryFilterResult => {
+    const n = plan.state.functions.length
+    const accepted: AcceptedHost[] = []
+    const refused = new Map<number, RejectedHost>()
+    judged.forEach((j, x) => {
+      if (j === true) accepted.push(acceptance(plan, listed[x]!, picks, n * x))
+      else if (j.compatible) accepted.push(j)
+      else if (!(j instanceof NoCandidate)) refused.set(x, j)
+    })
+    const chunks: Host[][] = []
+    for (let x = 0; x < listed.length; x += 1024) chunks.push(listed.slice(x, x + 1024))
+    return slotResult(plan, accepted.length, () => accepted, { chunks, used: listed.length }, (x) => judged[x] === true || (judged[x] as HostJudgement).compatible, refused, listed.length, unknown)
   }
 
   for (const h of hosts) put(h)

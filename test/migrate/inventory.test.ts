@@ -143,6 +143,7 @@ const agrees = (inventory: Inventory, model: Map<string, Host>, state: Migration
   expect(inventory.size()).toBe(model.size)
   const got = inventory.filter(state)
   const want = filterHosts(state, hosts)
+  expect(got.acceptedCount).toBe(want.accepted.length)
   expect(said(got)).toEqual(said(want))
   got.accepted.forEach((a, i) => expect(a.host).toBe(want.accepted[i]!.host))
 }
