@@ -69,13 +69,16 @@ export interface SlotStore {
   readonly write: (slot: number, host: Host) => void
   /** Empties `slot`: its classes excluded, its profiles released. */
   readonly clear: (slot: number) => void
+  /** Makes room for `slots` hosts and `entries` free functions in all (a fleet loaded at once grows nothing). */
+  readonly reserve: (slots: number, entries: number) => void
   /** Keeps live slots only, in order (their numbers change). */
   readonly reclaim: () => void
 }
 
-const grow = <T extends Uint8Array | Uint16Array | Int32Array>(a: T, size: number): T => {
+/** `a` with room for `size` (doubling, or `exact`ly that when reserving). */
+const grow = <T extends Uint8Array | Uint16Array | Int32Array>(a: T, size: number, exact = false): T => {
   if (a.length >= size) return a
-  const b = new (a.constructor as new (n: number) => T)(Math.max(size, 2 * a.length))
+  const b = new (a.constructor as new (n: number) => T)(exact ? size : Math.max(size, 2 * a.length))
   b.set(a)
   return b
 }
@@ -297,7 +300,24 @@ export const slotStore = (classes: ClassIndex, profiles: ProfileIndex): SlotStor
     compactArena()
   }
 
+  const reserve = (n: number, entries: number): void => {
+    const size = used + n
+    flags = grow(flags, size, true)
+    start = grow(start, size, true)
+    count = grow(count, size, true)
+    capacity = grow(capacity, size, true)
+    iommu = grow(iommu, size, true)
+    split = grow(split, size, true)
+    freeSplit = grow(freeSplit, size, true)
+    freeTotal = grow(freeTotal, size, true)
+    fnClass = grow(fnClass, arenaUsed + entries, true)
+    fnIndex = grow(fnIndex, arenaUsed + entries, true)
+    fnProfile = grow(fnProfile, arenaUsed + entries, true)
+    fnFree = grow(fnFree, arenaUsed + entries, true)
+  }
+
   return {
+    reserve,
     used: () => used,
     host: hostAt,
     snapshot: () => {

@@ -306,6 +306,11 @@ export const createInventory = (hosts: Iterable<Host> = []): Inventory => {
     return slotResult(plan, accepted.length, () => accepted, { chunks, used: listed.length }, (x) => judged[x] === true || (judged[x] as HostJudgement).compatible, refused, listed.length, unknown)
   }
 
+  if (Array.isArray(hosts)) {
+    let entries = 0
+    for (const h of hosts as readonly Host[]) for (const f of h.functions) if (f.free) entries++
+    slots.reserve(hosts.length, entries)
+  }
   for (const h of hosts) put(h)
   return {
     size: slotOf.size,
