@@ -1,5 +1,6 @@
 /**
- * Filtering 10^6 hosts for vm-17-n2 (issue 15, items 1 and 2), CPU time:
+ * Filtering 10^6 hosts for vm-17-n2 (issue 15, items 1 and 2), CPU time, each table in a heap
+ * of its own (run them as separate processes for clean memory figures):
  *
  * - `filterHosts` from scratch against the bench's visit-every-host loop (target: at most 5×);
  * - the standing inventory: a repeated filter for an instance type already seen (the same
@@ -20,15 +21,39 @@ const HOSTS = 1_000_000
 const rss = (): number => process.memoryUsage().rss
 const peak = (): number => process.resourceUsage().maxRSS * 1024
 
+/** filterHosts from scratch against the visit loop, in a heap holding only the fleet; and its result's memory. */
 export const filterTable = (): void => {
+  const state = vm17n2()
+  const hosts = fleet({ hosts: HOSTS, seed: 42 })
+  settle()
+  const fleetRss = rss()
+  const fleetHeap = retained()
+  let first: FilterResult | null = filterHosts(state, hosts)
+  const resultHeap = retained() - fleetHeap
+  console.log(`\nfleet: ${HOSTS.toLocaleString('en')} hosts; filterHosts accepts ${first.accepted.length.toLocaleString('en')}, rejects ${first.rejectedCount.toLocaleString('en')} (${first.plan.classesJudged()} classes judged)`)
+  first = null
+  settle()
+  table(
+    `filterHosts from scratch, ${HOSTS.toLocaleString('en')} hosts (per filter)`,
+    interleave(
+      [
+        { name: 'baseline: visit every host, function and pool', run: () => visitEveryHost(hosts), times: 4 },
+        { name: 'filterHosts', run: () => filterHosts(state, hosts).accepted.length },
+      ],
+      9,
+    ),
+  )
+  console.log(`\nmemory: the fleet alone ${mib(fleetRss)} RSS (${mib(fleetHeap)} of heap and buffers); a result holds ${mib(resultHeap)}; peak RSS ${mib(peak())}`)
+}
+
+/** The standing inventory: its filter against the visit loop, host updates, its memory. */
+export const inventoryTable = (): void => {
   const state = vm17n2()
   const bytes = corpus('state/vm-17-n2-schema-v1.pb')
   const hosts = fleet({ hosts: HOSTS, seed: 42 })
   settle()
   const fleetRss = rss()
   const fleetHeap = retained()
-
-  // The inventory first, in a heap holding nothing else, for its memory.
   let t = process.cpuUsage()
   const inventory = createInventory(hosts)
   t = process.cpuUsage(t)
@@ -37,11 +62,8 @@ export const filterTable = (): void => {
   const inventoryHeap = retained() - fleetHeap
   const inventoryRss = rss()
   const inventoryPeak = peak()
-  console.log(`\nfleet: ${HOSTS.toLocaleString('en')} hosts; the inventory accepts ${first.acceptedCount.toLocaleString('en')}, rejects ${first.rejectedCount.toLocaleString('en')}; built in ${build.toFixed(0)} ms of CPU (${((build / HOSTS) * 1000).toFixed(1)} µs a host)`)
-  let fromScratch: FilterResult | null = filterHosts(state, hosts)
-  const filterHeap = retained() - fleetHeap - inventoryHeap
-  console.log(`filterHosts accepts ${fromScratch.accepted.length.toLocaleString('en')} (${fromScratch.plan.classesJudged()} classes judged), the same hosts: ${fromScratch.accepted.every((a, i) => a.host === first.accepted[i]!.host)}`)
-  fromScratch = null
+  const same = filterHosts(state, hosts).accepted.every((a, i) => a.host === first.accepted[i]!.host)
+  console.log(`\nfleet: ${HOSTS.toLocaleString('en')} hosts; the inventory accepts ${first.acceptedCount.toLocaleString('en')} (the hosts filterHosts accepts: ${same}), rejects ${first.rejectedCount.toLocaleString('en')}; built in ${build.toFixed(0)} ms of CPU (${((build / HOSTS) * 1000).toFixed(1)} µs a host)`)
   settle()
   table(
     `the standing inventory, ${HOSTS.toLocaleString('en')} hosts (per filter)`,
@@ -69,19 +91,5 @@ export const filterTable = (): void => {
       9,
     ),
   )
-
-  table(
-    `filterHosts from scratch, ${HOSTS.toLocaleString('en')} hosts (per filter)`,
-    interleave(
-      [
-        { name: 'baseline: visit every host, function and pool', run: () => visitEveryHost(hosts), times: 4 },
-        { name: 'filterHosts', run: () => filterHosts(state, hosts).accepted.length },
-      ],
-      9,
-    ),
-  )
-  console.log(
-    `\nmemory: the fleet alone ${mib(fleetRss)} RSS (${mib(fleetHeap)} of heap and buffers); with the inventory and one result ${mib(inventoryRss)} RSS, peak ${mib(inventoryPeak)} ` +
-      `(the inventory and its result hold ${mib(inventoryHeap)}); filterHosts's result holds ${mib(filterHeap)}; peak RSS of the whole run ${mib(peak())}`,
-  )
+  console.log(`\nmemory: the fleet alone ${mib(fleetRss)} RSS (${mib(fleetHeap)} of heap and buffers); with the inventory and one result ${mib(inventoryRss)} RSS, peak ${mib(inventoryPeak)} (the inventory and its result hold ${mib(inventoryHeap)})`)
 }

@@ -7,18 +7,19 @@
  * baseline row of the same rounds. Run with --expose-gc (the npm script does) so each table
  * starts from a collected heap.
  *
- * Tables: filter (filterHosts from scratch, the inventory, host updates, memory), pasid (remap
+ * Tables: filter (filterHosts from scratch, memory), inventory (the standing inventory, host
+ * updates, memory), pasid (remap
  * and every mode), state (decode warm and cold), check (the full path), growth (each path at
  * growing sizes).
  */
 import os from 'node:os'
 import { checkTable } from './check-table.js'
-import { filterTable } from './filter-table.js'
+import { filterTable, inventoryTable } from './filter-table.js'
 import { growthTables } from './growth-tables.js'
 import { pasidTable } from './pasid-table.js'
 import { stateTable } from './state-table.js'
 
-const TABLES: Record<string, () => void> = { filter: filterTable, pasid: pasidTable, state: stateTable, check: checkTable, growth: growthTables }
+const TABLES: Record<string, () => void> = { filter: filterTable, inventory: inventoryTable, pasid: pasidTable, state: stateTable, check: checkTable, growth: growthTables }
 
 const asked = process.argv.slice(2)
 const unknown = asked.filter((a) => !(a in TABLES))
