@@ -80,41 +80,41 @@ const noCandidateReasons = (plan: MigrationPlan, host: Host): Reason[] => {
   return reasons
 }
 
-export class NoCandidate implements HostRejected {
+/** A refusal whose reasons are written when first read (a filter's rejections are mostly never read). */
+class LaterRejection implements HostRejected {
   private written: readonly Reason[] | null = null
   constructor(
     private readonly plan: MigrationPlan,
     readonly host: Host,
+    private readonly why: (plan: MigrationPlan, host: Host) => readonly Reason[],
   ) {}
   get compatible(): false {
     return false
   }
   get reasons(): readonly Reason[] {
-    this.written ??= noCandidateReasons(this.plan, this.host)
+    this.written ??= this.why(this.plan, this.host)
     return this.written
   }
 }
 
-/**
- * A refusal whose reasons are written when first read, by judging the host again (judging is
- * deterministic: the same plan and host give the same reasons). The judge's steps count again then.
- */
-export class RefusedLater implements HostRejected {
-  private written: readonly Reason[] | null = null
-  constructor(
-    private readonly plan: MigrationPlan,
-    readonly host: Host,
-  ) {}
-  get compatible(): false {
-    return false
+/** Some VM function has no free candidate on the host: for each, the closest candidate's reasons. */
+export class NoCandidate extends LaterRejection {
+  constructor(plan: MigrationPlan, host: Host) {
+    super(plan, host, noCandidateReasons)
   }
-  get reasons(): readonly Reason[] {
-    if (this.written === null) {
-      const j = this.plan.judge(this.host)
-      if (j.compatible) throw new Error(`${this.host.name} was refused, and accepted when judged again`)
-      this.written = j.reasons
-    }
-    return this.written
+}
+
+/** The judge's reasons, judging the host again (the same plan and host give the same reasons); its steps count again then. */
+const judgedAgain = (plan: MigrationPlan, host: Host): readonly Reason[] => {
+  const j = plan.judge(host)
+  if (j.compatible) throw new Error(`${host.name} was refused, and accepted when judged again`)
+  return j.reasons
+}
+
+/** A refusal past coverage whose reasons are the judge's, written when first read. */
+export class RefusedLater extends LaterRejection {
+  constructor(plan: MigrationPlan, host: Host) {
+    super(plan, host, judgedAgain)
   }
 }
 

@@ -24,26 +24,11 @@ import {
   splitReasons,
 } from './pasid-reasons.js'
 import { pasidFunctionLimit } from './pasid-limits.js'
-import { rangesFree, type PasidRanges, rangesWithin } from './pasid-ranges.js'
+import { anyAllocatedIn, countIn, rangesFree, type PasidRanges, rangesWithin } from './pasid-ranges.js'
 import type { PasidFunction } from './pasid-state.js'
 import { MAX_PASID_WIDTH } from './pasid.js'
 
 export { compilePasids, type CompiledPasids } from './compile-pasids.js'
-
-/** The index of the first of the sorted `values` at or above x. */
-const firstAtOrAbove = (values: readonly number[], x: number): number => {
-  let lo = 0
-  let hi = values.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (values[mid]! < x) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
-/** How many of the sorted `values` lie in [from, to). */
-const countIn = (values: readonly number[], from: number, to: number): number => (to <= from ? 0 : firstAtOrAbove(values, to) - firstAtOrAbove(values, from))
 
 /** How many of the sorted `values` are allocated in `pool` (at or beyond its width counts), and the first. */
 const occupied = (values: readonly number[], pool: PasidRanges): { count: number; first: number | null } => {
@@ -63,19 +48,6 @@ const occupied = (values: readonly number[], pool: PasidRanges): { count: number
 /** Each state function's destination function, by index (undefined: none). */
 export type PasidAssignment = ReadonlyArray<HostPasidFunction<PasidRanges> | undefined>
 
-/** Whether any of the sorted `values` is allocated in `pool` (at or beyond its width counts). No allocation. */
-const anyAllocated = (values: readonly number[], pool: PasidRanges): boolean => {
-  if (values.length === 0) return false
-  const last = values[values.length - 1]!
-  if (last >= 1 << pool.width) return true
-  const a = pool.ranges
-  for (let i = 0; i < a.length; i += 3) {
-    if (a[i]! > last) break
-    if (a[i + 1]! > values[0]! && countIn(values, a[i]!, a[i + 1]!) > 0) return true
-  }
-  return false
-}
-
 /**
  * What no assignment can change: the host lists each PASID function once; ENQCMD needs the
  * CPU's translation; in global-split the host must leave guests the state's locals, none of them
@@ -86,7 +58,7 @@ export const hostAdmitsPasids = (compiled: CompiledPasids, host: HostPasid<Pasid
   if (compiled.anyEnqcmd && !host.cpuTranslation) return false
   const state = compiled.state
   if (state.mode !== 'global-split') return true
-  return host.split !== null && host.split >= state.split && !anyAllocated(compiled.locals, host.global)
+  return host.split !== null && host.split >= state.split && !anyAllocatedIn(compiled.locals, host.global)
 }
 
 /**

@@ -16,7 +16,7 @@
  */
 import type { CompiledPasids } from './pasid-feasibility.js'
 import type { HostPasid, HostPasidFunction } from './host-pasid.js'
-import { type PasidRanges, rangesFree } from './pasid-ranges.js'
+import { anyAllocatedIn, type PasidRanges, rangesFree } from './pasid-ranges.js'
 
 /** A compiled state's global groups arranged for limit vectors, with their scratch. */
 export interface PasidLimits {
@@ -45,33 +45,6 @@ export const pasidLimits = (compiled: CompiledPasids): PasidLimits => {
   return { compiled, bounds, counts, groupsOf, boundScratch: new Float64Array(compiled.groups.length), orderScratch: new Int32Array(compiled.groups.length) }
 }
 
-/** How many of the sorted `values` lie in [from, to). */
-const countIn = (values: readonly number[], from: number, to: number): number => (to <= from ? 0 : atOrAbove(values, to) - atOrAbove(values, from))
-
-/** The index of the first of the sorted `values` at or above x. */
-const atOrAbove = (values: readonly number[], x: number): number => {
-  let lo = 0
-  let hi = values.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (values[mid]! < x) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
-/** Whether any of the sorted, non-empty `values` is allocated in `pool`. */
-const anyTaken = (values: readonly number[], pool: PasidRanges): boolean => {
-  const last = values[values.length - 1]!
-  if (last >= 1 << pool.width) return true
-  const a = pool.ranges
-  for (let x = 0; x < a.length; x += 3) {
-    if (a[x]! > last) break
-    if (a[x + 1]! > values[0]! && countIn(values, a[x]!, a[x + 1]!) > 0) return true
-  }
-  return false
-}
-
 /**
  * The PASID limit state function `j` gets on destination function `h` (1 << its usable width)
  * when `h` can serve it, else 0: no function, no PASID capability, too narrow for PASIDs the
@@ -91,7 +64,7 @@ export const pasidFunctionLimit = (compiled: CompiledPasids, host: Pick<HostPasi
   if (mode === 'per-rid') return pasids.length > rangesFree(h.pool, 1, limit) ? 0 : limit
   // PASIDs programmed as they are (delegated, local functions, global-split's non-ENQCMD locals): below the limit, and free where they use the function's own pool.
   if (!compiled.asIs[j]) return limit
-  return pasids[pasids.length - 1]! >= limit || (compiled.ownPool[j] && anyTaken(pasids, h.pool)) ? 0 : limit
+  return pasids[pasids.length - 1]! >= limit || (compiled.ownPool[j] && anyAllocatedIn(pasids, h.pool)) ? 0 : limit
 }
 
 /** The guest PASIDs bounded by `bound` outnumber the free globals of [from, bound). */
