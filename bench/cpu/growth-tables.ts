@@ -35,17 +35,19 @@ const filterGrowth = (): void => {
     const times = Math.max(1, Math.round(100_000 / n))
     const rounds = n >= 1_000_000 ? 5 : 9
     const f = median(() => filterHosts(state, hosts).accepted.length, times, rounds)
+    const beforeResult = retained()
     const result: FilterResult = filterHosts(state, hosts)
-    const withResult = retained()
+    const resultMemory = retained() - beforeResult
     // (Read after measuring, so the result is alive while it is measured.)
     sink += result.accepted.length
+    const beforeInventory = retained()
     let t = process.cpuUsage()
     const inventory = createInventory(hosts)
     t = process.cpuUsage(t)
     const build = (t.user + t.system) / 1000
-    const withInventory = retained()
+    const inventoryMemory = retained() - beforeInventory
     const i = median(() => inventory.filter(state).accepted.length, times, rounds)
-    console.log(`| ${n.toLocaleString('en')} | ${mib(withFleet - before)} | ${show(f)} | ${perItem(f, n)} | ${mib(withResult - withFleet)} | ${perItem(build, n)} | ${mib(withInventory - withResult)} | ${show(i)} | ${perItem(i, n)} |`)
+    console.log(`| ${n.toLocaleString('en')} | ${mib(withFleet - before)} | ${show(f)} | ${perItem(f, n)} | ${mib(resultMemory)} | ${perItem(build, n)} | ${mib(inventoryMemory)} | ${show(i)} | ${perItem(i, n)} |`)
     sink += inventory.size()
   }
 }
