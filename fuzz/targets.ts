@@ -31,7 +31,8 @@ import { pasidRemapTarget } from './pasid-remap-target.js'
 import { sysfsTreeTarget } from './sysfs-tree-target.js'
 import { hostPbTarget } from './host-pb-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
-import { filterHosts } from '../src/migrate/filter-hosts.js'
+import { type FilterResult, filterHosts } from '../src/migrate/filter-hosts.js'
+import { createInventory } from '../src/migrate/inventory.js'
 import type { Host } from '../src/migrate/host.js'
 import { parse as parseYaml } from 'yaml'
 import { misspellHostKey, unknownHostKeys } from './host-keys.js'
@@ -194,6 +195,32 @@ export const TARGETS: readonly Target[] = [
       if (E.isLeft(s)) return
       encodeMigrationState(s.right)
       compileMigration(s.right)
+    },
+  },
+  {
+    // Issue 15, item 1: the standing inventory answers as filterHosts for any state, hostile
+    // ones included, on hosts made of the state's own layouts and generated ones, after updates.
+    name: 'inventory',
+    seeds: states,
+    generate: (seed) => encodeMigrationState(one(arb.migrationState({ maxFunctions: 2 }), seed)),
+    mutate: (r, input) => {
+      const s = decodeMigrationState(input)
+      return E.isLeft(s) ? input : encodeMigrationState(tamperState(r, s.right))
+    },
+    run: (input) => {
+      const s = decodeMigrationState(input)
+      if (E.isLeft(s)) return
+      const state = s.right
+      someHosts ??= generatedHosts(4)
+      const hosts = [ownHost(state), ownHost({ ...state, pasid: null }), ...someHosts]
+      const inventory = createInventory(hosts)
+      // An update: the first host's functions all taken, then freed again under a new object.
+      inventory.put({ ...hosts[0]!, functions: hosts[0]!.functions.map((f) => ({ ...f, free: false })) })
+      inventory.put({ ...hosts[0]!, functions: [...hosts[0]!.functions] })
+      const said = (r: FilterResult) => JSON.stringify([r.accepted.map((a) => [a.host.name, a.assignment.map((x) => x.hostAddress)]), r.rejected.map((x) => [x.host.name, x.reasons.map((y) => y.message)])])
+      const got = said(inventory.filter(state))
+      const want = said(filterHosts(state, inventory.hosts()))
+      if (got !== want) throw new Error(`the inventory answered ${got.slice(0, 200)}, filterHosts ${want.slice(0, 200)}`)
     },
   },
   {

@@ -177,3 +177,5 @@ export type { ScanError, ScanErrorCode, ScanWarning, ScanWarningCode } from './c
 export { renderScanWarning } from './capture/scan-problem.js'
 export type { HostFileOptions } from './capture/scanned-host.js'
 export { scannedHost, scannedHostFile } from './capture/scanned-host.js'
+export type { Inventory, InventoryFilterOptions, InventoryFilterResult } from './migrate/inventory.js'
+export { createInventory } from './migrate/inventory.js'

@@ -26,10 +26,9 @@ import { hostAdmitsPasids, pasidFeasibility, pasidsFeasible } from '../pasid/pas
 import { globalShortfall, globalsFrom, pasidFunctionLimit, pasidLimits, swapsGroups } from '../pasid/pasid-limits.js'
 import { type PasidRanges, rangesFree } from '../pasid/pasid-ranges.js'
 import { type Reason, wholeReason } from '../proof/reason.js'
-import type { PreparedFunction } from '../semantic/prepared-function.js'
 import { hallReason, limitsExhaustedReason, searchBoundReason, shortfallReason } from './assignment-reasons.js'
 import { type EdgeTest, matching } from './bipartite-matching.js'
-import type { Host, HostFunction } from './host.js'
+import { type Host, type HostFunction, pfOf } from './host.js'
 import { searchLimits } from './limit-search.js'
 import type { DeviceClass, Edge, FunctionAssignment, MigrationPlan } from './migration-plan.js'
 
@@ -54,11 +53,7 @@ export const DEFAULT_MAX_SEARCH_STEPS = 250_000
 const prefixed = (r: Reason, who: string): Reason => ({ ...r, message: `${who}: ${r.message}` })
 
 /** The class of a free host function (a VF's PF found by address). */
-const classAt = (plan: MigrationPlan, all: readonly HostFunction[], c: HostFunction): DeviceClass => {
-  let pf: PreparedFunction | undefined
-  if (c.pf !== null) for (const x of all) if (x.address === c.pf) pf = x.function
-  return plan.classOf(c, pf)
-}
+const classAt = (plan: MigrationPlan, all: readonly HostFunction[], c: HostFunction): DeviceClass => plan.classOf(c, c.pf === null ? undefined : pfOf(all, c))
 
 /** Per VM function that no free function can take: the closest candidate's reasons. */
 const noCandidateReasons = (plan: MigrationPlan, host: Host): Reason[] => {
@@ -85,18 +80,41 @@ const noCandidateReasons = (plan: MigrationPlan, host: Host): Reason[] => {
   return reasons
 }
 
-export class NoCandidate implements HostRejected {
+/** A refusal whose reasons are written when first read (a filter's rejections are mostly never read). */
+class LaterRejection implements HostRejected {
   private written: readonly Reason[] | null = null
   constructor(
     private readonly plan: MigrationPlan,
     readonly host: Host,
+    private readonly why: (plan: MigrationPlan, host: Host) => readonly Reason[],
   ) {}
   get compatible(): false {
     return false
   }
   get reasons(): readonly Reason[] {
-    this.written ??= noCandidateReasons(this.plan, this.host)
+    this.written ??= this.why(this.plan, this.host)
     return this.written
+  }
+}
+
+/** Some VM function has no free candidate on the host: for each, the closest candidate's reasons. */
+export class NoCandidate extends LaterRejection {
+  constructor(plan: MigrationPlan, host: Host) {
+    super(plan, host, noCandidateReasons)
+  }
+}
+
+/** The judge's reasons, judging the host again (the same plan and host give the same reasons); its steps count again then. */
+const judgedAgain = (plan: MigrationPlan, host: Host): readonly Reason[] => {
+  const j = plan.judge(host)
+  if (j.compatible) throw new Error(`${host.name} was refused, and accepted when judged again`)
+  return j.reasons
+}
+
+/** A refusal past coverage whose reasons are the judge's, written when first read. */
+export class RefusedLater extends LaterRejection {
+  constructor(plan: MigrationPlan, host: Host) {
+    super(plan, host, judgedAgain)
   }
 }
 
@@ -107,18 +125,19 @@ class Accepted implements HostAccepted {
   constructor(
     private readonly plan: MigrationPlan,
     readonly host: Host,
-    /** Per VM function, the index in `host.functions` of the function it takes. */
-    private readonly picks: readonly number[],
+    /** Per VM function i, the index in `host.functions` of the function it takes: `picks[at + i]` (filters keep every acceptance's in one array). */
+    private readonly picks: ArrayLike<number>,
+    private readonly at: number,
   ) {}
   get compatible(): true {
     return true
   }
   private edge(i: number): Edge {
     const fns = this.host.functions
-    return classAt(this.plan, fns, fns[this.picks[i]!]!).edges[i]!
+    return classAt(this.plan, fns, fns[this.picks[this.at + i]!]!).edges[i]!
   }
   get assignment(): readonly FunctionAssignment[] {
-    this.pairs ??= this.picks.map((k, i) => ({ guestAddress: this.plan.state.functions[i]!.guestAddress, hostAddress: this.host.functions[k]!.address, offsetMap: this.edge(i).map! }))
+    this.pairs ??= this.plan.state.functions.map((f, i) => ({ guestAddress: f.guestAddress, hostAddress: this.host.functions[this.picks[this.at + i]!]!.address, offsetMap: this.edge(i).map! }))
     return this.pairs
   }
   get warnings(): readonly Reason[] {
@@ -127,8 +146,11 @@ class Accepted implements HostAccepted {
   }
 }
 
+/** An acceptance of `host` where VM function i takes `host.functions[picks[at + i]]` (assignment and warnings written when read; `picks` is not written after). */
+export const acceptance = (plan: MigrationPlan, host: Host, picks: ArrayLike<number>, at = 0): HostAccepted => new Accepted(plan, host, picks, at)
+
 /** The judge of a plan: one closure holding the scratch buffers, and the steps its searches took. */
-export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) => HostJudgement; readonly steps: () => number } => {
+export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) => HostJudgement; readonly screen: (host: Host) => HostJudgement | null; readonly steps: () => number } => {
   const { state, pasids } = plan
   const n = state.functions.length
   const full = n >= 31 ? 0x7fffffff : (1 << n) - 1
@@ -166,8 +188,9 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
   const free: HostFunction[] = []
   /** Index in the host's functions of each free function. */
   const freeAt: number[] = []
+  /** How many of `free`, `freeAt` and `classes` hold the host at hand (entries past it are stale). */
+  let freeCount = 0
   const classes: DeviceClass[] = []
-  let all: DeviceClass[] = []
   /** Per free function, its PASID entry once looked up (null: none). */
   let entries: Array<HostPasidFunction<PasidRanges> | null | undefined> = []
   let byId: Map<string, HostPasidFunction<PasidRanges>> | null = null
@@ -201,7 +224,7 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
     return e === undefined || e.capabilityWidth === 0 ? 0 : pasidLimit(host.pasid!, e)
   }
   const pasidEdge = (i: number, k: number): boolean => {
-    const at = i * free.length + k
+    const at = i * freeCount + k
     if (pasidEdges[at] === 0) {
       let ok = true
       for (const j of pasidOfVm[i]!) if (pasidFunctionLimit(compiled!, host.pasid!, j, entryOf(k)) === 0) ok = false
@@ -224,23 +247,47 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
     }
     return assigned
   }
+  /** Acceptances' picks, n each, one block after another (a full block is left to the acceptances holding it). */
+  let picks = new Int32Array(0)
+  let picksUsed = 0
   const accept = (): HostJudgement => {
-    const picks: number[] = new Array(n)
-    for (let i = 0; i < n; i++) picks[i] = freeAt[chosen[i]!]!
-    return new Accepted(plan, host, picks)
+    if (picksUsed + n > picks.length) {
+      picks = new Int32Array(Math.max(1024, 4 * n))
+      picksUsed = 0
+    }
+    for (let i = 0; i < n; i++) picks[picksUsed + i] = freeAt[chosen[i]!]!
+    picksUsed += n
+    return new Accepted(plan, host, picks, picksUsed - n)
   }
-  const refuse = (reasons: readonly Reason[]): HostJudgement => ({ compatible: false, host, reasons })
+  /** Whether refusals are written now (`judge`) or when read (`screen`: a filter reads few of them). */
+  let explain = true
+  const refuse = (why: () => readonly Reason[]): HostJudgement => (explain ? { compatible: false, host, reasons: why() } : new RefusedLater(plan, host))
   const violation = (u: number, pasid: boolean): Reason => {
     const v = matcher.violator(u)
     const guests = v.vm.sort((a, b) => a - b).map((i) => state.functions[i]!.guestAddress)
     return hallReason(host.name, guests, v.host.map((k) => free[k]!.address), pasid)
   }
 
+  /** Whether every VM function has a candidate among the free functions' classes (VMs of more than 31 functions, past the masks). */
+  const coversAll = (): boolean => {
+    for (let i = 0; i < n; i++) {
+      let k = 0
+      while (k < freeCount && classes[k]!.edges[i]!.map === null) k++
+      if (k === freeCount) return false
+    }
+    return true
+  }
+  // Refusals of the first steps, as functions of nothing `screen` holds: a closure over its own
+  // variables would make every call allocate them a context, 10^6 times a filter.
+  const refuseHall = (u: number): HostJudgement => refuse(() => [violation(u, false)])
+  const malformed = (): readonly Reason[] => (pasids !== null && E.isLeft(pasids) ? pasids.left : [])
+  const noPools = (): readonly Reason[] => [wholeReason('PASID_NO_FUNCTION', `the VM uses PASIDs but ${host.name} describes no PASID pools`, { source: compiled?.state.mode ?? null })]
+
   /** Step 4: the first assignment's PASIDs do not fit; the PASID checks become edges. */
   const judgePasids = (): HostJudgement => {
     const c = compiled!
     const hp = host.pasid!
-    const m = free.length
+    const m = freeCount
     const first = chosen.slice()
     if (pasidEdges.length < n * m) pasidEdges = new Int8Array(n * m)
     pasidEdges.fill(0, 0, n * m)
@@ -248,12 +295,14 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
     const unmatched = matcher.complete(combinedEdge)
     steps += matcher.steps
     if (unmatched >= 0) {
-      const hall = violation(unmatched, true)
-      return refuse([...pasidFeasibility(c, hp, fillAssigned(first)), hall])
+      return refuse(() => {
+        const hall = violation(unmatched, true)
+        return [...pasidFeasibility(c, hp, fillAssigned(first)), hall]
+      })
     }
     hold()
     if (pasidsFeasible(c, hp, fillAssigned())) return accept()
-    if (!hostAdmitsPasids(c, hp) || unassigned.some((j) => pasidFunctionLimit(c, hp, j, entryById(pasidFns[j]!.id)) === 0)) return refuse(pasidFeasibility(c, hp, assigned))
+    if (!hostAdmitsPasids(c, hp) || unassigned.some((j) => pasidFunctionLimit(c, hp, j, entryById(pasidFns[j]!.id)) === 0)) return refuse(() => pasidFeasibility(c, hp, assigned))
     // Only the fresh globals are short: which limits the VM's functions get.
     const matched = chosen.slice()
     for (const j of unassigned) pasidLimitsOf[j] = pasidLimit(hp, entryById(pasidFns[j]!.id)!)
@@ -283,40 +332,37 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
     steps += outcome.steps
     if (outcome.kind === 'found') {
       hold()
-      return pasidsFeasible(c, hp, fillAssigned()) ? accept() : refuse(pasidFeasibility(c, hp, assigned))
+      return pasidsFeasible(c, hp, fillAssigned()) ? accept() : refuse(() => pasidFeasibility(c, hp, assigned))
     }
-    if (outcome.kind === 'short') return refuse([shortfallReason(host.name, outcome.shortfall)])
-    const why = pasidFeasibility(c, hp, fillAssigned(matched))
-    if (outcome.kind === 'bound') return refuse([searchBoundReason(host.name, budget, outcome.choices), ...why])
-    return refuse([...why, limitsExhaustedReason(host.name, outcome.choices)])
+    if (outcome.kind === 'short') return refuse(() => [shortfallReason(host.name, outcome.shortfall)])
+    const why = (): Reason[] => pasidFeasibility(c, hp, fillAssigned(matched))
+    if (outcome.kind === 'bound') return refuse(() => [searchBoundReason(host.name, budget, outcome.choices), ...why()])
+    return refuse(() => [...why(), limitsExhaustedReason(host.name, outcome.choices)])
   }
 
-  const judge = (h: Host): HostJudgement => {
+  /** The judgement, or null when some VM function has no free candidate at all (NO_CANDIDATE, written by `NoCandidate` when asked). */
+  const screen = (h: Host): HostJudgement | null => {
     const fns = h.functions
-    if (all.length < fns.length) all = new Array(fns.length)
-    // Coverage first, from the classes' masks alone.
+    // Coverage first, from the classes' masks alone (most hosts of a fleet end here).
     let covered = 0
     for (let k = 0; k < fns.length; k++) {
-      if (!fns[k]!.free) continue
-      const cls = classAt(plan, fns, fns[k]!)
-      all[k] = cls
-      covered |= cls.takes
+      const c = fns[k]!
+      if (c.free) covered |= classAt(plan, fns, c).takes
     }
-    if (n <= 31 && (covered & full) !== full) return new NoCandidate(plan, h)
+    if (n <= 31 && (covered & full) !== full) return null
     host = h
-    free.length = 0
-    freeAt.length = 0
-    classes.length = 0
+    // Written by index over what the last host left (emptying and pushing reallocates them).
+    freeCount = 0
     for (let k = 0; k < fns.length; k++) {
       if (!fns[k]!.free) continue
-      free.push(fns[k]!)
-      freeAt.push(k)
-      classes.push(all[k]!)
+      free[freeCount] = fns[k]!
+      freeAt[freeCount] = k
+      classes[freeCount++] = classAt(plan, fns, fns[k]!)
     }
-    if (n > 31) for (let i = 0; i < n; i++) if (!classes.some((cls) => cls.edges[i]!.map !== null)) return new NoCandidate(plan, h)
+    if (n > 31 && !coversAll()) return null
     // Each VM function the first free candidate left: the assignment whenever functions do not
     // compete (augmenting paths, which begin the same way, only when they do).
-    const m = free.length
+    const m = freeCount
     if (taken.length < m) taken = new Uint8Array(m)
     taken.fill(0, 0, m)
     let greedy = true
@@ -334,17 +380,27 @@ export const hostJudge = (plan: MigrationPlan): { readonly judge: (host: Host) =
       matcher.reset(n, m)
       const unmatched = matcher.complete(classEdge)
       steps += matcher.steps
-      if (unmatched >= 0) return refuse([violation(unmatched, false)])
+      if (unmatched >= 0) return refuseHall(unmatched)
       hold()
     }
     if (pasids === null) return accept()
-    if (E.isLeft(pasids)) return refuse(pasids.left)
-    if (h.pasid === null) return refuse([wholeReason('PASID_NO_FUNCTION', `the VM uses PASIDs but ${h.name} describes no PASID pools`, { source: pasids.right.state.mode })])
+    if (E.isLeft(pasids)) return refuse(malformed)
+    if (h.pasid === null) return refuse(noPools)
     byId = null
-    if (entries.length < free.length) entries = new Array(free.length)
-    entries.fill(undefined, 0, free.length)
+    if (entries.length < freeCount) entries = new Array(freeCount)
+    entries.fill(undefined, 0, freeCount)
     if (pasidsFeasible(pasids.right, h.pasid, fillAssigned())) return accept()
     return judgePasids()
   }
-  return { judge, steps: () => steps }
+  return {
+    judge: (h) => {
+      explain = true
+      return screen(h) ?? new NoCandidate(plan, h)
+    },
+    screen: (h) => {
+      explain = false
+      return screen(h)
+    },
+    steps: () => steps,
+  }
 }

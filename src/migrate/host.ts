@@ -23,3 +23,10 @@ export interface Host {
   readonly functions: readonly HostFunction[]
   readonly pasid: HostPasid<PasidRanges> | null
 }
+
+/** A VF's PF among the host's functions (the last listed at its address; undefined for a PF or when absent). */
+export const pfOf = (all: readonly HostFunction[], c: HostFunction): PreparedFunction | undefined => {
+  let pf: PreparedFunction | undefined
+  if (c.pf !== null) for (const x of all) if (x.address === c.pf) pf = x.function
+  return pf
+}

@@ -7,7 +7,7 @@
  * (a bipartite matching) and the PASID feasibility check on range pools (host-judgement.ts).
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { Persona } from '../layout/function-layout.js'
+import type { FunctionLayout, Persona } from '../layout/function-layout.js'
 import type { PersonaMatrix } from '../layout/persona.js'
 import { type OffsetMapping, realize } from '../layout/realize.js'
 import { translate } from '../layout/translate.js'
@@ -70,22 +70,82 @@ export interface MigrationPlan {
   classOf(candidate: HostFunction, pf: PreparedFunction | undefined): DeviceClass
   /** Judges one host (see `judgeHost`). */
   judge(host: Host): HostJudgement
+  /** `judge`, or null where it would be NO_CANDIDATE (a VM function no free function can take): what a filter of many hosts asks, allocating nothing for those. */
+  screen(host: Host): HostJudgement | null
 }
 
-const personaKey = (p: Persona | null): string => (p === null ? '-' : JSON.stringify([p.family, p.hardwareVersion, p.firmware, p.migrationStreams]))
+/** A persona as text, for class keys. */
+export const personaKey = (p: Persona | null): string => (p === null ? '-' : JSON.stringify([p.family, p.hardwareVersion, p.firmware, p.migrationStreams]))
+
+/**
+ * What decides a host function's judgement against any VM, as text: its semantic digest and
+ * name (messages name it), its persona, and its PF's digest and name for a VF. Equal keys, equal
+ * judgements; a plan judges each key once.
+ */
+export const deviceClassKey = (candidate: Pick<HostFunction, 'function' | 'persona'>, pf: PreparedFunction | undefined, persona = personaKey(candidate.persona)): string =>
+  `${candidate.function.digest}/${candidate.function.name}/${persona}/${pf === undefined ? '-' : `${pf.digest}/${pf.name}`}`
+
+type Realized = ReturnType<typeof realize>
+
+/**
+ * Realizations kept across plans, by layout and device class key: what a VM of an instance
+ * type already seen needs no more of (realize depends on the layout, the class and the persona
+ * matrix, never on the VM's state). An inventory keeps one.
+ */
+export interface RealizationCache {
+  readonly get: (layout: FunctionLayout, key: string) => Realized | undefined
+  readonly set: (layout: FunctionLayout, key: string, r: Realized) => void
+}
+
+/** Classes kept per layout at most; the oldest go first. */
+const REALIZATIONS_PER_LAYOUT = 4096
+
+export const realizationCache = (): RealizationCache => {
+  const byLayout = new WeakMap<FunctionLayout, Map<string, Realized>>()
+  return {
+    get: (layout, key) => byLayout.get(layout)?.get(key),
+    set: (layout, key, r) => {
+      let m = byLayout.get(layout)
+      if (m === undefined) byLayout.set(layout, (m = new Map()))
+      if (m.size >= REALIZATIONS_PER_LAYOUT) m.delete(m.keys().next().value!)
+      m.set(key, r)
+    },
+  }
+}
+
+const matrixIds = new WeakMap<PersonaMatrix, number>()
+let nextMatrixId = 1
+/** A number naming a persona matrix object (matrices are immutable values). */
+const matrixId = (m: PersonaMatrix | undefined): number => {
+  if (m === undefined) return 0
+  let id = matrixIds.get(m)
+  if (id === undefined) matrixIds.set(m, (id = nextMatrixId++))
+  return id
+}
 
 /** Compiles `state` for judging hosts. Total: bad layouts in the state become reasons on every host. */
-export const compileMigration = (state: MigrationState, options: PlanOptions = {}): MigrationPlan => {
+export const compileMigration = (state: MigrationState, options: PlanOptions = {}): MigrationPlan => compilePlan(state, options)
+
+/** `compileMigration`, with realizations taken from and kept in `realized`. */
+export const compilePlan = (state: MigrationState, options: PlanOptions = {}, realized?: RealizationCache): MigrationPlan => {
   // The state is checked against itself first; a contradiction is a reason every host gets.
   const consistency = stateConsistency(state)
   const virtual = consistency.built
-  const judgeClass = (candidate: HostFunction, pf: PreparedFunction | undefined): DeviceClass => {
+  const matrix = `#${matrixId(options.personas)}`
+  const realizeClass = (f: MigrationState['functions'][number], candidate: HostFunction, pf: PreparedFunction | undefined, key: string): Realized => {
+    const cached = realized?.get(f.layout, key)
+    if (cached !== undefined) return cached
+    const r = realize(f.layout, candidate.function, {
+      ...(pf === undefined ? {} : { pf }),
+      ...(options.personas === undefined ? {} : { personas: options.personas }),
+      ...(candidate.persona === null ? {} : { destinationPersona: candidate.persona }),
+    })
+    realized?.set(f.layout, key, r)
+    return r
+  }
+  const judgeClass = (candidate: HostFunction, pf: PreparedFunction | undefined, key: string): DeviceClass => {
     const edges = state.functions.map((f, i): Edge => {
-      const r = realize(f.layout, candidate.function, {
-        ...(pf === undefined ? {} : { pf }),
-        ...(options.personas === undefined ? {} : { personas: options.personas }),
-        ...(candidate.persona === null ? {} : { destinationPersona: candidate.persona }),
-      })
+      const r = realizeClass(f, candidate, pf, key + matrix)
       if (E.isLeft(r)) {
         return { map: null, errors: [wholeReason('NO_CANDIDATE', r.left.map((e) => (e.path.length === 0 ? e.message : `${renderPath(e.path)}: ${e.message}`)).join('; '))], warnings: [] }
       }
@@ -118,9 +178,9 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
   const classOf = (candidate: HostFunction, pf: PreparedFunction | undefined): DeviceClass => {
     const seen = byIdentity.get(candidate.function)
     if (seen !== undefined && seen.persona === candidate.persona && seen.pf === pf) return seen.cls
-    const key = `${candidate.function.digest}/${personaKey(candidate.persona)}/${pf?.digest ?? '-'}`
+    const key = deviceClassKey(candidate, pf)
     let cls = byDigest.get(key)
-    if (cls === undefined) byDigest.set(key, (cls = judgeClass(candidate, pf)))
+    if (cls === undefined) byDigest.set(key, (cls = judgeClass(candidate, pf, key)))
     byIdentity.set(candidate.function, { persona: candidate.persona, pf, cls })
     return cls
   }
@@ -144,6 +204,7 @@ export const compileMigration = (state: MigrationState, options: PlanOptions = {
     classOf,
     inconsistencies: consistency.reasons,
     judge: (host) => (consistency.reasons.length > 0 ? { compatible: false, host, reasons: consistency.reasons } : judge.judge(host)),
+    screen: (host) => (consistency.reasons.length > 0 ? { compatible: false, host, reasons: consistency.reasons } : judge.screen(host)),
   }
   const judge = hostJudge(plan)
   return plan

@@ -41,13 +41,30 @@ const firstRepeat = (n: number, ids: (k: number) => string | undefined): readonl
   return null
 }
 
+/** `firstRepeat` over ids of objects (undefined skipped). */
+const firstRepeatedId = (list: ReadonlyArray<{ readonly id: string } | undefined>): readonly [first: number, again: number] | null => firstRepeat(list.length, (k) => list[k]?.id)
+
+// The two below compare a few ids directly and keep the closure of `firstRepeat` in a function
+// of its own: a scheduler asks them of every host it considers, and a closure over their own
+// parameters would allocate a context on every call.
+
 /** Where the host lists a PASID function id a second time, or null. */
-export const repeatedHostFunction = (host: HostPasid<unknown>): readonly [first: number, again: number] | null =>
-  firstRepeat(host.functions.length, (k) => host.functions[k]!.id)
+export const repeatedHostFunction = (host: HostPasid<unknown>): readonly [first: number, again: number] | null => {
+  const fns = host.functions
+  if (fns.length > FEW) return firstRepeatedId(fns)
+  for (let k = 1; k < fns.length; k++) for (let j = 0; j < k; j++) if (fns[j]!.id === fns[k]!.id) return [j, k]
+  return null
+}
 
 /** Two state functions (by index) given the same host function, or null. */
-export const sharedHostFunction = (assigned: ReadonlyArray<HostPasidFunction<unknown> | undefined>): readonly [first: number, again: number] | null =>
-  firstRepeat(assigned.length, (k) => assigned[k]?.id)
+export const sharedHostFunction = (assigned: ReadonlyArray<HostPasidFunction<unknown> | undefined>): readonly [first: number, again: number] | null => {
+  if (assigned.length > FEW) return firstRepeatedId(assigned)
+  for (let k = 1; k < assigned.length; k++) {
+    const id = assigned[k]?.id
+    if (id !== undefined) for (let j = 0; j < k; j++) if (assigned[j]?.id === id) return [j, k]
+  }
+  return null
+}
 
 /** The refusals before any PASID rule: the host's ids repeat, or the assignment is not one-to-one. Empty when neither. */
 export const assignmentReasons = <P>(state: PasidState, host: HostPasid<P>, assigned: ReadonlyArray<HostPasidFunction<P> | undefined>): Reason[] => {

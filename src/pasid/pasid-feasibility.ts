@@ -23,26 +23,12 @@ import {
   parentExhaustedReason,
   splitReasons,
 } from './pasid-reasons.js'
-import { rangesFree, type PasidRanges, rangesWithin } from './pasid-ranges.js'
+import { pasidFunctionLimit } from './pasid-limits.js'
+import { anyAllocatedIn, countIn, rangesFree, type PasidRanges, rangesWithin } from './pasid-ranges.js'
 import type { PasidFunction } from './pasid-state.js'
 import { MAX_PASID_WIDTH } from './pasid.js'
 
 export { compilePasids, type CompiledPasids } from './compile-pasids.js'
-
-/** How many of the sorted `values` lie in [from, to). */
-const countIn = (values: readonly number[], from: number, to: number): number => {
-  const firstAtOrAbove = (x: number): number => {
-    let lo = 0
-    let hi = values.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (values[mid]! < x) lo = mid + 1
-      else hi = mid
-    }
-    return lo
-  }
-  return to <= from ? 0 : firstAtOrAbove(to) - firstAtOrAbove(from)
-}
 
 /** How many of the sorted `values` are allocated in `pool` (at or beyond its width counts), and the first. */
 const occupied = (values: readonly number[], pool: PasidRanges): { count: number; first: number | null } => {
@@ -62,19 +48,6 @@ const occupied = (values: readonly number[], pool: PasidRanges): { count: number
 /** Each state function's destination function, by index (undefined: none). */
 export type PasidAssignment = ReadonlyArray<HostPasidFunction<PasidRanges> | undefined>
 
-/** Whether any of the sorted `values` is allocated in `pool` (at or beyond its width counts). No allocation. */
-const anyAllocated = (values: readonly number[], pool: PasidRanges): boolean => {
-  if (values.length === 0) return false
-  const last = values[values.length - 1]!
-  if (last >= 1 << pool.width) return true
-  const a = pool.ranges
-  for (let i = 0; i < a.length; i += 3) {
-    if (a[i]! > last) break
-    if (a[i + 1]! > values[0]! && countIn(values, a[i]!, a[i + 1]!) > 0) return true
-  }
-  return false
-}
-
 /**
  * What no assignment can change: the host lists each PASID function once; ENQCMD needs the
  * CPU's translation; in global-split the host must leave guests the state's locals, none of them
@@ -85,7 +58,7 @@ export const hostAdmitsPasids = (compiled: CompiledPasids, host: HostPasid<Pasid
   if (compiled.anyEnqcmd && !host.cpuTranslation) return false
   const state = compiled.state
   if (state.mode !== 'global-split') return true
-  return host.split !== null && host.split >= state.split && !anyAllocated(compiled.locals, host.global)
+  return host.split !== null && host.split >= state.split && !anyAllocatedIn(compiled.locals, host.global)
 }
 
 /**
@@ -94,25 +67,11 @@ export const hostAdmitsPasids = (compiled: CompiledPasids, host: HostPasid<Pasid
  */
 export const pasidsFeasible = (compiled: CompiledPasids, host: HostPasid<PasidRanges>, assigned: PasidAssignment): boolean => {
   if (!hostAdmitsPasids(compiled, host) || sharedHostFunction(assigned) !== null) return false
-  const { state, pasidsOf } = compiled
+  const { state } = compiled
   const n = state.functions.length
   const limits = compiled.scratch
-  for (let i = 0; i < n; i++) {
-    const h = assigned[i]
-    if (h === undefined || h.capabilityWidth === 0) return false
-    const f = state.functions[i]!
-    const width = Math.min(h.capabilityWidth, host.iommuWidth)
-    if (compiled.widthChecked[i] && width < f.capability.width) return false
-    if ((f.capability.execute && !h.execute) || (f.capability.privileged && !h.privileged) || (h.isVf && !h.pasidEnabled)) return false
-    limits[i] = 1 << width
-  }
-  for (let i = 0; i < n; i++) {
-    const pasids = pasidsOf[i]!
-    if (pasids.length === 0) continue
-    if (state.mode === 'per-rid') {
-      if (pasids.length > rangesFree(assigned[i]!.pool, 1, limits[i]!)) return false
-    } else if (compiled.asIs[i] && (pasids[pasids.length - 1]! >= limits[i]! || (compiled.ownPool[i] && anyAllocated(pasids, assigned[i]!.pool)))) return false
-  }
+  // Each function on its own (the same rule the assignment search uses for its edges).
+  for (let i = 0; i < n; i++) if ((limits[i] = pasidFunctionLimit(compiled, host, i, assigned[i])) === 0) return false
   if (state.mode === 'delegated' || state.mode === 'per-rid') return true
   return globalShortfall(compiled, host, limits, state.mode === 'global-split' ? host.split! : 1) === null
 }

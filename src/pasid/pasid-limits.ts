@@ -16,7 +16,7 @@
  */
 import type { CompiledPasids } from './pasid-feasibility.js'
 import type { HostPasid, HostPasidFunction } from './host-pasid.js'
-import { type PasidRanges, rangesFree } from './pasid-ranges.js'
+import { anyAllocatedIn, type PasidRanges, rangesFree } from './pasid-ranges.js'
 
 /** A compiled state's global groups arranged for limit vectors, with their scratch. */
 export interface PasidLimits {
@@ -45,40 +45,13 @@ export const pasidLimits = (compiled: CompiledPasids): PasidLimits => {
   return { compiled, bounds, counts, groupsOf, boundScratch: new Float64Array(compiled.groups.length), orderScratch: new Int32Array(compiled.groups.length) }
 }
 
-/** How many of the sorted `values` lie in [from, to). */
-const countIn = (values: readonly number[], from: number, to: number): number => {
-  const atOrAbove = (x: number): number => {
-    let lo = 0
-    let hi = values.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (values[mid]! < x) lo = mid + 1
-      else hi = mid
-    }
-    return lo
-  }
-  return to <= from ? 0 : atOrAbove(to) - atOrAbove(from)
-}
-
-/** Whether any of the sorted, non-empty `values` is allocated in `pool`. */
-const anyTaken = (values: readonly number[], pool: PasidRanges): boolean => {
-  const last = values[values.length - 1]!
-  if (last >= 1 << pool.width) return true
-  const a = pool.ranges
-  for (let x = 0; x < a.length; x += 3) {
-    if (a[x]! > last) break
-    if (a[x + 1]! > values[0]! && countIn(values, a[x]!, a[x + 1]!) > 0) return true
-  }
-  return false
-}
-
 /**
  * The PASID limit state function `j` gets on destination function `h` (1 << its usable width)
  * when `h` can serve it, else 0: no function, no PASID capability, too narrow for PASIDs the
  * hardware sees as they are, a feature the guest was shown missing, a VF whose PF has PASID
  * off, or its own pool unable to hold the function's PASIDs.
  */
-export const pasidFunctionLimit = (compiled: CompiledPasids, host: HostPasid<PasidRanges>, j: number, h: HostPasidFunction<PasidRanges> | undefined): number => {
+export const pasidFunctionLimit = (compiled: CompiledPasids, host: Pick<HostPasid<unknown>, 'iommuWidth'>, j: number, h: HostPasidFunction<PasidRanges> | undefined): number => {
   if (h === undefined || h.capabilityWidth === 0) return 0
   const mode = compiled.state.mode
   const f = compiled.state.functions[j]!
@@ -89,8 +62,9 @@ export const pasidFunctionLimit = (compiled: CompiledPasids, host: HostPasid<Pas
   const pasids = compiled.pasidsOf[j]!
   if (pasids.length === 0) return limit
   if (mode === 'per-rid') return pasids.length > rangesFree(h.pool, 1, limit) ? 0 : limit
-  if (mode === 'global-split') return compiled.widthChecked[j] && pasids[pasids.length - 1]! >= limit ? 0 : limit
-  return compiled.asIs[j] && (pasids[pasids.length - 1]! >= limit || anyTaken(pasids, h.pool)) ? 0 : limit
+  // PASIDs programmed as they are (delegated, local functions, global-split's non-ENQCMD locals): below the limit, and free where they use the function's own pool.
+  if (!compiled.asIs[j]) return limit
+  return pasids[pasids.length - 1]! >= limit || (compiled.ownPool[j] && anyAllocatedIn(pasids, h.pool)) ? 0 : limit
 }
 
 /** The guest PASIDs bounded by `bound` outnumber the free globals of [from, bound). */
@@ -106,9 +80,12 @@ export interface GlobalShortfall {
  * when all fit; `limits` holds each state function's limit (only those in `bounds` are read).
  * Fresh globals start at the destination's split (global-split) or at 1.
  */
-export const globalShortfall = (l: PasidLimits, host: HostPasid<PasidRanges>, limits: ArrayLike<number>): GlobalShortfall | null => {
+export const globalShortfall = (l: PasidLimits, host: HostPasid<PasidRanges>, limits: ArrayLike<number>): GlobalShortfall | null =>
+  globalShortfallWith(l, limits, globalsFrom(l, host), (from, bound) => rangesFree(host.global, from, bound))
+
+/** `globalShortfall` with fresh globals from `from`, and `free(from, bound)` the free globals of [from, bound) however the pool is held. */
+export const globalShortfallWith = (l: PasidLimits, limits: ArrayLike<number>, from: number, free: (from: number, bound: number) => number): GlobalShortfall | null => {
   const { groups } = l.compiled
-  const from = globalsFrom(l, host)
   const bounds = l.boundScratch
   const order = l.orderScratch
   for (let g = 0; g < groups.length; g++) {
@@ -124,7 +101,7 @@ export const globalShortfall = (l: PasidLimits, host: HostPasid<PasidRanges>, li
     needed += groups[order[k]!]!.count
     const bound = bounds[order[k]!]!
     if (k + 1 < groups.length && bounds[order[k + 1]!] === bound) continue
-    const available = rangesFree(host.global, from, bound)
+    const available = free(from, bound)
     if (needed > available) return { needed, bound, available, from }
   }
   return null

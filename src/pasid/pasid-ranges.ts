@@ -135,3 +135,31 @@ export const poolToRanges = (pool: PasidPool): PasidRanges => {
   if (start >= 0) ranges.push([start, count])
   return pasidRanges(pool.width, ranges)
 }
+
+/** The index of the first of the sorted `values` at or above x. */
+const firstAtOrAbove = (values: readonly number[], x: number): number => {
+  let lo = 0
+  let hi = values.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (values[mid]! < x) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** How many of the sorted `values` lie in [from, to). */
+export const countIn = (values: readonly number[], from: number, to: number): number => (to <= from ? 0 : firstAtOrAbove(values, to) - firstAtOrAbove(values, from))
+
+/** Whether any of the sorted `values` is allocated in `pool` (at or beyond its width counts). Allocates nothing. */
+export const anyAllocatedIn = (values: readonly number[], pool: PasidRanges): boolean => {
+  if (values.length === 0) return false
+  const last = values[values.length - 1]!
+  if (last >= pasidCount(pool.width)) return true
+  const a = pool.ranges
+  for (let i = 0; i < a.length; i += 3) {
+    if (a[i]! > last) break
+    if (a[i + 1]! > values[0]! && countIn(values, a[i]!, a[i + 1]!) > 0) return true
+  }
+  return false
+}

@@ -4,7 +4,7 @@
  * PASIDs beyond the width the guest was shown, PASID 0 bound, bindings to functions the state
  * does not have. Each error has the path of the offending entry. Linear in the state (its
  * functions, bindings and attachments; repeats found with a 128 KiB bitmap for global-split's
- * locals, by a radix ordering for bindings); at most `MAX_PASID_ERRORS` listed, the rest counted.
+ * locals, by a radix ordering of bindings by PASID); at most `MAX_PASID_ERRORS` listed, the rest counted.
  *
  * The state decoders run it (`pasidStateFromData`), and so do the planner and the feasibility
  * compiler for states built in code: a state that fails it is never judged.
@@ -68,39 +68,66 @@ export const validatePasidState = (state: PasidState, countSteps?: (steps: numbe
       steps += 1 + l.functions.length
     }
   } else {
-    // Repeats found by ordering bindings by (function, PASID) in linear time: equal pairs end up
-    // side by side, the first (lowest index) first.
+    // Repeats found by ordering bindings by PASID in linear time (no move when they already are):
+    // within one PASID's run, in binding order, a function listed earlier in the run repeats.
     const n = state.bindings.length
     const functionOf = new Int32Array(n)
     const pasidOf = new Int32Array(n)
+    let bad = false
+    // A binding's function tried first as the last one's or the next: states list bindings by function or in turn.
+    // (A repeated id stands for its first function, as in `indexById`.)
+    const ids = state.functions.map((f) => f.id)
+    const first = ids.map((id) => indexById.get(id)!)
+    let last = 0
+    const functionIndex = (id: string): number | undefined => {
+      if (ids[last] === id) return first[last]
+      const next = last + 1 < ids.length ? last + 1 : 0
+      if (ids[next] === id) {
+        last = next
+        return first[next]
+      }
+      const f = indexById.get(id)
+      if (f !== undefined) last = f
+      return f
+    }
     for (let i = 0; i < n; i++) {
       const b = state.bindings[i]!
-      const f = indexById.get(b.function)
+      const f = functionIndex(b.function)
       const ok = f !== undefined && Number.isInteger(b.pasid) && b.pasid > 0 && b.pasid < 1 << MAX_PASID_WIDTH
       functionOf[i] = ok ? f + 1 : 0
       pasidOf[i] = ok ? b.pasid : 0
+      if (!ok || b.pasid >= limit[f]!) bad = true
     }
-    const order = stableOrder(functionOf, stableOrder(pasidOf, undefined, countSteps), countSteps)
-    const repeat = new Uint8Array(n)
-    for (let k = 1; k < n; k++) {
-      const a = order[k - 1]!
+    const order = stableOrder(pasidOf, undefined, countSteps)
+    let repeat: Uint8Array | null = null
+    /** Per function (index + 1), the last run (PASID) it was seen in, plus one. */
+    const seenIn = new Int32Array(state.functions.length + 1)
+    let run = 0
+    for (let k = 0; k < n; k++) {
       const b = order[k]!
-      if (functionOf[b] !== 0 && functionOf[a] === functionOf[b] && pasidOf[a] === pasidOf[b]) repeat[b] = 1
+      if (k === 0 || pasidOf[b] !== pasidOf[order[k - 1]!]) run++
+      const f = functionOf[b]!
+      if (f === 0) continue
+      if (seenIn[f] === run) (repeat ??= new Uint8Array(n))[b] = 1
+      else seenIn[f] = run
     }
-    for (let i = 0; i < n; i++) {
-      const b = state.bindings[i]!
-      const f = indexById.get(b.function)
-      if (f === undefined) {
-        errors.add(() => ({ code: 'UNKNOWN_FUNCTION', path: ['bindings', i, 'function'], message: `no function "${b.function}" in the state` }))
-        continue
+    // Every binding sound (the common case): nothing more to look at.
+    if (bad || repeat !== null) {
+      for (let i = 0; i < n; i++) {
+        const b = state.bindings[i]!
+        const f = functionOf[i]! - 1 >= 0 ? functionOf[i]! - 1 : indexById.get(b.function)
+        if (f === undefined) {
+          errors.add(() => ({ code: 'UNKNOWN_FUNCTION', path: ['bindings', i, 'function'], message: `no function "${b.function}" in the state` }))
+          continue
+        }
+        if (b.pasid === 0) errors.add(() => ({ code: 'PASID_ZERO', path: ['bindings', i, 'pasid'], message: 'PASID 0 is reserved (no PASID) and cannot be bound' }))
+        else if (b.pasid >= limit[f]!) {
+          errors.add(() => ({ code: 'PASID_BEYOND_WIDTH', path: ['bindings', i, 'pasid'], message: `PASID on ${b.function} ${b.pasid} is beyond the ${Math.log2(limit[f]!)}-bit width the guest was shown` }))
+        }
+        if (repeat?.[i] === 1) errors.add(() => ({ code: 'DUPLICATE_BINDING', path: ['bindings', i], message: `PASID ${b.pasid} is bound to ${b.function} twice` }))
       }
-      if (b.pasid === 0) errors.add(() => ({ code: 'PASID_ZERO', path: ['bindings', i, 'pasid'], message: 'PASID 0 is reserved (no PASID) and cannot be bound' }))
-      else if (b.pasid >= limit[f]!) {
-        errors.add(() => ({ code: 'PASID_BEYOND_WIDTH', path: ['bindings', i, 'pasid'], message: `PASID on ${b.function} ${b.pasid} is beyond the ${Math.log2(limit[f]!)}-bit width the guest was shown` }))
-      }
-      if (repeat[i] === 1) errors.add(() => ({ code: 'DUPLICATE_BINDING', path: ['bindings', i], message: `PASID ${b.pasid} is bound to ${b.function} twice` }))
     }
-    steps += 3 * n
+    steps += 3 * n + state.functions.length
   }
   countSteps?.(steps)
   return errors.done()

@@ -274,10 +274,23 @@ const compareBars = (a: PreparedFunction, b: PreparedFunction): Reason[] => {
  * field at the same place (elsewhere a structural reason already refuses).
  */
 const optionalReasons = (a: PreparedFunction, b: PreparedFunction, zone: Uint8Array, options: EquivalenceOptions): Reason[] => {
-  if (a.optional.length === 0) return []
-  const same = (o: OptionalByte): boolean => o.at < zone.length && zone[o.at] === 0 && (fieldsByRegister(b).get(o.field.offset) ?? []).some((f) => f.spec.key === o.field.spec.key)
+  // A reason needs a set optional bit of the source that reads 0 at the same offset on the
+  // destination; most pairs have none, and then nothing else need be looked up.
+  let candidate = false
+  for (let k = 0; k < a.optional.length && !candidate; k++) {
+    const o = a.optional[k]!
+    candidate = (a.config.bytes[o.at]! & o.bits & ~(b.config.bytes[o.at] ?? 0)) !== 0
+  }
+  if (!candidate) return []
+  // The same skeleton places the same fields at the same offsets.
+  const sameSkeleton = a.skeletonKey === b.skeletonKey
+  const same = (o: OptionalByte): boolean =>
+    o.at < zone.length && zone[o.at] === 0 && (sameSkeleton || (fieldsByRegister(b).get(o.field.offset) ?? []).some((f) => f.spec.key === o.field.spec.key))
   return unprovenState(a.config, a.optional, b, (o) => (same(o) ? o.at : null), options)
 }
+
+/** Zeros for a pair whose layouts differ nowhere (never written). */
+const NO_ZONES = new Uint8Array(4096)
 
 /** Every difference between `a` (source) and `b` (destination), structural first, then by offset. */
 export const equivalenceReasons = (a: PreparedFunction, b: PreparedFunction, options: EquivalenceOptions = {}): Reason[] => {
@@ -290,7 +303,8 @@ export const equivalenceReasons = (a: PreparedFunction, b: PreparedFunction, opt
   // Same skeleton: the same chains and field tables, so no structural difference is possible.
   const structure = identical && a.skeletonKey === b.skeletonKey ? { reasons: [], zones: [] } : compareStructure(a, b, limit)
   reasons.push(...structure.reasons)
-  const zone = new Uint8Array(limit)
+  // Most pairs have no zone: then one shared array of zeros, read only.
+  const zone = structure.zones.length === 0 ? NO_ZONES.subarray(0, limit) : new Uint8Array(limit)
   for (const [start, end] of structure.zones) zone.fill(1, start, Math.min(end, limit))
   // Bytes the named VMM does not compare, where both sides hold the same capability.
   const relaxed = new Uint8Array(limit)

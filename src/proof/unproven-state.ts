@@ -83,7 +83,9 @@ export const unprovenState = (
     const d = destinationAt(o)
     if (d === null) continue
     const k = o.at - o.field.offset
-    const missing = (source.bytes[o.at] ?? 0) & o.bits & ~(destination.config.bytes[d] ?? 0) & ~(provenBits(o.field) >>> (8 * k))
+    const cleared = (source.bytes[o.at] ?? 0) & o.bits & ~(destination.config.bytes[d] ?? 0)
+    // Evidence is read only for bits it could prove.
+    const missing = cleared === 0 ? 0 : cleared & ~(provenBits(o.field) >>> (8 * k))
     if (missing === 0) continue
     const seen = unproven.get(o.field)
     unproven.set(o.field, { mask: ((seen?.mask ?? 0) | (missing << (8 * k))) >>> 0, register: d - k })

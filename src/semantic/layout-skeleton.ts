@@ -33,6 +33,10 @@ export interface LayoutSkeleton {
   readonly obligations: readonly Obligation[]
   /** The masks as the digest encodes them: (offset low, offset high, wmask, w1cmask) per masked byte. */
   readonly maskEncoding: Uint8Array
+  /** Per dword of the image, the bits neither mask covers (the read-only value is config AND this). */
+  readonly readOnly: Uint32Array
+  /** What the key says, as numbers (`signature`): compared to find the skeleton without building the key. */
+  readonly signature: Int32Array
 }
 
 /** Skeletons kept at most; a fleet has far fewer device models than this. */
@@ -57,9 +61,12 @@ interface Part {
   readonly fields: readonly FieldSpec[]
 }
 
+/** The table of a part no registry entry describes (a header layout other than 0 and 1): one array, so its skeleton is found again. */
+const NO_FIELDS: readonly FieldSpec[] = Object.freeze([])
+
 const tableFor = (table: FieldTable | undefined, config: ConfigSpace, walk: Walk, offset: number, version: number | null, length: number): readonly FieldSpec[] =>
   table === undefined
-    ? []
+    ? NO_FIELDS
     : typeof table === 'function'
       ? fieldsFor(table, { ...lengthContext(config, offset, version, walk.facts), length })
       : fieldsFor(table, { length } as FieldContext)
@@ -86,7 +93,7 @@ const encodeMasks = (masks: Uint8Array, size: number): Uint8Array => {
   return Uint8Array.from(out)
 }
 
-const build = (key: string, size: number, walk: Walk, list: readonly Part[]): LayoutSkeleton => {
+const build = (key: string, size: number, walk: Walk, list: readonly Part[], signature: Int32Array): LayoutSkeleton => {
   const fields: FieldInstance[] = []
   for (const p of list) for (const spec of p.fields) fields.push({ capability: p.capability, spec, offset: p.base + spec.at })
   const masks = new Uint8Array(2 * size)
@@ -109,22 +116,93 @@ const build = (key: string, size: number, walk: Walk, list: readonly Part[]): La
   }
   optional.sort((x, y) => x.at - y.at)
   const owner = capabilityOwners(walk, size)
-  return { key, fields, masks, optional, owner, obligations: planObligations(walk, fields, owner), maskEncoding: encodeMasks(masks, size) }
+  const words = new Uint32Array(masks.buffer, masks.byteOffset, (2 * size) >>> 2)
+  const readOnly = new Uint32Array(size >>> 2)
+  for (let i = 0; i < readOnly.length; i++) readOnly[i] = ~(words[i]! | words[readOnly.length + i]!)
+  return { key, fields, masks, optional, owner, obligations: planObligations(walk, fields, owner), maskEncoding: encodeMasks(masks, size), readOnly, signature }
 }
 
-/** The skeleton of `config` given its walk, from the cache when the model was seen before. */
+/**
+ * The key's facts as numbers, into `out` (grown as needed): size, header layout, and per
+ * capability its space, offset, ID, version, length and next pointer, then per part its base and
+ * field table. Equal signatures, equal keys.
+ */
+const signatureOf = (size: number, walk: Walk, list: readonly Part[], out: Int32Array): Int32Array => {
+  const n = 3 + 6 * walk.capabilities.length + 2 * (list.length - 1)
+  const sig = out.length >= n + 1 ? out : new Int32Array(2 * (n + 1))
+  let at = 0
+  sig[at++] = n
+  sig[at++] = size
+  sig[at++] = walk.facts.headerLayout
+  sig[at++] = tableId(list[0]!.fields)
+  for (const c of walk.capabilities) {
+    sig[at++] = c.space === 'standard' ? 0 : 1
+    sig[at++] = c.offset
+    sig[at++] = c.id
+    sig[at++] = c.version ?? -1
+    sig[at++] = c.length
+    sig[at++] = c.next
+  }
+  for (let i = 1; i < list.length; i++) {
+    sig[at++] = list[i]!.base
+    sig[at++] = tableId(list[i]!.fields)
+  }
+  return sig
+}
+
+/** A hash of a signature (its first `sig[0] + 1` numbers). */
+const hashOf = (sig: Int32Array): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i <= sig[0]!; i++) h = Math.imul(h ^ sig[i]!, 0x01000193)
+  return h >>> 0
+}
+
+const sameSignature = (a: Int32Array, b: Int32Array): boolean => {
+  if (a[0] !== b[0]) return false
+  for (let i = 1; i <= a[0]!; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** Skeletons by the hash of their signature (a few share a hash at most). */
+const bySignature = new Map<number, LayoutSkeleton[]>()
+let scratch: Int32Array = new Int32Array(64)
+
+/**
+ * The skeleton of `config` given its walk, from the cache when the model was seen before. Found
+ * by its signature's numbers (a function of a known model builds no key text); the key is made
+ * only for a skeleton built anew.
+ */
 export const layoutSkeleton = (config: ConfigSpace, walk: Walk): LayoutSkeleton => {
   const list = parts(config, walk)
+  const sig = (scratch = signatureOf(config.size, walk, list, scratch))
+  const hash = hashOf(sig)
+  const candidates = bySignature.get(hash)
+  if (candidates !== undefined) for (const c of candidates) if (sameSignature(c.signature, sig)) return c
   let key = `${config.size}/${walk.facts.headerLayout}/${tableId(list[0]!.fields)}`
   for (const c of walk.capabilities) key += `|${c.space === 'standard' ? 's' : 'e'}${c.offset}:${c.id}:${c.version}:${c.length}:${c.next}`
   for (let i = 1; i < list.length; i++) key += `|${list[i]!.base}#${tableId(list[i]!.fields)}`
-  const hit = cache.get(key)
-  if (hit !== undefined) return hit
-  const skeleton = build(key, config.size, walk, list)
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!)
-  cache.set(key, skeleton)
+  const skeleton = cache.get(key) ?? build(key, config.size, walk, list, sig.slice(0, sig[0]! + 1))
+  if (!cache.has(key)) {
+    if (cache.size >= CACHE_LIMIT) forget(cache.values().next().value!)
+    cache.set(key, skeleton)
+    const list2 = bySignature.get(hash)
+    if (list2 === undefined) bySignature.set(hash, [skeleton])
+    else list2.push(skeleton)
+  }
   return skeleton
 }
 
+/** Drops a skeleton from both indexes (the oldest, when the cache is full). */
+const forget = (skeleton: LayoutSkeleton): void => {
+  cache.delete(skeleton.key)
+  const hash = hashOf(skeleton.signature)
+  const rest = (bySignature.get(hash) ?? []).filter((c) => c !== skeleton)
+  if (rest.length === 0) bySignature.delete(hash)
+  else bySignature.set(hash, rest)
+}
+
 /** Empties the skeleton cache (for measuring cold preparation). */
-export const clearSkeletonCache = (): void => cache.clear()
+export const clearSkeletonCache = (): void => {
+  cache.clear()
+  bySignature.clear()
+}

@@ -2,6 +2,8 @@
  * A function prepared once for any number of judgements: its walk, semantic image, BAR layout
  * and digest. Judging a pair of prepared functions only compares them.
  */
+import { Buffer } from 'node:buffer'
+import * as crypto from 'node:crypto'
 import { createHash } from 'node:crypto'
 import { type Walk, walkCapabilities } from '../capability/walk.js'
 import type { ConfigSpace } from '../config-space/config-space.js'
@@ -45,8 +47,11 @@ export interface PreparedFunction {
   readonly optional: readonly OptionalByte[]
 }
 
+/** The BAR layout of a function whose sizes no file gave (most dumps): one value for all. */
+const UNKNOWN_BARS: BarLayout = Object.freeze({ known: false, resources: Object.freeze([]), canonical: 'bars:unknown' })
+
 const barLayout = (resources: readonly Resource[] | null): BarLayout => {
-  if (resources === null) return { known: false, resources: [], canonical: 'bars:unknown' }
+  if (resources === null) return UNKNOWN_BARS
   const own = resources.filter((r) => r.index <= LAST_LAYOUT_RESOURCE)
   const canonical = `bars:${own.map((r) => `${r.index}=${r.kind}/${r.size}/${r.prefetchable ? 'p' : '-'}${r.is64Bit ? '64' : '32'}`).join(',')}`
   return { known: true, resources: own, canonical }
@@ -58,12 +63,22 @@ const barLayout = (resources: readonly Resource[] | null): BarLayout => {
  * for each byte with a non-zero mask. Masks are sparse, so this hashes about a third of the
  * packed image and still determines it.
  */
-export const semanticDigest = (semantic: SemanticImage, bars: BarLayout, maskEncoding: Uint8Array): string =>
-  createHash('sha256')
-    .update(`vpci-semantic/1 ${semantic.size} ${bars.canonical}\n`)
-    .update(semantic.packed.subarray(0, semantic.size))
-    .update(maskEncoding)
-    .digest('hex')
+export const semanticDigest = (semantic: SemanticImage, bars: BarLayout, maskEncoding: Uint8Array): string => {
+  const header = `vpci-semantic/1 ${semantic.size} ${bars.canonical}\n`
+  if (oneShot === undefined) return createHash('sha256').update(header).update(semantic.packed.subarray(0, semantic.size)).update(maskEncoding).digest('hex')
+  // The same bytes in one buffer, hashed in one call (a hash object per function costs as much as the hashing).
+  const n = Buffer.byteLength(header, 'utf8') + semantic.size + maskEncoding.length
+  if (digestScratch.length < n) digestScratch = Buffer.allocUnsafe(Math.max(2 * n, 16384))
+  let at = digestScratch.write(header, 0, 'utf8')
+  digestScratch.set(semantic.packed.subarray(0, semantic.size), at)
+  at += semantic.size
+  digestScratch.set(maskEncoding, at)
+  return oneShot('sha256', digestScratch.subarray(0, at + maskEncoding.length), 'hex')
+}
+
+/** `crypto.hash` where the runtime has it (Node 20.12 and later), else undefined. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash
+let digestScratch = Buffer.allocUnsafe(16384)
 
 const fieldsByRegisterCache = new WeakMap<PreparedFunction, ReadonlyMap<number, readonly FieldInstance[]>>()
 

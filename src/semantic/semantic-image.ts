@@ -58,9 +58,9 @@ export const semanticImageOf = (config: ConfigSpace, skeleton: LayoutSkeleton): 
   const packed = slabBytes(3 * size)
   packed.set(skeleton.masks, size)
   // Read-only values, a dword at a time: images and planes are dword-aligned and sized.
-  const words = new Uint32Array(packed.buffer, packed.byteOffset, (3 * size) >>> 2)
+  const words = new Uint32Array(packed.buffer, packed.byteOffset, size >>> 2)
   const source = new Uint32Array(config.bytes.buffer, config.bytes.byteOffset, size >>> 2)
-  const n = size >>> 2
-  for (let i = 0; i < n; i++) words[i] = source[i]! & ~(words[n + i]! | words[2 * n + i]!)
+  const readOnly = skeleton.readOnly
+  for (let i = 0; i < readOnly.length; i++) words[i] = source[i]! & readOnly[i]!
   return { _tag: 'SemanticImage', size, packed, fields: skeleton.fields }
 }

@@ -2,7 +2,7 @@
  * Large inventories (issue 12, item 5): a host file of 4×10^5 PASID ranges (6 MB) and a layout
  * file of 4 MiB of raw runs are read without the YAML library's document model (about 250
  * bytes of memory per byte of text: the host took 1.6 GB), and large or hostile lists never
- * crash a decoder. No timings here: `bench/inventory.bench.ts` measures them. What is asserted
+ * crash a decoder. No timings here: `bench/large-inputs.bench.ts` measures them. What is asserted
  * is the work done (the library's parser called or not) and the decoded facts.
  */
 import * as E from 'fp-ts/lib/Either.js'

@@ -132,3 +132,29 @@ describe('the search counts its steps; they grow polynomially on generated worst
     }
   })
 })
+
+describe('locals programmed as they are decide the assignment', () => {
+  // global-split: a non-ENQCMD function's local is written into its host function's PASID table
+  // as it is, so it must lie below that function's limit. Two free NIC functions, the first
+  // 8 bits wide (limit 256): a local of 300 can only go on the second.
+  const pasid: PasidState = {
+    mode: 'global-split',
+    split: 1024,
+    functions: [{ id: guestAddress(5), capability: { width: 16 as PasidWidth, execute: false, privileged: false }, enqcmd: false }],
+    locals: [{ local: 300 as Pasid, functions: [guestAddress(5)] }],
+  }
+  const state = vm(['nic'], pasid)
+
+  it('a local above the first candidate limit goes on the second: taken', () => {
+    const v = checkMigration(state, host('narrow-then-wide', [{ model: NIC_V2, pasidWidth: 8 }, { model: NIC_V2 }], { split: 1024 }))
+    expect(v.reasons.filter((r) => r.severity === 'error')).toEqual([])
+    expect(v.assignment!.map((a) => a.hostAddress)).toEqual([hostAddress(1)])
+    expect(v.pasidPlan!.entries).toContainEqual({ function: hostAddress(1), pasid: 300, guest: 300, kind: 'local' })
+  })
+
+  it('with both candidates 8 bits wide: refused, the local named beyond the limit', () => {
+    const v = checkMigration(state, host('narrow', [{ model: NIC_V2, pasidWidth: 8 }, { model: NIC_V2, pasidWidth: 8 }], { split: 1024 }))
+    expect(v.compatible).toBe(false)
+    expect(v.reasons.map((r) => r.code)).toContain('PASID_WIDTH')
+  })
+})
