@@ -147,9 +147,10 @@ export const sniffInput = (bytes: Uint8Array): InputKind => {
     const text = new TextDecoder().decode(head)
     const object = /^\s*\{/.test(text)
     const json = object ? /"kind"\s*:\s*"([^"]{1,64})"/.exec(text) : null
-    if (json !== null) return KINDS[json[1]!] ?? 'other-vpci'
-    // ProtoJSON has no kind: a MigrationState is told by its field names.
+    if (json !== null && KINDS[json[1]!] !== undefined) return KINDS[json[1]!]!
+    // ProtoJSON has no kind (a "kind" inside it is a BAR's): a MigrationState is told by its field names.
     if (object && PROTOJSON_STATE.test(text)) return 'state-json'
+    if (json !== null) return 'other-vpci'
     const yaml = /^kind:\s*["']?([A-Za-z]{1,64})["']?\s*(#.*)?$/m.exec(text)
     if (yaml !== null && /^apiVersion:\s*["']?vpci\//m.test(text)) return KINDS[yaml[1]!] ?? 'other-vpci'
     if (LSPCI_ROW.test(text)) return 'lspci-text'

@@ -26,6 +26,7 @@ export const ERROR_LIMIT = 100
 const describe = (v: unknown): string => {
   if (Array.isArray(v)) return `an array of ${v.length}`
   if (v !== null && typeof v === 'object') return 'an object'
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v)
   const s = typeof v === 'string' && v.length > 40 ? `${JSON.stringify(v.slice(0, 37))}...` : JSON.stringify(v)
   return s === undefined ? String(v) : s
 }

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { bytesOfHex, hexOf } from '../../src/decode/hex-bytes.js'
 import { migrationStateFromJson } from '../../src/state/state-json.js'
-import { readCorpusBytes } from '../support/repo-corpus.js'
+import { readCorpusText } from '../support/repo-corpus.js'
 
 describe('hex bytes', () => {
   it('encodes two lower-case digits per byte, with the separator asked for', () => {

@@ -34,6 +34,7 @@ describe('sniffInput on the corpus', () => {
     ['pasid/host-b.yaml', 'host-yaml'],
     ['state/vm-17-schema-v1.pb', 'migration-state'],
     ['state/vm-17-schema-v1.json', 'state-json'],
+    ['state/vm-17-n2-schema-v1.protojson.json', 'state-json'],
     ['bad-input/empty.lspci', 'empty'],
   ]
   it.each(table)('%s is %s', (file, kind) => {
