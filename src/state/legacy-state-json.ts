@@ -10,6 +10,7 @@ import * as t from 'io-ts'
 import { closedStruct } from '../decode/closed-struct.js'
 import { bytesOfHex } from '../decode/hex-bytes.js'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
+import { jsonTooDeep, TOO_DEEP } from '../decode/json-depth.js'
 import { layoutFromData } from '../layout/layout-yaml.js'
 import { pasidStateFromData } from '../pasid/pasid-files.js'
 import type { PasidState } from '../pasid/pasid-state.js'
@@ -36,6 +37,8 @@ export const isLegacyStateJson = (raw: unknown): boolean => typeof raw === 'obje
 
 /** A state from the old JSON mirror (`kind: MigrationState`), with the same checks as the bytes. */
 export const legacyMigrationStateFromJson = (raw: unknown): E.Either<readonly StateError[], MigrationState> => {
+  const deep = jsonTooDeep(raw)
+  if (deep !== null) return E.left([{ path: deep, message: TOO_DEEP }])
   const shape = StateJson.decode(raw)
   if (E.isLeft(shape)) {
     return E.left(
