@@ -31,6 +31,7 @@ import { layoutRawRunsTarget } from './layout-raw-runs-target.js'
 import { pasidRemapTarget } from './pasid-remap-target.js'
 import { sysfsTreeTarget } from './sysfs-tree-target.js'
 import { hostPbTarget } from './host-pb-target.js'
+import { stateProtoJsonTarget } from './state-protojson-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
 import { type FilterResult, filterHosts } from '../src/migrate/filter-hosts.js'
 import { createInventory } from '../src/migrate/inventory.js'
@@ -279,6 +280,7 @@ export const TARGETS: readonly Target[] = [
       migrationStateFromJson(raw)
     },
   },
+  stateProtoJsonTarget,
   {
     name: 'paths',
     // Real paths (FIFOs, devices, loops, folders, a sparse file, escaping host files) and the CLI's stdout through a pipe: fuzz/path-target.ts.
