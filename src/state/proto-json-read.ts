@@ -17,7 +17,14 @@ import { messageType } from './proto-descriptor.js'
 import { isDefault } from './proto-json-write.js'
 import type { StateError } from './migration-state.js'
 
-type Path = ReadonlyArray<string | number>
+/** A path as a chain from the leaf (one small object a step; made into an array only for an error). */
+type Path = { readonly up: Path; readonly step: string | number } | null
+const pathArray = (p: Path): Array<string | number> => {
+  const out: Array<string | number> = []
+  for (let n = p; n !== null; n = n.up) out.push(n.step)
+  return out.reverse()
+}
+const down = (p: Path, step: string | number): Path => ({ up: p, step })
 
 /** Errors listed in full; past it they are only counted. */
 export const ERROR_LIMIT = 100
@@ -47,16 +54,29 @@ const RANGES: Readonly<Partial<Record<ScalarType, readonly [bigint, bigint]>>> =
   uint64: [0n, 2n ** 64n - 1n],
   fixed64: [0n, 2n ** 64n - 1n],
 }
+/** The 32-bit ranges as numbers, for the common case without BigInt. */
+const NUMBER_RANGES: Readonly<Partial<Record<ScalarType, readonly [number, number]>>> = Object.fromEntries(
+  Object.entries(RANGES).flatMap(([k, [lo, hi]]) => (hi < 2n ** 32n ? [[k, [Number(lo), Number(hi)]]] : [])),
+)
 const STANDARD_BASE64 = /^[A-Za-z0-9+/]*$/
 const URL_BASE64 = /^[A-Za-z0-9_-]*$/
 
-type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string }
-const ok = (value: unknown): Parsed => ({ ok: true, value })
-const bad = (message: string): Parsed => ({ ok: false, message })
+/** A parsed scalar is the value itself (a number, string, boolean or bytes); a refusal is marked, so success allocates nothing. */
+const REFUSED: unique symbol = Symbol('refused')
+interface Refused {
+  readonly [REFUSED]: string
+}
+type Parsed = unknown
+const ok = (value: unknown): Parsed => value
+const bad = (message: string): Refused => ({ [REFUSED]: message })
+const refusal = (p: Parsed): string | null => (typeof p === 'object' && p !== null && REFUSED in p ? (p as Refused)[REFUSED] : null)
 
 /** An integer of `type` from a JSON number or decimal string: a number for 32 bits, a decimal string for 64 (exact past 2^53). */
 const integer = (type: ScalarType, v: unknown, range: readonly [bigint, bigint]): Parsed => {
-  const wide = range[1] > 2n ** 32n
+  // The common case without BigInt: a whole JSON number inside a 32-bit range.
+  const narrow = NUMBER_RANGES[type]
+  if (narrow !== undefined && typeof v === 'number' && Number.isInteger(v) && v >= narrow[0] && v <= narrow[1]) return v
+  const wide = narrow === undefined
   let n: bigint
   if (typeof v === 'number') {
     if (!Number.isInteger(v)) return bad(`expected a whole number (${type}), got ${describe(v)}`)
@@ -126,7 +146,7 @@ interface Reading {
 }
 
 const refuse = (r: Reading, path: Path, message: string): undefined => {
-  if (r.errors.length < ERROR_LIMIT) r.errors.push({ path, message })
+  if (r.errors.length < ERROR_LIMIT) r.errors.push({ path: pathArray(path), message })
   else r.omitted++
   return undefined
 }
@@ -134,20 +154,22 @@ const refuse = (r: Reading, path: Path, message: string): undefined => {
 const valueOf = (r: Reading, value: ValueType, v: unknown, path: Path): unknown => {
   if (value.kind === 'message') return message(r, messageType(value.type), v, path)
   const parsed = value.kind === 'enum' ? enumValue(value.type, v) : scalar(value.type, v)
-  return parsed.ok ? parsed.value : refuse(r, path, parsed.message)
+  const refused = refusal(parsed)
+  return refused === null ? parsed : refuse(r, path, refused)
 }
 
 const mapOf = (r: Reading, f: FieldType, v: unknown, path: Path): unknown => {
   if (!isObject(v)) return refuse(r, path, `expected an object (a map), got ${describe(v)}`)
   const out: Record<string, unknown> = {}
   for (const k of Object.keys(v)) {
-    const at = [...path, keyStep(k)]
+    const at = down(path, keyStep(k))
     // Map keys are JSON strings; a key of another scalar type is its value written as a string.
     const key = f.keyType === 'string' || f.keyType === undefined ? ok(k) : f.keyType === 'bool' ? (k === 'true' || k === 'false' ? ok(k) : bad(`expected a key "true" or "false"`)) : scalar(f.keyType, k)
-    if (!key.ok) refuse(r, at, `map key: ${key.message}`)
+    const keyRefused = refusal(key)
+    if (keyRefused !== null) refuse(r, at, `map key: ${keyRefused}`)
     const x = v[k]
     const value = x === null ? refuse(r, at, 'null is not a map value') : valueOf(r, f.value, x, at)
-    if (key.ok && value !== undefined) Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true })
+    if (keyRefused === null && value !== undefined) Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true })
   }
   return out
 }
@@ -157,7 +179,7 @@ const repeatedOf = (r: Reading, f: FieldType, v: unknown, path: Path): unknown =
   const out: unknown[] = []
   for (let i = 0; i < v.length; i++) {
     const x: unknown = v[i]
-    const value = x === null ? refuse(r, [...path, i], 'null is not a list element') : valueOf(r, f.value, x, [...path, i])
+    const value = x === null ? refuse(r, down(path, i), 'null is not a list element') : valueOf(r, f.value, x, down(path, i))
     if (value !== undefined) out.push(value)
   }
   return out
@@ -167,24 +189,22 @@ const message = (r: Reading, type: MessageType, v: unknown, path: Path): Record<
   if (!isObject(v)) return refuse(r, path, `expected a ${type.name} object, got ${describe(v)}`)
   const lookup = lookupOf(type)
   const out: Record<string, unknown> = {}
-  const seen = new Map<number, string>()
-  const oneofs = new Map<string, string>()
+  let oneofs: Map<string, string> | undefined
   for (const k of Object.keys(v)) {
-    const at = [...path, keyStep(k)]
+    const at = down(path, keyStep(k))
     const f = lookup.get(k)
     if (f === undefined) {
       refuse(r, at, `unknown field ${describe(keyStep(k))} of ${type.name}; expected one of: ${type.fields.map((x) => x.jsonName).join(', ')}`)
       continue
     }
-    const twice = seen.get(f.id)
-    if (twice !== undefined) {
-      refuse(r, at, `field given twice, as "${twice}" and "${k}"`)
+    if (k === f.protoName && k !== f.jsonName && Object.hasOwn(v, f.jsonName)) {
+      refuse(r, at, `field given twice, as "${f.jsonName}" and "${k}"`)
       continue
     }
-    seen.set(f.id, k)
     const x = v[k]
     if (x === null) continue
     if (f.oneof !== undefined) {
+      oneofs ??= new Map()
       const other = oneofs.get(f.oneof)
       if (other !== undefined) refuse(r, at, `"${other}" and "${k}" are both members of oneof ${f.oneof}; give at most one`)
       oneofs.set(f.oneof, k)
@@ -198,7 +218,7 @@ const message = (r: Reading, type: MessageType, v: unknown, path: Path): Record<
 /** The wire object of a message of `type` (a short name: `MigrationState`) from its ProtoJSON, or every error (the first ERROR_LIMIT) with its path. */
 export const wireOfProtoJson = (type: string, json: unknown): E.Either<readonly StateError[], Record<string, unknown>> => {
   const r: Reading = { errors: [], omitted: 0 }
-  const wire = message(r, messageType(type), json, [])
+  const wire = message(r, messageType(type), json, null)
   if (r.omitted > 0) r.errors.push({ path: [], message: `${r.omitted} more errors`, omitted: r.omitted })
   return r.errors.length > 0 || wire === undefined ? E.left(r.errors) : E.right(wire)
 }
