@@ -75,9 +75,8 @@ const valueType = (type: string, owner: string): ValueType => {
   throw new Error(`${owner}: type ${type} is not in package ${PACKAGE}`)
 }
 
-const messages = new Map<string, MessageType>()
-for (const [name, node] of Object.entries(nodes)) {
-  if (node.fields === undefined) continue
+/** A message's fields, resolved on first use (a message never asked for is never resolved). */
+const resolve = (name: string, node: DescriptorNode & { readonly fields: NonNullable<DescriptorNode['fields']> }): MessageType => {
   const oneofOf = new Map<string, string>()
   for (const [oneof, { oneof: members }] of Object.entries(node.oneofs ?? {})) {
     for (const m of members) if (node.fields[m]?.options?.proto3_optional !== true) oneofOf.set(m, oneof)
@@ -97,12 +96,23 @@ for (const [name, node] of Object.entries(nodes)) {
       ...(oneof === undefined ? {} : { oneof }),
     }
   })
-  messages.set(name, { name: `${PACKAGE}.${name}`, fields: fields.sort((a, b) => a.id - b.id) })
+  return { name: `${PACKAGE}.${name}`, fields: fields.sort((a, b) => a.id - b.id) }
 }
 
-/** A message of the package by its short name (`MigrationState`); throws for a name the schema lacks (a caller's bug). */
+const messages = new Map<string, MessageType>()
+
+/**
+ * A message of the package by its short name (`MigrationState`); throws for a name the schema
+ * lacks, or a field type outside the package (well-known types are not mapped here): a caller's or
+ * the schema's bug, found by the first test that reads or writes that message.
+ */
 export const messageType = (name: string): MessageType => {
-  const m = messages.get(name)
-  if (m === undefined) throw new Error(`no message ${name} in ${PACKAGE}`)
+  let m = messages.get(name)
+  if (m === undefined) {
+    const node = nodes[name]
+    if (node?.fields === undefined) throw new Error(`no message ${name} in ${PACKAGE}`)
+    m = resolve(name, node as DescriptorNode & { readonly fields: NonNullable<DescriptorNode['fields']> })
+    messages.set(name, m)
+  }
   return m
 }
