@@ -12,6 +12,7 @@ import protobuf from 'protobufjs'
 import { bench, describe } from 'vitest'
 import type { Pasid, PasidWidth } from '../src/pasid/pasid.js'
 import { clearLayoutCache, decodeMigrationState, encodeMigrationState } from '../src/state/state-codec.js'
+import { migrationStateFromJson, migrationStateToJson } from '../src/state/state-json.js'
 
 const golden = decodeMigrationState(new Uint8Array(readFileSync(new URL('../corpus/state/vm-17-schema-v1.pb', import.meta.url))))
 if (E.isLeft(golden)) throw new Error('golden fixture did not decode')
@@ -47,6 +48,31 @@ describe(`decode a state of 8 functions and 4,096 PASID bindings (${bytes.length
     clearLayoutCache()
     const r = decodeMigrationState(bytes)
     if (E.isRight(r)) sink += r.right.functions.length
+  })
+})
+
+// The same state as ProtoJSON (issue 16 item 3): reading is JSON.parse, the strict mapping, then the bytes path above.
+const decoded = decodeMigrationState(bytes)
+if (E.isLeft(decoded)) throw new Error('bench state did not decode')
+const text = JSON.stringify(migrationStateToJson(decoded.right))
+describe(`ProtoJSON of the same state (${text.length} characters)`, () => {
+  const plain = root.lookupType('vpci.migration.v1.MigrationState')
+  bench('baseline: JSON.parse of the text', () => {
+    sink += (JSON.parse(text) as { functions: unknown[] }).functions.length
+  })
+  bench('migrationStateFromJson(JSON.parse(text)) (read, every check)', () => {
+    const r = migrationStateFromJson(JSON.parse(text))
+    if (E.isRight(r)) sink += r.right.functions.length
+  })
+  bench('decodeMigrationState of the bytes (the same checks from protobuf)', () => {
+    const r = decodeMigrationState(bytes)
+    if (E.isRight(r)) sink += r.right.functions.length
+  })
+  bench('baseline: protobufjs toObject (enums, longs, bytes as strings) + JSON.stringify of the decoded message', () => {
+    sink += JSON.stringify(plain.toObject(plain.decode(bytes), { enums: String, longs: String, bytes: String })).length
+  })
+  bench('JSON.stringify(migrationStateToJson(state)) (write)', () => {
+    sink += JSON.stringify(migrationStateToJson(decoded.right)).length
   })
 })
 

@@ -25,11 +25,13 @@ import { decodeHostPasid, decodePasidState, encodePasidState } from '../src/pasi
 import { remapPasids } from '../src/pasid/remap.js'
 import { proveEquivalence } from '../src/proof/prove-equivalence.js'
 import { prepareFunction } from '../src/semantic/prepared-function.js'
-import { decodeMigrationState, encodeMigrationState, migrationStateFromJson } from '../src/state/state-codec.js'
+import { decodeMigrationState, encodeMigrationState } from '../src/state/state-codec.js'
+import { migrationStateFromJson } from '../src/state/state-json.js'
 import { layoutRawRunsTarget } from './layout-raw-runs-target.js'
 import { pasidRemapTarget } from './pasid-remap-target.js'
 import { sysfsTreeTarget } from './sysfs-tree-target.js'
 import { hostPbTarget } from './host-pb-target.js'
+import { stateProtoJsonTarget } from './state-protojson-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
 import { type FilterResult, filterHosts } from '../src/migrate/filter-hosts.js'
 import { createInventory } from '../src/migrate/inventory.js'
@@ -287,6 +289,7 @@ export const TARGETS: readonly Target[] = [
       migrationStateFromJson(raw)
     },
   },
+  stateProtoJsonTarget,
   {
     name: 'paths',
     // Real paths (FIFOs, devices, loops, folders, a sparse file, escaping host files) and the CLI's stdout through a pipe: fuzz/path-target.ts.

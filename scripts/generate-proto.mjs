@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Regenerates src/state/generated/ from proto/ with pbjs/pbts (static code, ES module).
+// Regenerates src/state/generated/ from proto/ with pbjs/pbts: static code (ES module) for the
+// wire, and the schema as pbjs's JSON descriptor (field names as written) for ProtoJSON.
 // `node scripts/generate-proto.mjs [OUT_DIR]`; the test writes to a temporary folder and
 // compares, so the committed code is always what the schema gives.
 import { execFileSync } from 'node:child_process'
@@ -22,6 +23,12 @@ execFileSync(
   ],
   { stdio: ['ignore', 'ignore', 'inherit'] },
 )
+const descriptor = execFileSync(
+  process.execPath,
+  [`${root}node_modules/protobufjs-cli/bin/pbjs`, '-t', 'json', '--keep-case', '-p', `${root}proto`, `${root}proto/vpci/migration/v1/migration.proto`, `${root}proto/vpci/migration/v1/host.proto`],
+  { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' },
+)
+writeFileSync(`${out}/migration.descriptor.json`, `${JSON.stringify(JSON.parse(descriptor), null, 2)}\n`)
 for (const file of ['migration.js', 'migration.d.ts']) {
   writeFileSync(`${out}/${file}`, HEADER + readFileSync(`${out}/${file}`, 'utf8'))
 }

@@ -1,10 +1,13 @@
 /**
  * `vpci state decode STATE.pb [-o FILE]` and `vpci state encode STATE.json [-o FILE]`:
- * migration state between its protobuf wire form and the JSON mirror people read; `vpci state
- * create` makes one from layouts and images (state-create-command.ts).
+ * migration state between its protobuf wire form and its JSON form (ProtoJSON, the canonical
+ * protobuf JSON mapping; the old mirror is still read, with a warning); `vpci state create` makes
+ * one from layouts and images (state-create-command.ts).
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { encodeMigrationState, MAX_STATE_BYTES, migrationStateFromJson, migrationStateToJson } from '../state/state-codec.js'
+import { encodeMigrationState, MAX_STATE_BYTES } from '../state/state-codec.js'
+import { isLegacyStateJson, LEGACY_STATE_JSON_UNTIL, migrationStateFromJson, migrationStateToJson } from '../state/state-json.js'
+import { oneLine } from '../decode/one-line.js'
 import { command } from './command.js'
 import { ExitCode, fail, failFile, failPaths } from './exit.js'
 import { stateFrom } from './load-state.js'
@@ -16,12 +19,15 @@ import { CREATE_OPTIONS, stateCreate } from './state-create-command.js'
 export const stateCommand = command({
   name: 'state',
   synopsis: ['decode STATE.pb [-o FILE]', 'encode STATE.json [-o FILE]', 'create --vm NAME --function GUEST=LAYOUT.yaml[@IMAGE]... [--pasid PASID.json] -o STATE.pb'],
-  summary: 'migration state between protobuf and its JSON mirror; create one from layouts\nand images, checked',
+  summary: 'migration state between protobuf and its JSON form (ProtoJSON); create one from\nlayouts and images, checked',
   about: `
 A VM's migration state (vpci.migration.v1.MigrationState, proto/ in the package) between its
-protobuf form and the JSON mirror people read and edit. Both directions check everything: the
-layouts (as layout files are checked), the config images, the PASID state. - reads the input
-from standard input.
+protobuf form and its JSON form: the canonical protobuf JSON mapping (ProtoJSON: lowerCamelCase
+names, enums by name, bytes in base64, 64-bit integers as strings, default values left out), as
+Python's json_format and Go's protojson read and write it. Both directions check everything:
+the layouts (as layout files are checked), the config images, the PASID state; encode refuses
+an unknown field at its path. The old JSON mirror (apiVersion/kind, images in hex) is still
+read by encode, with a warning, until ${LEGACY_STATE_JSON_UNTIL}. - reads the input from standard input.
 
 create writes a VM's state from each assigned function's layout and the config image its guest
 sees (taken inside the guest or from the VMM; without one, the layout at reset), its digests
@@ -63,6 +69,7 @@ Examples:
     } catch (e) {
       return wrongKindOf(input.right, ['state-json']) ?? failFile(file, `not JSON: ${e instanceof Error ? e.message : String(e)}`)
     }
+    if (isLegacyStateJson(raw)) io.err(`vpci: warning: ${oneLine(file)} is in the old JSON mirror of a migration state (apiVersion/kind, images in hex), deprecated for ProtoJSON (what "vpci state decode" writes); it will not be read after ${LEGACY_STATE_JSON_UNTIL}\n`)
     const state = migrationStateFromJson(raw)
     if (E.isLeft(state)) return wrongKindOf(input.right, ['state-json']) ?? failPaths(file, state.left)
     return (await writeOutput(io, o.output, encodeMigrationState(state.right))) ?? ExitCode.ok

@@ -34,7 +34,7 @@ export const KIND_NAMES: Readonly<Record<InputKind, string>> = {
   'host-yaml': 'a vpci/v1 Host file (host YAML)',
   'persona-yaml': 'a vpci/v1 PersonaMatrix (persona YAML)',
   'pasid-json': 'a vpci/v1 PasidState (PASID JSON)',
-  'state-json': 'a vpci/v1 MigrationState in JSON',
+  'state-json': 'a vpci.migration.v1.MigrationState in JSON',
   'migration-state': 'a vpci.migration.v1.MigrationState (protobuf)',
   'host-message': 'a vpci.migration.v1.Host (protobuf)',
   'certificate-json': 'a vpci certificate (JSON)',
@@ -63,6 +63,9 @@ const KINDS: Readonly<Record<string, InputKind>> = {
   'vpci/equivalence-certificate': 'certificate-json',
   'vpci/migration-certificate': 'certificate-json',
 }
+
+/** A field only MigrationState's ProtoJSON has (by json or proto name). */
+const PROTOJSON_STATE = /"(vmName|vm_name|guestAddress|guest_address|semanticDigest|semantic_digest)"\s*:/
 
 /** `00: 86 80 ...`: an lspci row of sixteen bytes (or the first bytes of one). */
 const LSPCI_ROW = /^[0-9a-fA-F]{2,3}:( [0-9a-fA-F]{2}){4}/m
@@ -142,8 +145,12 @@ export const sniffInput = (bytes: Uint8Array): InputKind => {
   const head = bytes.subarray(0, HEAD)
   if (isText(head)) {
     const text = new TextDecoder().decode(head)
-    const json = /^\s*\{/.test(text) ? /"kind"\s*:\s*"([^"]{1,64})"/.exec(text) : null
-    if (json !== null) return KINDS[json[1]!] ?? 'other-vpci'
+    const object = /^\s*\{/.test(text)
+    const json = object ? /"kind"\s*:\s*"([^"]{1,64})"/.exec(text) : null
+    if (json !== null && KINDS[json[1]!] !== undefined) return KINDS[json[1]!]!
+    // ProtoJSON has no kind (a "kind" inside it is a BAR's): a MigrationState is told by its field names.
+    if (object && PROTOJSON_STATE.test(text)) return 'state-json'
+    if (json !== null) return 'other-vpci'
     const yaml = /^kind:\s*["']?([A-Za-z]{1,64})["']?\s*(#.*)?$/m.exec(text)
     if (yaml !== null && /^apiVersion:\s*["']?vpci\//m.test(text)) return KINDS[yaml[1]!] ?? 'other-vpci'
     if (LSPCI_ROW.test(text)) return 'lspci-text'

@@ -9,6 +9,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { readYamlData } from '../decode/yaml-data.js'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
+import { jsonTooDeep, TOO_DEEP } from '../decode/json-depth.js'
 import { closedStruct } from '../decode/closed-struct.js'
 import { UInt } from '../layout/layout-file.js'
 import { type HostPasid, withBitmapPools } from './host-pasid.js'
@@ -175,6 +176,8 @@ export const decodePasidState = (text: string): E.Either<readonly PasidStateErro
  * `MAX_PASID_ERRORS` errors listed, the rest counted.
  */
 export const pasidStateFromData = (raw: unknown, countSteps?: (steps: number) => void): E.Either<readonly PasidStateError[], PasidState> => {
+  const deep = jsonTooDeep(raw)
+  if (deep !== null) return E.left([{ code: 'WRONG_TYPE', path: deep, message: TOO_DEEP }])
   const decoded: E.Either<t.Errors, t.TypeOf<typeof BoundStateFile> | t.TypeOf<typeof SplitStateFile>> = stateFileFor(raw).decode(raw)
   if (E.isLeft(decoded)) return E.left(shapeErrors(decoded.left))
   const { apiVersion: _a, kind: _k, ...rest } = decoded.right

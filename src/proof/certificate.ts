@@ -9,6 +9,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { closedStruct } from '../decode/closed-struct.js'
 import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
+import { jsonTooDeep, TOO_DEEP } from '../decode/json-depth.js'
 import { renderPath } from '../layout/layout-error.js'
 import type { Obligation, ObligationResult } from '../semantic/obligation-plan.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
@@ -182,6 +183,8 @@ export const CertificateCodec = closedStruct({
 
 /** Decodes any value as a certificate of `codec`'s kind: Left with every path that is not. */
 export const decodeWith = <A>(codec: t.Type<A, unknown, unknown>, given: unknown): E.Either<readonly CertificateMalformed[], A> => {
+  const deep = jsonTooDeep(given)
+  if (deep !== null) return E.left([{ _tag: 'CertificateMalformed', path: deep, message: TOO_DEEP }])
   const decoded = codec.decode(given)
   if (E.isRight(decoded)) return decoded
   return E.left(

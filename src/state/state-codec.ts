@@ -1,10 +1,10 @@
 /**
- * The migration state codec: protobuf bytes to validated domain types and back, plus a JSON
- * mirror for people. With `host-codec.ts`, the only importer of the generated code. Wire values are turned into the
- * same plain shapes the layout and PASID file decoders check, so every format gets the same
- * checks (a layout from the wire is built like one from a file). Hostile input is bounded:
- * inputs over MAX_STATE_BYTES are refused unread, and the wire reader refuses any length
- * running past the bytes it has.
+ * The migration state codec: protobuf bytes to validated domain types and back (its JSON form,
+ * ProtoJSON, is state-json.ts). With `host-codec.ts`, the only importer of the generated code.
+ * Wire values are turned into the same plain shapes the layout and PASID file decoders check, so
+ * every format gets the same checks (a layout from the wire is built like one from a file).
+ * Hostile input is bounded: inputs over MAX_STATE_BYTES are refused unread, and the wire reader
+ * refuses any length running past the bytes it has.
  */
 import { Buffer } from 'node:buffer'
 import * as E from 'fp-ts/lib/Either.js'
@@ -231,26 +231,34 @@ const keepUnknown = (fresh: unknown, old: unknown): void => {
   for (const [k, v] of Object.entries(fresh as Wire)) keepUnknown(v, (old as Wire)[k])
 }
 
+/** The state as the wire object protobufjs encodes (what the ProtoJSON writer walks too). */
+export const migrationStateWire = (state: MigrationState): Wire => ({
+  schemaVersion: state.schemaVersion,
+  vmName: state.vmName,
+  functions: state.functions.map((f) => ({
+    guestAddress: f.guestAddress,
+    persona: personaWire(f.persona),
+    layout: layoutWire(f.layout),
+    configImage: Uint8Array.from(f.configImage.bytes),
+    semanticDigest: Uint8Array.from(f.semanticDigest),
+  })),
+  pasid: state.pasid === null ? null : pasidWire(state.pasid),
+})
+
 /** The state as protobuf bytes. A state from `decodeMigrationState` keeps the unknown fields it had. */
 export const encodeMigrationState = (state: MigrationState): Uint8Array => {
-  const wire: Wire = {
-    schemaVersion: state.schemaVersion,
-    vmName: state.vmName,
-    functions: state.functions.map((f) => ({
-      guestAddress: f.guestAddress,
-      persona: personaWire(f.persona),
-      layout: layoutWire(f.layout),
-      configImage: Uint8Array.from(f.configImage.bytes),
-      semanticDigest: Uint8Array.from(f.semanticDigest),
-    })),
-    pasid: state.pasid === null ? null : pasidWire(state.pasid),
-  }
-  const message = pb.MigrationState.create(wire as never)
+  const message = pb.MigrationState.create(migrationStateWire(state) as never)
   keepUnknown(message, state.wire)
   return pb.MigrationState.encode(message).finish()
 }
 
+/**
+ * A state from a wire object another syntax produced (ProtoJSON), through its bytes: so it is
+ * read with every check, cache and error path of `decodeMigrationState`. The object must hold
+ * only values of its fields' types (the ProtoJSON reader makes sure of it).
+ */
+export const migrationStateOfWire = (wire: Wire): E.Either<readonly StateError[], MigrationState> => decodeMigrationState(pb.MigrationState.encode(wire as never).finish())
+
 /** A path for people: `functions[1].layout.capabilities[3].offset`. */
 export const renderStatePath = (path: ReadonlyArray<string | number>): string => renderPath(path)
 
-export { migrationStateFromJson, migrationStateToJson } from './state-json.js'

@@ -1,90 +1,30 @@
 /**
- * The JSON mirror of a migration state (`apiVersion: vpci/v1`, `kind: MigrationState`), for
- * people: layouts in the layout file's shape, images and digests in hex, the PASID state as its
- * file. Read back with the same checks as the protobuf bytes; every field it reads is validated
- * (a codec for the shape, unknown keys refused), so no input makes it throw.
+ * A migration state's JSON form: the canonical protobuf JSON mapping (ProtoJSON) of
+ * `vpci.migration.v1.MigrationState`, so `json_format` in Python, `protojson` in Go and every
+ * other conforming implementation read and write it. Defaults are left out as they leave them
+ * out (proto-json-write.ts); reading is strict and bounded (proto-json-read.ts) and then goes
+ * through the protobuf decoder, so a state from JSON is checked exactly as one from bytes. The old
+ * mirror (`apiVersion`/`kind`, hex images) is still read, for one release (legacy-state-json.ts).
  */
 import * as E from 'fp-ts/lib/Either.js'
-import * as t from 'io-ts'
-import { closedStruct } from '../decode/closed-struct.js'
-import { bytesOfHex, hexOf } from '../decode/hex-bytes.js'
-import { expectedName, firstPerPath } from '../decode/io-ts-path.js'
-import { layoutFromData, layoutToFile } from '../layout/layout-yaml.js'
-import { encodePasidState, pasidStateFromData } from '../pasid/pasid-files.js'
-import type { PasidState } from '../pasid/pasid-state.js'
-import { type AssignedFunction, type MigrationState, SCHEMA_VERSION, type StateError } from './migration-state.js'
-import { checkedDigest, checkedImage, checkedPersona, guestAddressErrors, pasidFunctionErrors } from './state-parts.js'
+import { isLegacyStateJson, legacyMigrationStateFromJson } from './legacy-state-json.js'
+import type { MigrationState, StateError } from './migration-state.js'
+import { messageType } from './proto-descriptor.js'
+import { wireOfProtoJson } from './proto-json-read.js'
+import { protoJsonOf } from './proto-json-write.js'
+import { migrationStateOfWire, migrationStateWire } from './state-codec.js'
 
-/** The JSON mirror of a state, for people: layouts in the layout file's shape, images in hex. */
-export const migrationStateToJson = (state: MigrationState): unknown => ({
-  apiVersion: 'vpci/v1',
-  kind: 'MigrationState',
-  schemaVersion: state.schemaVersion,
-  vmName: state.vmName,
-  functions: state.functions.map((f) => ({
-    guestAddress: f.guestAddress,
-    persona: f.persona,
-    layout: JSON.parse(JSON.stringify(layoutToFile(f.layout), (_, v) => (typeof v === 'bigint' ? v.toString() : v))),
-    configImage: hexOf(Uint8Array.from(f.configImage.bytes), ' '),
-    semanticDigest: hexOf(f.semanticDigest),
-  })),
-  pasid: state.pasid === null ? null : JSON.parse(encodePasidState(state.pasid)),
-})
+export { isLegacyStateJson, LEGACY_STATE_JSON_UNTIL } from './legacy-state-json.js'
 
-/** The mirror's shape; the persona, layout and PASID state are checked by their own decoders. */
-const FunctionJson = closedStruct({ guestAddress: t.string, layout: t.unknown, configImage: t.string, semanticDigest: t.string }, { persona: t.unknown })
-const StateJson = closedStruct(
-  { apiVersion: t.literal('vpci/v1'), kind: t.literal('MigrationState'), schemaVersion: t.number, vmName: t.string, functions: t.array(FunctionJson) },
-  { pasid: t.unknown },
-)
+/** The state's ProtoJSON (a JSON value: `JSON.stringify` it). */
+export const migrationStateToJson = (state: MigrationState): Record<string, unknown> => protoJsonOf(messageType('MigrationState'), migrationStateWire(state))
 
-const describeValue = (u: unknown): string => {
-  const s = JSON.stringify(u)
-  return s === undefined ? 'nothing' : s.length > 40 ? `${s.slice(0, 37)}...` : s
-}
-
-/** A state from its JSON mirror (`kind: MigrationState`), with the same checks as the bytes. */
+/**
+ * A state from its ProtoJSON (or, until LEGACY_STATE_JSON_UNTIL, the old mirror: see
+ * `isLegacyStateJson`), with the same checks as the bytes; errors carry the JSON path.
+ */
 export const migrationStateFromJson = (raw: unknown): E.Either<readonly StateError[], MigrationState> => {
-  const shape = StateJson.decode(raw)
-  if (E.isLeft(shape)) {
-    return E.left(
-      firstPerPath(shape.left).map(({ path, error }) => ({
-        path,
-        message: error.message ?? (error.value === undefined ? `missing; expected ${expectedName(error)}` : `expected ${expectedName(error)}, got ${describeValue(error.value)}`),
-      })),
-    )
-  }
-  const top = shape.right
-  const errors: StateError[] = []
-  if (top.schemaVersion !== SCHEMA_VERSION) errors.push({ path: ['schemaVersion'], message: `schema version ${top.schemaVersion}; this vpci reads version ${SCHEMA_VERSION}` })
-  const fromHex = (text: string, path: ReadonlyArray<string | number>, spaced: boolean): Uint8Array | undefined => {
-    const bytes = bytesOfHex(text, spaced)
-    if (bytes !== null && bytes.length > 0) return bytes
-    errors.push({ path, message: 'expected hex bytes' })
-    return undefined
-  }
-  const functions: AssignedFunction[] = []
-  top.functions.forEach((f, i) => {
-    const image = fromHex(f.configImage, ['functions', i, 'configImage'], true)
-    const config = image === undefined ? undefined : checkedImage(image, ['functions', i, 'configImage'], errors)
-    const hex = fromHex(f.semanticDigest, ['functions', i, 'semanticDigest'], false)
-    const digest = hex === undefined ? undefined : checkedDigest(hex, ['functions', i, 'semanticDigest'], errors)
-    const persona = checkedPersona(f.persona, ['functions', i, 'persona'], errors)
-    const layout = layoutFromData(f.layout)
-    if (E.isLeft(layout)) for (const e of layout.left) errors.push({ path: ['functions', i, 'layout', ...e.path], message: e.message })
-    if (config !== undefined && digest !== undefined && persona !== undefined && E.isRight(layout)) {
-      functions.push({ guestAddress: f.guestAddress, persona, layout: layout.right, configImage: config, semanticDigest: digest })
-    }
-  })
-  const addresses = top.functions.map((f) => f.guestAddress)
-  // One by one: a hostile state may list 10^5 functions, more than one call's arguments.
-  for (const e of guestAddressErrors(addresses)) errors.push(e)
-  let pasid: PasidState | null = null
-  if (top.pasid !== null && top.pasid !== undefined) {
-    const decoded = pasidStateFromData(top.pasid)
-    if (E.isLeft(decoded)) for (const e of decoded.left) errors.push({ path: ['pasid', ...e.path], message: e.message, ...(e.omitted === undefined ? {} : { omitted: e.omitted }) })
-    else pasid = decoded.right
-  }
-  for (const e of pasidFunctionErrors(pasid, addresses)) errors.push(e)
-  return errors.length > 0 ? E.left(errors) : E.right({ schemaVersion: top.schemaVersion, vmName: top.vmName, functions, pasid })
+  if (isLegacyStateJson(raw)) return legacyMigrationStateFromJson(raw)
+  const wire = wireOfProtoJson('MigrationState', raw)
+  return E.isLeft(wire) ? wire : migrationStateOfWire(wire.right)
 }

@@ -100,7 +100,7 @@ describe('host scan → state create → check', () => {
     const r = await vpci('state', 'create', '--vm', 'vm-r', '--function', `00:05.0=${corpusPath('layouts/nic-v2.yaml')}`, '--function', `00:06.0=${corpusPath('layouts/accelerator-v1.yaml')}`, '-o', at('r.pb'))
     expect(r.code).toBe(0)
     const decoded = JSON.parse((await vpci('state', 'decode', at('r.pb'))).stdout)
-    expect(decoded.functions.map((f: { guestAddress: string; layout: { metadata: { name: string } } }) => [f.guestAddress, f.layout.metadata.name])).toEqual([
+    expect(decoded.functions.map((f: { guestAddress: string; layout: { name: string } }) => [f.guestAddress, f.layout.name])).toEqual([
       ['00:05.0', 'nic-v2'],
       ['00:06.0', 'accelerator-v1'],
     ])

@@ -1,5 +1,7 @@
 /**
- * `vpci state decode|encode`: the golden fixture to JSON and back, byte for byte.
+ * `vpci state decode|encode`: the golden state to ProtoJSON (as Python's json_format wrote it) and
+ * back, byte for byte; the old mirror still read, with one deprecation line; bad JSON refused at
+ * its path, exit 2.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,21 +10,31 @@ import { describe, expect, it } from 'vitest'
 import { vpci } from '../support/cli.js'
 import { corpusPath, readCorpusText } from '../support/repo-corpus.js'
 
+const GOLDEN = 'state/vm-17-n2-schema-v1'
+
 describe('vpci state', () => {
-  it('decode prints the JSON mirror; encode writes the same bytes back', async () => {
+  it('decode prints ProtoJSON (the golden json_format wrote); encode writes the same bytes back, silently', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vpci-state-'))
-    const decoded = await vpci('state', 'decode', corpusPath('state/vm-17-schema-v1.pb'))
+    const decoded = await vpci('state', 'decode', corpusPath(`${GOLDEN}.pb`))
     expect(decoded.code).toBe(0)
-    expect(JSON.parse(decoded.stdout)).toEqual(JSON.parse(readCorpusText('state/vm-17-schema-v1.json')))
+    expect(JSON.parse(decoded.stdout)).toEqual(JSON.parse(readCorpusText(`${GOLDEN}.protojson.json`)))
     writeFileSync(join(dir, 's.json'), decoded.stdout)
     const encoded = await vpci('state', 'encode', join(dir, 's.json'), '-o', join(dir, 's.pb'))
+    expect([encoded.code, encoded.stderr]).toEqual([0, ''])
+    expect(Buffer.compare(readFileSync(join(dir, 's.pb')), readFileSync(corpusPath(`${GOLDEN}.pb`)))).toBe(0)
+  })
+
+  it('encode reads the old JSON mirror to the same bytes, with one deprecation line on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vpci-state-'))
+    const encoded = await vpci('state', 'encode', corpusPath(`${GOLDEN}.json`), '-o', join(dir, 's.pb'))
     expect(encoded.code).toBe(0)
-    expect(Buffer.compare(readFileSync(join(dir, 's.pb')), readFileSync(corpusPath('state/vm-17-schema-v1.pb')))).toBe(0)
+    expect(encoded.stderr).toMatch(/^vpci: warning: .*vm-17-n2-schema-v1\.json .*old JSON mirror.*; it will not be read after v0\.2\n$/)
+    expect(Buffer.compare(readFileSync(join(dir, 's.pb')), readFileSync(corpusPath(`${GOLDEN}.pb`)))).toBe(0)
   })
 
   it('bad input: exit 2, one line with the path', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vpci-state-'))
-    const json = JSON.parse(readCorpusText('state/vm-17-schema-v1.json'))
+    const json = JSON.parse(readCorpusText(`${GOLDEN}.protojson.json`))
     json.functions[1].layout.capabilities[0].offset = 0x41
     writeFileSync(join(dir, 'bad.json'), JSON.stringify(json))
     const r = await vpci('state', 'encode', join(dir, 'bad.json'), '-o', join(dir, 'x.pb'))
@@ -34,13 +46,15 @@ describe('vpci state', () => {
     expect(g.stderr.split('\n')).toHaveLength(2)
   })
 
-  it('encode: a null function or a string of stream versions is bad input (exit 2, the path), not an internal error', async () => {
+  it('encode: a null function, a string of stream versions, an unknown field, junk base64 are bad input (exit 2, the path), not an internal error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vpci-state-'))
-    const json = JSON.parse(readCorpusText('state/vm-17-n2-schema-v1.json'))
+    const json = JSON.parse(readCorpusText(`${GOLDEN}.protojson.json`))
     const cases: Array<[unknown, RegExp]> = [
-      [{ ...json, functions: [null] }, /: functions\[0\]: expected .*, got null/],
-      [{ ...json, functions: [{ ...json.functions[0], persona: { ...json.functions[0].persona, migrationStreams: '1' } }] }, /: functions\[0\]\.persona\.migrationStreams: expected Array/],
-      [{ ...json, functions: 'none' }, /: functions: expected Array/],
+      [{ ...json, functions: [null] }, /: functions\[0\]: null is not a list element/],
+      [{ ...json, functions: [{ ...json.functions[0], persona: { ...json.functions[0].persona, migrationStreams: '1' } }] }, /: functions\[0\]\.persona\.migrationStreams: expected an array, got "1"/],
+      [{ ...json, functions: 'none' }, /: functions: expected an array/],
+      [{ ...json, vmNam: 'x' }, /: vmNam: unknown field "vmNam"/],
+      [{ ...json, functions: [{ ...json.functions[0], configImage: '%%%%' }] }, /: functions\[0\]\.configImage: expected bytes as base64/],
       [null, /: expected /],
     ]
     for (const [content, message] of cases) {

@@ -106,7 +106,7 @@ describe('a file of the wrong kind is named for what it is', () => {
     [['caps', LAYOUT], 'accelerator-v1.yaml: looks like a vpci/v1 FunctionLayout (layout YAML); expected an lspci hex dump, a binary config space or a sysfs device folder'],
     [['caps', STATE], 'vm-17-n2-schema-v1.pb: looks like a vpci.migration.v1.MigrationState (protobuf); expected an lspci hex dump'],
     [['build', corpusPath('families/nic/v1.lspci')], 'v1.lspci: looks like an lspci hex dump; expected a vpci/v1 FunctionLayout'],
-    [['state', 'encode', STATE], 'vm-17-n2-schema-v1.pb: looks like a vpci.migration.v1.MigrationState (protobuf); expected a vpci/v1 MigrationState in JSON'],
+    [['state', 'encode', STATE], 'vm-17-n2-schema-v1.pb: looks like a vpci.migration.v1.MigrationState (protobuf); expected a vpci.migration.v1.MigrationState in JSON'],
     [['remap', corpusPath('pasid/host-b.yaml'), '--host', corpusPath('pasid/vm-enqcmd.json')], 'host-b.yaml: looks like a vpci/v1 Host file (host YAML); expected a vpci/v1 PasidState'],
   ])('%j', async (argv, message) => {
     const r = await vpci(...argv)

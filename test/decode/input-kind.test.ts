@@ -11,7 +11,8 @@ import { migrationState, configImage, hostSpec, layoutFile, pasidState } from '.
 import { type InputKind, sniffInput, wrongKind } from '../../src/decode/input-kind.js'
 import { encodePasidState } from '../../src/pasid/pasid-files.js'
 import { encodeHostMessage } from '../../src/state/host-codec.js'
-import { encodeMigrationState, migrationStateToJson } from '../../src/state/state-codec.js'
+import { encodeMigrationState } from '../../src/state/state-codec.js'
+import { migrationStateToJson } from '../../src/state/state-json.js'
 import { readCorpusBytes, REPO_CORPUS } from '../support/repo-corpus.js'
 import { readRealDump, realDumpNames } from '../support/shared-corpus.js'
 import { decodeMigrationState } from '../../src/state/state-codec.js'
@@ -33,6 +34,7 @@ describe('sniffInput on the corpus', () => {
     ['pasid/host-b.yaml', 'host-yaml'],
     ['state/vm-17-schema-v1.pb', 'migration-state'],
     ['state/vm-17-schema-v1.json', 'state-json'],
+    ['state/vm-17-n2-schema-v1.protojson.json', 'state-json'],
     ['bad-input/empty.lspci', 'empty'],
   ]
   it.each(table)('%s is %s', (file, kind) => {

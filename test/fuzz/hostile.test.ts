@@ -79,6 +79,32 @@ describe('hostile inputs', () => {
     expect(() => decodeHostFile(deep)).not.toThrow()
     expect(E.isLeft(decodeHostFile(deep))).toBe(true)
   })
+
+  it('JSON nesting 10^4 deep where a value goes is bad input (exit 2, the path), never a stack overflow: the old state mirror, a PASID state, a certificate', async () => {
+    const deep = `${'['.repeat(10_000)}1${']'.repeat(10_000)}`
+    const mirror = readFileSync(corpusPath('state/vm-17-n2-schema-v1.json'), 'utf8').replace('"vmName": "vm-17"', `"vmName": ${deep}`)
+    const pasid = readFileSync(corpusPath('pasid/vm-enqcmd.json'), 'utf8').replace('"mode": "global-split"', `"mode": ${deep}`)
+    const certificate = `{ "kind": "vpci/migration-certificate", "assumptions": ${deep} }`
+    for (const [argv, file, where] of [
+      [['state', 'encode', 'F', '-o', 'out.pb'], mirror, 'vmName[0][0]'],
+      [['remap', 'F', '--host', corpusPath('pasid/host-b.yaml')], pasid, 'mode[0][0]'],
+      [['state', 'create', '--vm', 'v', '--function', `00:05.0=${corpusPath('layouts/accelerator-v1.yaml')}`, '--pasid', 'F', '-o', 'out.pb'], pasid, 'mode[0][0]'],
+      [['check', corpusPath('state/vm-17-n2-schema-v1.pb'), corpusPath('hosts/host-good.yaml'), '--root', corpusPath(''), '--verify', 'F'], certificate, 'assumptions[0][0]'],
+    ] as const) {
+      let stderr = ''
+      const io: CliIo = {
+        out: () => undefined,
+        err: (t) => void (stderr += t),
+        read: async (path, max) => E.right((path === 'F' ? new TextEncoder().encode(file) : new Uint8Array(readFileSync(path))).subarray(0, max)),
+        writeFile: async () => undefined,
+        outIsTty: false,
+        errIsTty: false,
+      }
+      expect([argv[0], await run([...argv], io)]).toEqual([argv[0], 2])
+      expect(stderr).toMatch(new RegExp(`F: (not a migration certificate: )?${where.replace(/[[\]]/g, '\\$&')}`))
+      expect(stderr).toContain('nested deeper than 64 levels')
+    }
+  })
 })
 
 const FUZZ_DIR = corpusPath('fuzz')

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { decodeHostPasid, decodePasidState, encodePasidState, pasidStateFromData } from '../../src/pasid/pasid-files.js'
 import { allocatedRanges } from '../../src/pasid/pasid-pool.js'
-import { migrationStateFromJson } from '../../src/state/state-codec.js'
+import { migrationStateFromJson } from '../../src/state/state-json.js'
 import { vpci } from '../support/cli.js'
 import { corpusPath, readCorpusText } from '../support/repo-corpus.js'
 

@@ -15,7 +15,7 @@ describe('generated protobuf code', () => {
   it('matches a fresh generation from proto/ (run npm run proto:generate after changing the schema)', () => {
     const out = mkdtempSync(join(tmpdir(), 'vpci-proto-'))
     execFileSync(process.execPath, [`${root}scripts/generate-proto.mjs`, out])
-    for (const file of ['migration.js', 'migration.d.ts']) {
+    for (const file of ['migration.js', 'migration.d.ts', 'migration.descriptor.json']) {
       expect(readFileSync(join(out, file), 'utf8'), file).toBe(readFileSync(`${root}src/state/generated/${file}`, 'utf8'))
     }
   })
