@@ -68,6 +68,12 @@ const fieldsOf = (request: Uint8Array, message: string): E.Either<CallFailure, P
   return E.isLeft(fields) ? invalid(`not a vpci.migration.v1.${message}: ${fields.left}`) : E.right(fields.right)
 }
 
+/**
+ * Lets the event loop turn between the phases of a call (decode, judge, encode), so other calls,
+ * health checks and signals are served in between rather than after the whole call.
+ */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
 const limitOf = (fields: ProtoFields, field: number): number | null => (varintField(fields, field) !== 0 ? null : REASON_LIMIT)
 
 export const migrationService = (store: HostStore, states: StateRegistry): Readonly<Record<MethodName, Method>> => {
@@ -111,6 +117,7 @@ export const migrationService = (store: HostStore, states: StateRegistry): Reado
     if (E.isLeft(fields)) return fields
     const state = vmOf(fields.right, 1, 2)
     if (E.isLeft(state)) return state
+    await turn()
     const host = await hostOf(fields.right, 3, 4)
     if (E.isLeft(host)) return host
     const v = checkMigration(state.right, host.right, { assumeImplemented: varintField(fields.right, 5) !== 0 })
@@ -123,6 +130,7 @@ export const migrationService = (store: HostStore, states: StateRegistry): Reado
     const f = fields.right
     const state = vmOf(f, 1, 2)
     if (E.isLeft(state)) return state
+    await turn()
     const inline: Host[] = []
     for (const [i, bytes] of repeatedBytes(f, 3).entries()) {
       if (context.expired()) return E.left(expiredCall)
@@ -139,6 +147,7 @@ export const migrationService = (store: HostStore, states: StateRegistry): Reado
       inline.length === 0
         ? store.inventory.filter(state.right, { ...options, ...(names.length === 0 ? {} : { names }) })
         : filterHosts(state.right, [...inline, ...names.map((n) => store.inventory.get(n)!)], options)
+    await turn()
     if (context.expired()) return E.left(expiredCall)
     const response = codec.encodeFilterHosts(state.right.vmName, result.accepted, result.rejected, limitOf(f, 6), varintField(f, 7) !== 0)
     return E.right({ response, verdict: `${result.accepted.length}/${result.accepted.length + result.rejectedCount} accepted` })
