@@ -149,8 +149,13 @@ export const migrationService = (store: HostStore, states: StateRegistry): Reado
         : filterHosts(state.right, [...inline, ...names.map((n) => store.inventory.get(n)!)], options)
     await turn()
     if (context.expired()) return E.left(expiredCall)
-    const response = codec.encodeFilterHosts(state.right.vmName, result.accepted, result.rejected, limitOf(f, 6), varintField(f, 7) !== 0)
-    return E.right({ response, verdict: `${result.accepted.length}/${result.accepted.length + result.rejectedCount} accepted` })
+    const verdict = `${result.accepted.length}/${result.accepted.length + result.rejectedCount} accepted`
+    if (varintField(f, 7) === 0) return E.right({ response: codec.encodeFilterHosts(state.right.vmName, result.accepted, result.rejected, limitOf(f, 6)), verdict })
+    // Names only: the rejected are the judged hosts not accepted, in order (their reasons are never made).
+    const judged = inline.length > 0 || names.length > 0 ? [...inline.map((h) => h.name), ...names] : store.inventory.hosts().map((h) => h.name)
+    const acceptedNames = result.accepted.map((a) => a.host.name)
+    const taken = new Set(acceptedNames)
+    return E.right({ response: codec.encodeFilterHostNames(state.right.vmName, acceptedNames, judged.filter((n) => !taken.has(n))), verdict })
   }
 
   const RemapPasids: Method = async (request) => {

@@ -213,7 +213,7 @@ describe('the other methods agree with the CLI', () => {
   })
 
   it('Realize of nic-v1 on the V2 NIC gives vpci check\'s offset map', async () => {
-    const layout = decodeLayout(readCorpusText('layouts/nic-v1.yaml'))
+    const layout = decodeLayout(readCorpusText('layouts/nic-v1.yaml'), 'nic-v1.yaml')
     if (E.isLeft(layout)) throw new Error('layout')
     const dump = readCorpusText('families/nic/v2.lspci').split('\n').filter((l) => /^[0-9a-f]{2,3}: /.test(l)).map((l) => l.slice(l.indexOf(':') + 2)).join(' ').replace(/\s+/g, '')
     const r = await callRaw(client, 'Realize', m.RealizeRequest.encode({ layout: layoutWire(layout.right), physical: { configImage: Buffer.from(dump, 'hex') } } as never).finish())
@@ -241,7 +241,7 @@ describe('the other methods agree with the CLI', () => {
     const want = JSON.parse((await vpci('remap', file, '--host', host('host-good'), '--assign', Object.entries(ASSIGN).map(([g, h]) => `${g}=${h}`).join(','), '--json')).stdout)
     expect(got.compatible).toBe(true)
     expect(want.compatible).toBe(true)
-    expect(got.plan!.map.map((x) => [x.local, x.global])).toEqual(want.plan.map.map((x: { local: number; global: number }) => [x.local, x.global]))
+    expect(got.plan!.map!.map((x) => [x.local, x.global])).toEqual(want.plan.map.map((x: { local: number; global: number }) => [x.local, x.global]))
     expect(got.globalAllocated.map((x) => [x.start, x.end])).toEqual(want.plan.pools.global)
   })
 })
