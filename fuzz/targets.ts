@@ -30,6 +30,7 @@ import { layoutRawRunsTarget } from './layout-raw-runs-target.js'
 import { pasidRemapTarget } from './pasid-remap-target.js'
 import { sysfsTreeTarget } from './sysfs-tree-target.js'
 import { hostPbTarget } from './host-pb-target.js'
+import { grpcServiceTarget } from './grpc-service-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
 import { type FilterResult, filterHosts } from '../src/migrate/filter-hosts.js'
 import { createInventory } from '../src/migrate/inventory.js'
@@ -186,6 +187,7 @@ export const TARGETS: readonly Target[] = [
   pasidRemapTarget,
   sysfsTreeTarget,
   hostPbTarget,
+  grpcServiceTarget,
   {
     name: 'protobuf',
     seeds: states,
