@@ -23,27 +23,22 @@ import { join, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { createInventory, type Inventory } from '../migrate/inventory.js'
 import type { Host } from '../migrate/host.js'
-import { type Failure, fail, shownErrors } from '../cli/exit.js'
-import { type CliIo, processIo } from '../cli/io.js'
+import { type Failure, fail } from '../cli/exit.js'
+import { processIo } from '../cli/io.js'
 import { hostFrom, type ModelCache } from '../cli/load-host.js'
 import { hostFiles, hostSpecFrom, isHostKind, MAX_HOST_FILE } from '../cli/read-host.js'
 import { type Input, kindOf, readInput } from '../cli/read-input.js'
-import { diffScans, oneAtATime, scanFolder, type Signature, signatureOf, watchFolder, type WatchOptions } from './folder-scan.js'
+import { diffScans, type FolderStoreOptions, oneAtATime, scanFolder, type Signature, signatureOf, watchFolder } from './folder-scan.js'
+import { failureLines } from './failure-lines.js'
 
 export type StoreEvent =
   | { readonly kind: 'host-loaded'; readonly file: string | null; readonly host: string }
   | { readonly kind: 'host-removed'; readonly file: string | null; readonly host: string }
   | { readonly kind: 'file-refused'; readonly file: string; readonly errors: readonly string[] }
 
-export interface HostStoreOptions extends WatchOptions {
-  /** The inventory folder; none: hosts come from `put` only. */
-  readonly dir?: string
+export interface HostStoreOptions extends FolderStoreOptions {
   /** Told of each host loaded or removed and each file refused. */
   readonly onEvent?: (event: StoreEvent) => void
-  /** Default: the process's files. */
-  readonly io?: CliIo
-  /** Watch `dir` for changes; default true (false: `rescan` only). */
-  readonly watch?: boolean
 }
 
 export interface HostStore {
@@ -67,13 +62,8 @@ export interface HostStore {
   readonly close: () => void
 }
 
-/** Error lines shown for a refused file. */
+/** Error lines kept for a refused file. */
 const SHOWN_ERRORS = 20
-
-const lines = (f: Failure): string[] => {
-  const { errors, omitted } = shownErrors(f, SHOWN_ERRORS)
-  return [...errors.map((e) => e.message), ...(omitted > 0 ? [`${omitted} more errors`] : [])]
-}
 
 /** What a file of the folder gave at its last load. */
 interface Loaded {
@@ -141,7 +131,7 @@ export const openHostStore = (options: HostStoreOptions = {}): HostStore => {
     if (E.isLeft(loaded)) {
       files.set(path, { signature, host: null, named: new Map() })
       if (before !== null) remove(before, path)
-      const errors = lines(loaded.left)
+      const errors = failureLines(loaded.left, SHOWN_ERRORS)
       refused.set(path, errors)
       tell({ kind: 'file-refused', file: path, errors })
       return

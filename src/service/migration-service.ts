@@ -6,7 +6,7 @@
  * only moves bytes, deadlines and logs.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { type Failure, failLayout, failPaths, shownErrors } from '../cli/exit.js'
+import { type Failure, failLayout, failPaths } from '../cli/exit.js'
 import { stateFrom } from '../cli/load-state.js'
 import { hostSpecFrom } from '../cli/read-host.js'
 import { bytesField, type ProtoFields, protoFields, repeatedBytes, stringField, varintField } from '../decode/proto-fields.js'
@@ -18,11 +18,12 @@ import type { Host } from '../migrate/host.js'
 import { withBitmapPools } from '../pasid/host-pasid.js'
 import { remapPasids } from '../pasid/remap.js'
 import { proveEquivalence } from '../proof/prove-equivalence.js'
-import { omittedLine, REASON_LIMIT } from '../proof/reason-limit.js'
+import { REASON_LIMIT } from '../proof/reason-limit.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
 import type { MigrationState } from '../state/migration-state.js'
 import { MAX_STATE_BYTES, decodePasidStateMessage } from '../state/state-codec.js'
 import * as codec from '../state/service-codec.js'
+import { failureLines } from './failure-lines.js'
 import type { HostStore } from './host-store.js'
 import type { StateRegistry } from './state-registry.js'
 
@@ -55,12 +56,8 @@ const invalid = (message: string): E.Either<CallFailure, never> => E.left({ stat
 const notFound = (message: string): E.Either<CallFailure, never> => E.left({ status: 'NOT_FOUND', message })
 const expiredCall: CallFailure = { status: 'DEADLINE_EXCEEDED', message: 'the deadline passed before the answer was ready' }
 
-/** The CLI's lines for a failure (the first 100 and a count of the rest). */
-export const failureText = (f: Failure): string => {
-  const { errors, omitted } = shownErrors(f, REASON_LIMIT)
-  const more = omittedLine(omitted, 'error')
-  return [...errors.map((e) => e.message), ...(more === null ? [] : [more])].join('\n')
-}
+/** The CLI's lines for a failure (the first 100 and a count of the rest), one per line. */
+export const failureText = (f: Failure): string => failureLines(f, REASON_LIMIT).join('\n')
 
 /** A request's fields, or INVALID_ARGUMENT naming the message it is not. */
 const fieldsOf = (request: Uint8Array, message: string): E.Either<CallFailure, ProtoFields> => {
