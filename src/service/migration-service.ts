@@ -109,12 +109,13 @@ export const migrationService = (store: HostStore, states: StateRegistry): Reado
     return f === undefined ? invalid(`${label}: no function given`) : E.right(f.function)
   }
 
-  const CheckMigration: Method = async (request) => {
+  const CheckMigration: Method = async (request, context) => {
     const fields = fieldsOf(request, 'CheckMigrationRequest')
     if (E.isLeft(fields)) return fields
     const state = vmOf(fields.right, 1, 2)
     if (E.isLeft(state)) return state
     await turn()
+    if (context.expired()) return E.left(expiredCall)
     const host = await hostOf(fields.right, 3, 4)
     if (E.isLeft(host)) return host
     const v = checkMigration(state.right, host.right, { assumeImplemented: varintField(fields.right, 5) !== 0 })
@@ -128,6 +129,7 @@ export const migrationService = (store: HostStore, states: StateRegistry): Reado
     const state = vmOf(f, 1, 2)
     if (E.isLeft(state)) return state
     await turn()
+    if (context.expired()) return E.left(expiredCall)
     const inline: Host[] = []
     for (const [i, bytes] of repeatedBytes(f, 3).entries()) {
       if (context.expired()) return E.left(expiredCall)

@@ -245,3 +245,18 @@ describe('the other methods agree with the CLI', () => {
     expect(got.globalAllocated.map((x) => [x.start, x.end])).toEqual(want.plan.pools.global)
   })
 })
+
+describe('deadlines', () => {
+  it('a call whose deadline passes while it works stops at the next phase: DEADLINE_EXCEEDED, logged as such', async () => {
+    const { stateBytes: bigState } = await import('../../bench/cpu/scenarios.js')
+    const state = bigState(64, 1_000_000)
+    const request = Buffer.concat([Buffer.from([0x0a, ...varint(state.length)]), Buffer.from(state), Buffer.from([0x38, 0x01])])
+    const before = running.logs.length
+    // Long enough for the request to arrive (it is 12 MB), far shorter than its work.
+    const r = await callRaw(client, 'FilterHosts', request, 500)
+    expect(r.code).toBe(grpc.status.DEADLINE_EXCEEDED)
+    await expect.poll(() => running.logs.slice(before).map((l) => JSON.parse(l)).find((l) => l.method.endsWith('/FilterHosts')), { timeout: 30_000, interval: 50 }).toMatchObject({ status: 'DEADLINE_EXCEEDED', verdict: null })
+  }, 60_000)
+})
+
+const varint = (n: number): number[] => (n < 0x80 ? [n] : [(n & 0x7f) | 0x80, ...varint(Math.floor(n / 128))])
