@@ -250,7 +250,7 @@ describe('deadlines', () => {
   it('a call whose deadline passes while it works stops at the next phase: DEADLINE_EXCEEDED, logged as such', async () => {
     const { stateBytes: bigState } = await import('../../bench/cpu/scenarios.js')
     const state = bigState(64, 1_000_000)
-    const request = Buffer.concat([Buffer.from([0x0a, ...varint(state.length)]), Buffer.from(state), Buffer.from([0x38, 0x01])])
+    const request = Buffer.concat([Buffer.from([0x0a, ...varint(state.length)]), Buffer.from(state), Buffer.from([0x38, 0x01]) /* names_only */])
     const before = running.logs.length
     // Long enough for the request to arrive (it is 12 MB), far shorter than its work.
     const r = await callRaw(client, 'FilterHosts', request, 500)

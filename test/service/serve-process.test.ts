@@ -55,7 +55,7 @@ describe.skipIf(!existsSync(built))('vpci serve --grpc', () => {
       // A first call, so the connection is up before the long one.
       expect((await callRaw(client, 'DeleteState', m.DeleteStateRequest.encode({ name: 'none' }).finish())).code).toBe(grpc.status.NOT_FOUND)
       const state = stateBytes(64, 1_000_000)
-      const request = Buffer.concat([Buffer.from([0x0a, ...varint(state.length)]), Buffer.from(state), Buffer.from([0x38, 0x01])])
+      const request = Buffer.concat([Buffer.from([0x0a, ...varint(state.length)]), Buffer.from(state), Buffer.from([0x38, 0x01]) /* names_only */])
       const long = callRaw(client, 'FilterHosts', request)
       await new Promise((r) => setTimeout(r, 300))
       child.kill('SIGTERM')
@@ -63,7 +63,7 @@ describe.skipIf(!existsSync(built))('vpci serve --grpc', () => {
       expect(answer.code).toBe(grpc.status.OK)
       const result = m.FilterHostsResponse.decode(answer.response!)
       expect(result.vmName).toBe('bench')
-      expect(result.accepted.length + result.rejected.length).toBe(4)
+      expect(result.acceptedNames.length + result.rejectedNames.length).toBe(4)
       expect(await exited).toBe(0)
       client.close()
       const kinds = log.lines.map((l) => JSON.parse(l)).map((l) => l.kind ?? l.status)
