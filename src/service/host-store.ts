@@ -50,7 +50,7 @@ export interface HostStore {
   readonly isLoaded: () => boolean
   /** Adds the host, or replaces the one of its name (wherever it came from). */
   readonly put: (host: Host) => void
-  /** Decodes a Host message, loads its functions and puts it; or every reason it is not a usable host. */
+  /** Decodes a Host message, loads its functions and puts it; or every reason it is not a usable host (one without a name among them). */
   readonly putMessage: (bytes: Uint8Array, label: string) => Promise<E.Either<Failure, Host>>
   /** Removes the host of this name; false when there is none. */
   readonly remove: (name: string) => boolean
@@ -214,7 +214,9 @@ export const openHostStore = (options: HostStoreOptions = {}): HostStore => {
     put: (host) => put(host, null),
     putMessage: async (bytes, label) => {
       const host = await hostFromMessage(bytes, label, true)
-      if (E.isRight(host)) put(host.right, null)
+      if (E.isLeft(host)) return host
+      if (host.right.name === '') return E.left(fail(`${label}: metadata.name: a host in the inventory needs a name`))
+      put(host.right, null)
       return host
     },
     remove: (name) => remove(name, null),

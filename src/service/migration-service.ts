@@ -215,11 +215,11 @@ export const migrationService = (store: HostStore, states: StateRegistry): Reado
     if (E.isLeft(fields)) return fields
     const bytes = bytesField(fields.right, 1)
     if (bytes === undefined) return invalid('give the host')
-    const host = await store.hostFromMessage(bytes, 'host')
+    const before = store.inventory.size()
+    const host = await store.putMessage(bytes, 'host')
     if (E.isLeft(host)) return invalid(failureText(host.left))
-    if (host.right.name === '') return invalid('host: metadata.name: a host in the inventory needs a name')
-    const replaced = store.inventory.get(host.right.name) !== undefined
-    store.put(host.right)
+    // Kept with the store's models shared; a put that did not add a host replaced one.
+    const replaced = store.inventory.size() === before
     return E.right({ response: codec.encodePutHost(host.right.name, replaced, store.inventory.size()), verdict: replaced ? 'replaced' : 'added' })
   }
 
