@@ -32,6 +32,7 @@ import { pasidRemapTarget } from './pasid-remap-target.js'
 import { sysfsTreeTarget } from './sysfs-tree-target.js'
 import { hostPbTarget } from './host-pb-target.js'
 import { stateProtoJsonTarget } from './state-protojson-target.js'
+import { grpcServiceTarget } from './grpc-service-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
 import { type FilterResult, filterHosts } from '../src/migrate/filter-hosts.js'
 import { createInventory } from '../src/migrate/inventory.js'
@@ -196,6 +197,7 @@ export const TARGETS: readonly Target[] = [
   pasidRemapTarget,
   sysfsTreeTarget,
   hostPbTarget,
+  grpcServiceTarget,
   {
     name: 'protobuf',
     seeds: states,

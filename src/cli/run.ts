@@ -15,6 +15,7 @@ import { asksForHelp, type Command, parseCommand, usageOf } from './command.js'
 import { deriveCommand } from './derive-command.js'
 import { matrixCommand } from './matrix-command.js'
 import { reportCommand } from './report-command.js'
+import { serveCommand } from './serve-command.js'
 import { ExitCode, type Failure, fail, isFailure, shownErrors } from './exit.js'
 import { filterCommand } from './filter-command.js'
 import { hostCommand } from './host-command.js'
@@ -24,7 +25,7 @@ import { stateCommand } from './state-command.js'
 import { mainUsage } from './usage.js'
 
 /** Every command, in the order `vpci --help` lists them. */
-export const COMMANDS: readonly Command[] = [capsCommand, checkCommand, deriveCommand, buildCommand, remapCommand, stateCommand, filterCommand, hostCommand, matrixCommand, reportCommand]
+export const COMMANDS: readonly Command[] = [capsCommand, checkCommand, deriveCommand, buildCommand, remapCommand, stateCommand, filterCommand, hostCommand, matrixCommand, reportCommand, serveCommand]
 
 export const VERSION: string = packageJson.version
 
