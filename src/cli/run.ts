@@ -20,11 +20,12 @@ import { filterCommand } from './filter-command.js'
 import { hostCommand } from './host-command.js'
 import type { CliIo } from './io.js'
 import { remapCommand } from './remap-command.js'
+import { serveCommand } from './serve-command.js'
 import { stateCommand } from './state-command.js'
 import { mainUsage } from './usage.js'
 
 /** Every command, in the order `vpci --help` lists them. */
-export const COMMANDS: readonly Command[] = [capsCommand, checkCommand, deriveCommand, buildCommand, remapCommand, stateCommand, filterCommand, hostCommand, matrixCommand, reportCommand]
+export const COMMANDS: readonly Command[] = [capsCommand, checkCommand, deriveCommand, buildCommand, remapCommand, stateCommand, filterCommand, hostCommand, matrixCommand, reportCommand, serveCommand]
 
 export const VERSION: string = packageJson.version
 

@@ -20,7 +20,7 @@ import { podState } from './pod-state.js'
 /** What the extender judges with: the server's inventory and its registered states. */
 export interface ExtenderSource {
   /** The hosts, by node name. */
-  readonly inventory: () => Inventory
+  readonly inventory: () => Pick<Inventory, 'filter'>
   /** A state registered by name (gRPC PutState or the --states folder). */
   readonly state: (name: string) => MigrationState | undefined
   /** True once the inventory is loaded. */

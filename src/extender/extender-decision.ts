@@ -65,7 +65,7 @@ export const refuseAll = (names: readonly string[], message: string): FilterDeci
 }
 
 /** `/filter`: the nodes that can take the VM, and why each other cannot. */
-export const filterDecision = (inventory: Inventory, state: MigrationState, names: readonly string[]): FilterDecision => {
+export const filterDecision = (inventory: Pick<Inventory, 'filter'>, state: MigrationState, names: readonly string[]): FilterDecision => {
   const result = inventory.filter(state, { names })
   const passed = result.accepted.map((a) => a.host.name)
   const failed = record()
@@ -102,7 +102,7 @@ export const freeGlobalPasids = (host: Host): number => {
 const MOVE_SCORE = [8, 6, 4, 2] as const
 
 /** `/prioritize`: each node asked about with its score (see the module's rule). */
-export const prioritizeDecision = (inventory: Inventory, state: MigrationState, names: readonly string[]): HostPriority[] => {
+export const prioritizeDecision = (inventory: Pick<Inventory, 'filter'>, state: MigrationState, names: readonly string[]): HostPriority[] => {
   const result = inventory.filter(state, { names })
   const accepted = result.accepted
   let mostFree = 0
