@@ -25,7 +25,7 @@ const LAYOUT_EXTENSIONS = new Set(['.yaml', '.yml'])
 /** Layout files read from one folder (the API leaves room for 23 per device anyway). */
 const MAX_LAYOUT_FILES = 1000
 
-const yamlDocuments = (objects: readonly object[]): string => objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n')
+const yamlDocuments = (objects: readonly object[]): string => objects.map((o) => stringify(o, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' })).join('---\n')
 
 /** Every layout of the folder, named by file; or every error. */
 const loadTypes = async (io: CliIo, dir: string): Promise<E.Either<Failure, InstanceType[]>> => {
