@@ -215,6 +215,25 @@ export const decodeMigrationState = (bytes: Uint8Array): E.Either<readonly State
   return E.right({ schemaVersion: version, vmName: String(wire.vmName ?? ''), functions, pasid, wire })
 }
 
+/**
+ * A PasidState message on its own (as gRPC RemapPasids sends it): the checks a state's `pasid`
+ * gets, errors with paths inside the message.
+ */
+export const decodePasidStateMessage = (bytes: Uint8Array): E.Either<readonly StateError[], PasidState> => {
+  if (bytes.length > MAX_STATE_BYTES) return E.left([{ path: [], message: `${bytes.length} bytes is more than any PASID state (limit ${MAX_STATE_BYTES})` }])
+  let wire: Wire
+  try {
+    wire = pb.PasidState.decode(bytes) as unknown as Wire
+  } catch (e) {
+    return E.left([{ path: [], message: `not a vpci.migration.v1.PasidState: ${e instanceof Error ? e.message : String(e)}` }])
+  }
+  const data = pasidData(wire)
+  const fast = wirePasidState(data)
+  if (fast !== null) return E.right(fast)
+  const decoded = pasidStateFromData(data)
+  return E.isRight(decoded) ? decoded : E.left(decoded.left.map((e) => ({ path: e.path, message: e.message, ...(e.omitted === undefined ? {} : { omitted: e.omitted }) })))
+}
+
 const pasidWire = (s: PasidState): Wire => ({
   mode: MODE.indexOf(s.mode),
   split: s.mode === 'global-split' ? s.split : 0,

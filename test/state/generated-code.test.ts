@@ -20,3 +20,11 @@ describe('generated protobuf code', () => {
     }
   })
 })
+
+describe('generated descriptor set', () => {
+  it('matches a fresh buf build of proto/ and the health schema (run npm run proto:generate after changing the schema)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'vpci-descriptors-')), 'descriptor-set.ts')
+    execFileSync(process.execPath, [`${root}scripts/generate-descriptors.mjs`, out])
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(`${root}src/service/generated/descriptor-set.ts`, 'utf8'))
+  })
+})
