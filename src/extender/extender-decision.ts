@@ -21,8 +21,10 @@
  * most free PASIDs (the one most likely to take the next VM too) gets up to 2 more.
  */
 import type { Reason, ReasonCode } from '../proof/reason.js'
-import type { AcceptedHost } from '../migrate/filter-hosts.js'
-import type { Host } from '../migrate/host.js'
+import type { AcceptedHost, RejectedHost } from '../migrate/filter-hosts.js'
+import { type Host, pfOf } from '../migrate/host.js'
+import { NoCandidate } from '../migrate/host-judgement.js'
+import { personaKey } from '../migrate/migration-plan.js'
 import type { Inventory } from '../migrate/inventory.js'
 import { rangesFree } from '../pasid/pasid-ranges.js'
 import type { MigrationState } from '../state/migration-state.js'
@@ -64,6 +66,40 @@ export const refuseAll = (names: readonly string[], message: string): FilterDeci
   return { passed: [], failed: record(), unresolvable, verdicts: names.map(() => 'POD_STATE') }
 }
 
+/** A number per object, for keys of object identity. */
+const ids = new WeakMap<object, number>()
+let nextId = 0
+const idOf = (o: object): number => {
+  let id = ids.get(o)
+  if (id === undefined) ids.set(o, (id = nextId++))
+  return id
+}
+
+/**
+ * What a NO_CANDIDATE refusal depends on: the host's free functions (model, persona, address, PF).
+ * Hosts of one hardware configuration share it, and so their refusal but for the host's name.
+ */
+const coverageKey = (host: Host): string => {
+  let key = ''
+  for (const f of host.functions) {
+    if (!f.free) continue
+    const pf = pfOf(host.functions, f)
+    key += `${idOf(f.function)}|${f.address}|${personaKey(f.persona)}|${pf === undefined ? '-' : idOf(pf)}\n`
+  }
+  return key
+}
+
+/**
+ * A refusal as kube-scheduler shows it: `CODE: sentence` of the first error, the node's own name
+ * replaced by "this node" so that nodes refused alike read alike (kube-scheduler counts equal
+ * messages in the pod's event: "3 NO_CANDIDATE: ...").
+ */
+const refusalLine = (r: RejectedHost): { readonly line: string; readonly code: ReasonCode; readonly unresolvable: boolean } => {
+  const first = firstError(r.reasons)
+  const text = first === undefined ? 'refused' : `${first.code}: ${first.message.split(r.host.name).join('this node')}`
+  return { line: oneLine(text), code: first?.code ?? 'NO_CANDIDATE', unresolvable: refusalResolution(r.reasons) === 'unresolvable' }
+}
+
 /** `/filter`: the nodes that can take the VM, and why each other cannot. */
 export const filterDecision = (inventory: Pick<Inventory, 'filter'>, state: MigrationState, names: readonly string[]): FilterDecision => {
   const result = inventory.filter(state, { names })
@@ -71,12 +107,18 @@ export const filterDecision = (inventory: Pick<Inventory, 'filter'>, state: Migr
   const failed = record()
   const unresolvable = record()
   const verdicts: VerdictCode[] = passed.map(() => 'ACCEPTED')
+  // Refusals for want of a candidate, by what they depend on: written once per hardware configuration.
+  const byCoverage = new Map<string, ReturnType<typeof refusalLine>>()
   for (const r of result.rejected) {
-    const first = firstError(r.reasons)
-    const line = oneLine(first === undefined ? 'refused' : `${first.code}: ${first.message}`)
-    verdicts.push(first?.code ?? 'NO_CANDIDATE')
-    if (refusalResolution(r.reasons) === 'unresolvable') unresolvable[r.host.name] = line
-    else failed[r.host.name] = line
+    let refusal: ReturnType<typeof refusalLine> | undefined
+    if (r instanceof NoCandidate) {
+      const key = coverageKey(r.host)
+      refusal = byCoverage.get(key)
+      if (refusal === undefined) byCoverage.set(key, (refusal = refusalLine(r)))
+    } else refusal = refusalLine(r)
+    verdicts.push(refusal.code)
+    if (refusal.unresolvable) unresolvable[r.host.name] = refusal.line
+    else failed[r.host.name] = refusal.line
   }
   for (const n of result.unknown) {
     unresolvable[n] = UNKNOWN

@@ -40,6 +40,7 @@ describe('extender under load', () => {
     // filterHosts once on the whole fleet: a host's verdict does not depend on the others asked with it.
     const lib = filterHosts(n2, hosts)
     const takes = new Set(lib.accepted.map((a) => a.host.name))
+    const firstError = new Map(lib.rejected.map((x) => [x.host.name, x.reasons.find((q) => q.severity === 'error')!]))
     let accepted = 0
     answers.forEach((r, i) => {
       expect(r.status).toBe(200)
@@ -49,6 +50,15 @@ describe('extender under load', () => {
       expect(body.NodeNames).toEqual(names.filter((n) => takes.has(n)))
       const refused = new Set([...Object.keys(body.FailedNodes), ...Object.keys(body.FailedAndUnresolvableNodes)])
       expect(refused).toEqual(new Set(names.filter((n) => !takes.has(n))))
+      // Each refusal is the library's first error for that very host (its name read as "this node"),
+      // though refusals of hosts alike are written once per request.
+      for (const [n, line] of [...Object.entries(body.FailedNodes), ...Object.entries(body.FailedAndUnresolvableNodes)]) {
+        const first = firstError.get(n)!
+        const full = `${first.code}: ${first.message}`
+        const back = line.replaceAll('this node', n)
+        if (line.endsWith('…')) expect(full.startsWith(back.slice(0, -1))).toBe(true)
+        else expect(back).toBe(full)
+      }
       accepted += body.NodeNames.length
     })
     // The fleet mixes the VM's hardware with other models: some nodes pass, most do not.
