@@ -14,7 +14,8 @@ import { STATE_ANNOTATION } from '../src/extender/pod-state.js'
 import { createInventory } from '../src/migrate/inventory.js'
 import { startExtenderServer } from '../src/service/extender-http.js'
 import { fleet } from '../test/support/fleet.js'
-import { kubePod, N2_BYTES, n2, namesArgs } from '../test/extender/kube-shapes.js'
+import { kubePod, namesArgs } from '../test/extender/kube-shapes.js'
+import { N2_BYTES, n2 } from '../test/extender/corpus-n2.js'
 
 const NODES = 10_000
 const REQUESTS = 100

@@ -30,6 +30,7 @@ import { layoutRawRunsTarget } from './layout-raw-runs-target.js'
 import { pasidRemapTarget } from './pasid-remap-target.js'
 import { sysfsTreeTarget } from './sysfs-tree-target.js'
 import { hostPbTarget } from './host-pb-target.js'
+import { extenderHttpTarget } from './extender-http-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
 import { type FilterResult, filterHosts } from '../src/migrate/filter-hosts.js'
 import { createInventory } from '../src/migrate/inventory.js'
@@ -296,6 +297,7 @@ export const TARGETS: readonly Target[] = [
       if (code === 3) throw new Error(`internal error (exit 3) for ${JSON.stringify(argv)}`)
     },
   },
+  extenderHttpTarget,
 ]
 
 /** Mixes command-line noise into an argv input: words removed, noise options added. */

@@ -18,7 +18,8 @@ import type { Host } from '../../src/migrate/host.js'
 import { createInventory } from '../../src/migrate/inventory.js'
 import { STATE_ANNOTATION, STATE_NAME_ANNOTATION } from '../../src/extender/pod-state.js'
 import { type ExtenderServer, startExtenderServer } from '../../src/service/extender-http.js'
-import { judgedHosts, kubeNode, kubePod, N2_BYTES, n2, namesArgs, nodesArgs, post } from './kube-shapes.js'
+import { judgedHosts, kubeNode, kubePod, namesArgs, nodesArgs, post } from './kube-shapes.js'
+import { N2_BYTES, n2 } from './corpus-n2.js'
 
 let hosts: Host[]
 let server: ExtenderServer

@@ -13,7 +13,8 @@ import type { Host } from '../../src/migrate/host.js'
 import { createInventory } from '../../src/migrate/inventory.js'
 import { type ExtenderServer, startExtenderServer } from '../../src/service/extender-http.js'
 import { fleet } from '../support/fleet.js'
-import { kubePod, N2_BYTES, n2, namesArgs, post } from './kube-shapes.js'
+import { kubePod, namesArgs, post } from './kube-shapes.js'
+import { N2_BYTES, n2 } from './corpus-n2.js'
 
 const NODES = 10_000
 const REQUESTS = 100

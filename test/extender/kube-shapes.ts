@@ -8,6 +8,7 @@
  * could lift.
  */
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { processIo } from '../../src/cli/io.js'
 import { loadHost } from '../../src/cli/load-host.js'
@@ -17,15 +18,16 @@ import type { MigrationState } from '../../src/state/migration-state.js'
 import { decodeMigrationState } from '../../src/state/state-codec.js'
 import { corpusPath } from '../support/repo-corpus.js'
 
-export const N2_BYTES = new Uint8Array(readFileSync(corpusPath('state/vm-17-n2-schema-v1.pb')))
-export const n2: MigrationState = (() => {
-  const s = decodeMigrationState(N2_BYTES)
+/** vm-17-n2's state, as bytes and decoded, from the corpus folder `corpus` (default: the repository's). */
+export const n2From = (corpus = corpusPath('')): { readonly bytes: Uint8Array; readonly state: MigrationState } => {
+  const bytes = new Uint8Array(readFileSync(join(corpus, 'state/vm-17-n2-schema-v1.pb')))
+  const s = decodeMigrationState(bytes)
   if (E.isLeft(s)) throw new Error(JSON.stringify(s.left))
-  return s.right
-})()
+  return { bytes, state: s.right }
+}
 
-export const corpusHost = async (name: string): Promise<Host> => {
-  const h = await loadHost(processIo, corpusPath(`hosts/${name}.yaml`), { root: corpusPath('') })
+export const corpusHost = async (name: string, corpus = corpusPath('')): Promise<Host> => {
+  const h = await loadHost(processIo, join(corpus, `hosts/${name}.yaml`), { root: corpus })
   if (E.isLeft(h)) throw new Error(JSON.stringify(h.left))
   return h.right
 }
@@ -35,11 +37,11 @@ export const corpusHost = async (name: string): Promise<Host> => {
  * an eviction frees them) and `host-pasids-taken` (every global PASID above the split allocated:
  * an eviction frees them).
  */
-export const judgedHosts = async (): Promise<Host[]> => {
-  const good = await corpusHost('host-good')
+export const judgedHosts = async (corpus = corpusPath('')): Promise<Host[]> => {
+  const good = await corpusHost('host-good', corpus)
   const busy: Host = { ...good, name: 'host-busy', functions: good.functions.map((f) => ({ ...f, free: false })) }
   const full: Host = { ...good, name: 'host-pasids-taken', pasid: { ...good.pasid!, global: pasidRanges(good.pasid!.global.width, [[64, 2 ** good.pasid!.global.width - 1]]) } }
-  return [good, await corpusHost('host-v2-accelerator'), await corpusHost('host-split-low'), await corpusHost('host-no-translation'), busy, full]
+  return [good, await corpusHost('host-v2-accelerator', corpus), await corpusHost('host-split-low', corpus), await corpusHost('host-no-translation', corpus), busy, full]
 }
 
 /** A v1.Pod as the API server returns it, with `annotations`. */
