@@ -31,6 +31,7 @@ import { pasidRemapTarget } from './pasid-remap-target.js'
 import { sysfsTreeTarget } from './sysfs-tree-target.js'
 import { hostPbTarget } from './host-pb-target.js'
 import { extenderHttpTarget } from './extender-http-target.js'
+import { grpcServiceTarget } from './grpc-service-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
 import { type FilterResult, filterHosts } from '../src/migrate/filter-hosts.js'
 import { createInventory } from '../src/migrate/inventory.js'
@@ -187,6 +188,7 @@ export const TARGETS: readonly Target[] = [
   pasidRemapTarget,
   sysfsTreeTarget,
   hostPbTarget,
+  grpcServiceTarget,
   {
     name: 'protobuf',
     seeds: states,

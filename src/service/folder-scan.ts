@@ -8,6 +8,7 @@
 import { type FSWatcher, watch } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { CliIo } from '../cli/io.js'
 
 /** A file's identity and version as stat tells it; equal signatures mean the file did not change. */
 export type Signature = string
@@ -56,6 +57,16 @@ export interface WatchOptions {
   readonly rescanMs?: number
   /** Milliseconds a burst of events is gathered before one call. Default 100. */
   readonly debounceMs?: number
+}
+
+/** What a store over a watched folder takes. */
+export interface FolderStoreOptions extends WatchOptions {
+  /** The folder; none: the store holds only what callers put. */
+  readonly dir?: string
+  /** Default: the process's files. */
+  readonly io?: CliIo
+  /** Watch `dir` for changes; default true (false: `rescan` only). */
+  readonly watch?: boolean
 }
 
 /** Calls `changed` (debounced) when `dir` reports a change and every `rescanMs`; stop it with the function returned. */

@@ -14,7 +14,8 @@
  * - `put`/`putMessage` add or replace a host by name (the last writer wins, a file or a caller);
  *   `remove` takes one away. A host file that cannot be loaded keeps no host and is listed in
  *   `refused` with its error lines (the CLI's words), and reported through `onEvent`.
- * - `hostFromMessage` loads a Host message a caller sends without keeping it (inline hosts).
+ * - `hostFromMessage` loads a Host message a caller sends without keeping it (inline hosts); the
+ *   device models such a host brings are not kept either, so callers cannot grow the store.
  *
  * Read hosts through `inventory` (`filter`, `get`, `size`, `hosts`); change them only through the
  * store, which knows where each came from.
@@ -23,27 +24,23 @@ import { join, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { createInventory, type Inventory } from '../migrate/inventory.js'
 import type { Host } from '../migrate/host.js'
-import { type Failure, fail, shownErrors } from '../cli/exit.js'
-import { type CliIo, processIo } from '../cli/io.js'
+import type { PreparedFunction } from '../semantic/prepared-function.js'
+import { type Failure, fail } from '../cli/exit.js'
+import { processIo } from '../cli/io.js'
 import { hostFrom, type ModelCache } from '../cli/load-host.js'
 import { hostFiles, hostSpecFrom, isHostKind, MAX_HOST_FILE } from '../cli/read-host.js'
 import { type Input, kindOf, readInput } from '../cli/read-input.js'
-import { diffScans, oneAtATime, scanFolder, type Signature, signatureOf, watchFolder, type WatchOptions } from './folder-scan.js'
+import { diffScans, type FolderStoreOptions, oneAtATime, scanFolder, type Signature, signatureOf, watchFolder } from './folder-scan.js'
+import { failureLines } from './failure-lines.js'
 
 export type StoreEvent =
   | { readonly kind: 'host-loaded'; readonly file: string | null; readonly host: string }
   | { readonly kind: 'host-removed'; readonly file: string | null; readonly host: string }
   | { readonly kind: 'file-refused'; readonly file: string; readonly errors: readonly string[] }
 
-export interface HostStoreOptions extends WatchOptions {
-  /** The inventory folder; none: hosts come from `put` only. */
-  readonly dir?: string
+export interface HostStoreOptions extends FolderStoreOptions {
   /** Told of each host loaded or removed and each file refused. */
   readonly onEvent?: (event: StoreEvent) => void
-  /** Default: the process's files. */
-  readonly io?: CliIo
-  /** Watch `dir` for changes; default true (false: `rescan` only). */
-  readonly watch?: boolean
 }
 
 export interface HostStore {
@@ -53,11 +50,11 @@ export interface HostStore {
   readonly isLoaded: () => boolean
   /** Adds the host, or replaces the one of its name (wherever it came from). */
   readonly put: (host: Host) => void
-  /** Decodes a Host message, loads its functions and puts it; or every reason it is not a usable host. */
+  /** Decodes a Host message, loads its functions and puts it; or every reason it is not a usable host (one without a name among them). */
   readonly putMessage: (bytes: Uint8Array, label: string) => Promise<E.Either<Failure, Host>>
   /** Removes the host of this name; false when there is none. */
   readonly remove: (name: string) => boolean
-  /** A Host message loaded (its models shared with the inventory's) but not kept. */
+  /** A Host message loaded but not kept (it reads the inventory's models; those it brings are not kept either). */
   readonly hostFromMessage: (bytes: Uint8Array, label: string) => Promise<E.Either<Failure, Host>>
   /** Host files of `dir` that could not be loaded, with their error lines. */
   readonly refused: () => ReadonlyMap<string, readonly string[]>
@@ -67,13 +64,8 @@ export interface HostStore {
   readonly close: () => void
 }
 
-/** Error lines shown for a refused file. */
+/** Error lines kept for a refused file. */
 const SHOWN_ERRORS = 20
-
-const lines = (f: Failure): string[] => {
-  const { errors, omitted } = shownErrors(f, SHOWN_ERRORS)
-  return [...errors.map((e) => e.message), ...(omitted > 0 ? [`${omitted} more errors`] : [])]
-}
 
 /** What a file of the folder gave at its last load. */
 interface Loaded {
@@ -82,6 +74,19 @@ interface Loaded {
   readonly host: string | null
   /** The files its host names, with their signatures when loaded. */
   readonly named: ReadonlyMap<string, Signature | null>
+}
+
+/** A model cache reading `base` and writing only to its own entries (what `hostFrom` uses: get and set). */
+const overlay = (base: ModelCache): ModelCache => {
+  const own: ModelCache = new Map()
+  const view = {
+    get: (key: string) => own.get(key) ?? base.get(key),
+    set: (key: string, value: PreparedFunction) => {
+      own.set(key, value)
+      return view
+    },
+  }
+  return view as unknown as ModelCache
 }
 
 export const openHostStore = (options: HostStoreOptions = {}): HostStore => {
@@ -109,23 +114,30 @@ export const openHostStore = (options: HostStoreOptions = {}): HostStore => {
     return had
   }
 
-  /** Loads a host from an input whose named files resolve in its folder and stay inside `root`; the files it names beside it. */
-  const load = async (input: Input, root: string | undefined): Promise<E.Either<Failure, { host: Host; named: string[] }>> => {
+  /**
+   * Loads a host from an input whose named files resolve in its folder and stay inside `root`;
+   * the files it names beside it. Models come from `cache` (default: the store's own).
+   */
+  const load = async (input: Input, root: string | undefined, cache: ModelCache = models): Promise<E.Either<Failure, { host: Host; named: string[] }>> => {
     const spec = hostSpecFrom(input)
     if (E.isLeft(spec)) return spec
     const named = hostFiles(input, spec.right, root)
     if (E.isLeft(named)) return named
-    const host = await hostFrom(io, input, { models, ...(root === undefined ? {} : { root }) })
+    const host = await hostFrom(io, input, { models: cache, ...(root === undefined ? {} : { root }) })
     return E.isLeft(host) ? host : E.right({ host: host.right, named: named.right.filter((f): f is string => f !== null) })
   }
 
-  /** A caller's message: files it names resolve in `dir` and stay inside it; without `dir` it may name none. */
-  const hostFromMessage = async (bytes: Uint8Array, label: string): Promise<E.Either<Failure, Host>> => {
+  /**
+   * A caller's message: files it names resolve in `dir` and stay inside it; without `dir` it may
+   * name none. A host that is kept shares and adds to the store's models; one that is not reads
+   * them but adds its own only to a cache of the call, so callers cannot grow the store's.
+   */
+  const hostFromMessage = async (bytes: Uint8Array, label: string, keep = false): Promise<E.Either<Failure, Host>> => {
     const input: Input = { _tag: 'File', path: join(dir ?? '/nonexistent', label), bytes }
     const spec = hostSpecFrom(input)
     if (E.isLeft(spec)) return spec
     if (dir === undefined && spec.right.functions.some((f) => 'path' in f.source)) return E.left(fail(`${label}: names files, and this server has no inventory folder to read them from; embed the functions' config spaces`))
-    const loaded = await load(input, dir)
+    const loaded = await load(input, dir, keep ? models : overlay(models))
     return E.isLeft(loaded) ? loaded : E.right(loaded.right.host)
   }
 
@@ -141,7 +153,7 @@ export const openHostStore = (options: HostStoreOptions = {}): HostStore => {
     if (E.isLeft(loaded)) {
       files.set(path, { signature, host: null, named: new Map() })
       if (before !== null) remove(before, path)
-      const errors = lines(loaded.left)
+      const errors = failureLines(loaded.left, SHOWN_ERRORS)
       refused.set(path, errors)
       tell({ kind: 'file-refused', file: path, errors })
       return
@@ -201,8 +213,10 @@ export const openHostStore = (options: HostStoreOptions = {}): HostStore => {
     isLoaded: () => loadedFlag,
     put: (host) => put(host, null),
     putMessage: async (bytes, label) => {
-      const host = await hostFromMessage(bytes, label)
-      if (E.isRight(host)) put(host.right, null)
+      const host = await hostFromMessage(bytes, label, true)
+      if (E.isLeft(host)) return host
+      if (host.right.name === '') return E.left(fail(`${label}: metadata.name: a host in the inventory needs a name`))
+      put(host.right, null)
       return host
     },
     remove: (name) => remove(name, null),

@@ -6,7 +6,7 @@
  * only moves bytes, deadlines and logs.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { type Failure, failLayout, failPaths, shownErrors } from '../cli/exit.js'
+import { type Failure, failLayout, failPaths } from '../cli/exit.js'
 import { stateFrom } from '../cli/load-state.js'
 import { hostSpecFrom } from '../cli/read-host.js'
 import { bytesField, type ProtoFields, protoFields, repeatedBytes, stringField, varintField } from '../decode/proto-fields.js'
@@ -18,11 +18,12 @@ import type { Host } from '../migrate/host.js'
 import { withBitmapPools } from '../pasid/host-pasid.js'
 import { remapPasids } from '../pasid/remap.js'
 import { proveEquivalence } from '../proof/prove-equivalence.js'
-import { omittedLine, REASON_LIMIT } from '../proof/reason-limit.js'
+import { REASON_LIMIT } from '../proof/reason-limit.js'
 import type { PreparedFunction } from '../semantic/prepared-function.js'
 import type { MigrationState } from '../state/migration-state.js'
 import { MAX_STATE_BYTES, decodePasidStateMessage } from '../state/state-codec.js'
 import * as codec from '../state/service-codec.js'
+import { failureLines } from './failure-lines.js'
 import type { HostStore } from './host-store.js'
 import type { StateRegistry } from './state-registry.js'
 
@@ -55,18 +56,20 @@ const invalid = (message: string): E.Either<CallFailure, never> => E.left({ stat
 const notFound = (message: string): E.Either<CallFailure, never> => E.left({ status: 'NOT_FOUND', message })
 const expiredCall: CallFailure = { status: 'DEADLINE_EXCEEDED', message: 'the deadline passed before the answer was ready' }
 
-/** The CLI's lines for a failure (the first 100 and a count of the rest). */
-export const failureText = (f: Failure): string => {
-  const { errors, omitted } = shownErrors(f, REASON_LIMIT)
-  const more = omittedLine(omitted, 'error')
-  return [...errors.map((e) => e.message), ...(more === null ? [] : [more])].join('\n')
-}
+/** The CLI's lines for a failure (the first 100 and a count of the rest), one per line. */
+export const failureText = (f: Failure): string => failureLines(f, REASON_LIMIT).join('\n')
 
 /** A request's fields, or INVALID_ARGUMENT naming the message it is not. */
 const fieldsOf = (request: Uint8Array, message: string): E.Either<CallFailure, ProtoFields> => {
   const fields = protoFields(request)
   return E.isLeft(fields) ? invalid(`not a vpci.migration.v1.${message}: ${fields.left}`) : E.right(fields.right)
 }
+
+/**
+ * Lets the event loop turn between the phases of a call (decode, judge, encode), so other calls,
+ * health checks and signals are served in between rather than after the whole call.
+ */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 const limitOf = (fields: ProtoFields, field: number): number | null => (varintField(fields, field) !== 0 ? null : REASON_LIMIT)
 
@@ -106,11 +109,13 @@ export const migrationService = (store: HostStore, states: StateRegistry): Reado
     return f === undefined ? invalid(`${label}: no function given`) : E.right(f.function)
   }
 
-  const CheckMigration: Method = async (request) => {
+  const CheckMigration: Method = async (request, context) => {
     const fields = fieldsOf(request, 'CheckMigrationRequest')
     if (E.isLeft(fields)) return fields
     const state = vmOf(fields.right, 1, 2)
     if (E.isLeft(state)) return state
+    await turn()
+    if (context.expired()) return E.left(expiredCall)
     const host = await hostOf(fields.right, 3, 4)
     if (E.isLeft(host)) return host
     const v = checkMigration(state.right, host.right, { assumeImplemented: varintField(fields.right, 5) !== 0 })
@@ -123,6 +128,8 @@ export const migrationService = (store: HostStore, states: StateRegistry): Reado
     const f = fields.right
     const state = vmOf(f, 1, 2)
     if (E.isLeft(state)) return state
+    await turn()
+    if (context.expired()) return E.left(expiredCall)
     const inline: Host[] = []
     for (const [i, bytes] of repeatedBytes(f, 3).entries()) {
       if (context.expired()) return E.left(expiredCall)
@@ -139,9 +146,15 @@ export const migrationService = (store: HostStore, states: StateRegistry): Reado
       inline.length === 0
         ? store.inventory.filter(state.right, { ...options, ...(names.length === 0 ? {} : { names }) })
         : filterHosts(state.right, [...inline, ...names.map((n) => store.inventory.get(n)!)], options)
+    await turn()
     if (context.expired()) return E.left(expiredCall)
-    const response = codec.encodeFilterHosts(state.right.vmName, result.accepted, result.rejected, limitOf(f, 6), varintField(f, 7) !== 0)
-    return E.right({ response, verdict: `${result.accepted.length}/${result.accepted.length + result.rejectedCount} accepted` })
+    const verdict = `${result.accepted.length}/${result.accepted.length + result.rejectedCount} accepted`
+    if (varintField(f, 7) === 0) return E.right({ response: codec.encodeFilterHosts(state.right.vmName, result.accepted, result.rejected, limitOf(f, 6)), verdict })
+    // Names only: the rejected are the judged hosts not accepted, in order (their reasons are never made).
+    const judged = inline.length > 0 || names.length > 0 ? [...inline.map((h) => h.name), ...names] : store.inventory.hosts().map((h) => h.name)
+    const acceptedNames = result.accepted.map((a) => a.host.name)
+    const taken = new Set(acceptedNames)
+    return E.right({ response: codec.encodeFilterHostNames(state.right.vmName, acceptedNames, judged.filter((n) => !taken.has(n))), verdict })
   }
 
   const RemapPasids: Method = async (request) => {
@@ -202,11 +215,11 @@ export const migrationService = (store: HostStore, states: StateRegistry): Reado
     if (E.isLeft(fields)) return fields
     const bytes = bytesField(fields.right, 1)
     if (bytes === undefined) return invalid('give the host')
-    const host = await store.hostFromMessage(bytes, 'host')
+    const before = store.inventory.size()
+    const host = await store.putMessage(bytes, 'host')
     if (E.isLeft(host)) return invalid(failureText(host.left))
-    if (host.right.name === '') return invalid('host: metadata.name: a host in the inventory needs a name')
-    const replaced = store.inventory.get(host.right.name) !== undefined
-    store.put(host.right)
+    // Kept with the store's models shared; a put that did not add a host replaced one.
+    const replaced = store.inventory.size() === before
     return E.right({ response: codec.encodePutHost(host.right.name, replaced, store.inventory.size()), verdict: replaced ? 'replaced' : 'added' })
   }
 

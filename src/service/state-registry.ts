@@ -8,24 +8,21 @@
  */
 import { basename, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { type Failure, shownErrors } from '../cli/exit.js'
-import { type CliIo, processIo } from '../cli/io.js'
+import type { Failure } from '../cli/exit.js'
+import { processIo } from '../cli/io.js'
 import { loadState } from '../cli/load-state.js'
 import type { MigrationState } from '../state/migration-state.js'
-import { diffScans, oneAtATime, scanFolder, type Signature, watchFolder, type WatchOptions } from './folder-scan.js'
+import { diffScans, type FolderStoreOptions, oneAtATime, scanFolder, type Signature, watchFolder } from './folder-scan.js'
+import { failureLines } from './failure-lines.js'
 
 export type StateEvent =
   | { readonly kind: 'state-loaded'; readonly file: string | null; readonly state: string }
   | { readonly kind: 'state-removed'; readonly file: string | null; readonly state: string }
   | { readonly kind: 'file-refused'; readonly file: string; readonly errors: readonly string[] }
 
-export interface StateRegistryOptions extends WatchOptions {
-  /** The states folder; none: states come from `put` only. */
-  readonly dir?: string
+export interface StateRegistryOptions extends FolderStoreOptions {
+  /** Told of each state loaded or removed and each file refused. */
   readonly onEvent?: (event: StateEvent) => void
-  readonly io?: CliIo
-  /** Watch `dir` for changes; default true. */
-  readonly watch?: boolean
 }
 
 export interface StateRegistry {
@@ -64,8 +61,7 @@ export const openStateRegistry = (options: StateRegistryOptions = {}): StateRegi
     return true
   }
   const refuse = (file: string, f: Failure): void => {
-    const { errors, omitted } = shownErrors(f, 20)
-    const lines = [...errors.map((e) => e.message), ...(omitted > 0 ? [`${omitted} more errors`] : [])]
+    const lines = failureLines(f, 20)
     refused.set(file, lines)
     tell({ kind: 'file-refused', file, errors: lines })
   }

@@ -101,8 +101,8 @@ export const encodeCheckMigration = (v: MigrationVerdict, limit: number | null):
   return pb.CheckMigrationResponse.encode(pb.CheckMigrationResponse.create(wire as never)).finish()
 }
 
-/** FilterHostsResponse bytes: accepted then rejected hosts in the order judged (rejected by name only when asked). */
-export const encodeFilterHosts = (vmName: string, accepted: readonly AcceptedHost[], rejected: readonly RejectedHost[], limit: number | null, namesOnly: boolean): Uint8Array => {
+/** FilterHostsResponse bytes: accepted then rejected hosts in the order judged, each with its assignment, warnings or reasons. */
+export const encodeFilterHosts = (vmName: string, accepted: readonly AcceptedHost[], rejected: readonly RejectedHost[], limit: number | null): Uint8Array => {
   const wire: Wire = {
     vmName,
     accepted: accepted.map((a) => {
@@ -110,13 +110,16 @@ export const encodeFilterHosts = (vmName: string, accepted: readonly AcceptedHos
       return { host: a.host.name, assignment: a.assignment.map(assignmentWire), warnings: list, omittedWarnings: omitted }
     }),
     rejected: rejected.map((r) => {
-      if (namesOnly) return { host: r.host.name }
       const { list, omitted } = reasonsWire(r.reasons, limit)
       return { host: r.host.name, reasons: list, omittedReasons: omitted }
     }),
   }
   return pb.FilterHostsResponse.encode(pb.FilterHostsResponse.create(wire as never)).finish()
 }
+
+/** FilterHostsResponse bytes of names only (names_only). */
+export const encodeFilterHostNames = (vmName: string, accepted: readonly string[], rejected: readonly string[]): Uint8Array =>
+  pb.FilterHostsResponse.encode({ vmName, accepted: [], rejected: [], acceptedNames: [...accepted], rejectedNames: [...rejected] }).finish()
 
 const rangesWire = (ranges: ReadonlyArray<readonly [number, number]>): Wire[] => ranges.map(([start, end]) => ({ start, end }))
 

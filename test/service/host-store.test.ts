@@ -104,6 +104,20 @@ describe('host store', () => {
     store.close()
   })
 
+  it('inline hosts read the store\'s device models but never add to them (a caller cannot grow the store)', async () => {
+    const store = openHostStore()
+    await store.loaded
+    const message = readCorpusBytes('hosts/host-good-schema-v1.pb')
+    const first = await store.hostFromMessage(message, 'host')
+    const second = await store.hostFromMessage(message, 'host')
+    if (E.isLeft(first) || E.isLeft(second)) throw new Error('the golden host message did not load')
+    expect(second.right.functions[0]!.function).not.toBe(first.right.functions[0]!.function)
+    const put = await store.putMessage(message, 'host')
+    const third = await store.hostFromMessage(message, 'host')
+    if (E.isLeft(put) || E.isLeft(third)) throw new Error('the golden host message did not load')
+    expect(third.right.functions[0]!.function).toBe(put.right.functions[0]!.function)
+  })
+
   it('notices a new host file by itself (fs.watch or the periodic rescan)', async () => {
     const dir = inventoryFolder(['host-good'])
     const store = openHostStore({ dir, debounceMs: 20, rescanMs: 200 })

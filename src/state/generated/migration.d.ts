@@ -3596,8 +3596,8 @@ export namespace vpci {
                 /** FilterHostsRequest allReasons. */
                 allReasons: boolean;
 
-                /** FilterHostsRequest rejectedNamesOnly. */
-                rejectedNamesOnly: boolean;
+                /** FilterHostsRequest namesOnly. */
+                namesOnly: boolean;
 
                 /** FilterHostsRequest vm. */
                 vm?: ("state"|"stateName");
@@ -3659,8 +3659,8 @@ export namespace vpci {
                     /** FilterHostsRequest allReasons */
                     allReasons?: (boolean|null);
 
-                    /** FilterHostsRequest rejectedNamesOnly */
-                    rejectedNamesOnly?: (boolean|null);
+                    /** FilterHostsRequest namesOnly */
+                    namesOnly?: (boolean|null);
 
                     /** FilterHostsRequest vm */
                     vm?: ("state"|"stateName");
@@ -3677,7 +3677,7 @@ export namespace vpci {
                   hostNames?: string[]|null;
                   assumeImplemented?: boolean|null;
                   allReasons?: boolean|null;
-                  rejectedNamesOnly?: boolean|null;
+                  namesOnly?: boolean|null;
                   $unknowns?: Uint8Array[];
                 } & (
                   ({ vm?: undefined; state?: null; stateName?: null }|{ vm?: "state"; state: vpci.migration.v1.MigrationState.$Shape; stateName?: null }|{ vm?: "stateName"; state?: null; stateName: string })
@@ -3886,6 +3886,12 @@ export namespace vpci {
                 /** FilterHostsResponse rejected. */
                 rejected: vpci.migration.v1.RejectedHost.$Properties[];
 
+                /** FilterHostsResponse acceptedNames. */
+                acceptedNames: string[];
+
+                /** FilterHostsResponse rejectedNames. */
+                rejectedNames: string[];
+
                 /**
                  * Creates a new FilterHostsResponse instance using the specified properties.
                  * @param [properties] Properties to set
@@ -3933,6 +3939,12 @@ export namespace vpci {
 
                     /** FilterHostsResponse rejected */
                     rejected?: (vpci.migration.v1.RejectedHost.$Properties[]|null);
+
+                    /** FilterHostsResponse acceptedNames */
+                    acceptedNames?: (string[]|null);
+
+                    /** FilterHostsResponse rejectedNames */
+                    rejectedNames?: (string[]|null);
 
                     /** Unknown fields preserved while decoding when enabled */
                     $unknowns?: Uint8Array[];

@@ -8571,7 +8571,7 @@ export const vpci = $root.vpci = (() => {
                  * @property {Array.<string>|null} [hostNames] FilterHostsRequest hostNames
                  * @property {boolean|null} [assumeImplemented] FilterHostsRequest assumeImplemented
                  * @property {boolean|null} [allReasons] FilterHostsRequest allReasons
-                 * @property {boolean|null} [rejectedNamesOnly] FilterHostsRequest rejectedNamesOnly
+                 * @property {boolean|null} [namesOnly] FilterHostsRequest namesOnly
                  * @property {"state"|"stateName"} [vm] FilterHostsRequest vm
                  * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
                  */
@@ -8593,7 +8593,7 @@ export const vpci = $root.vpci = (() => {
                  *   hostNames?: Array.<string>|null;
                  *   assumeImplemented?: boolean|null;
                  *   allReasons?: boolean|null;
-                 *   rejectedNamesOnly?: boolean|null;
+                 *   namesOnly?: boolean|null;
                  *   $unknowns?: Array.<Uint8Array>;
                  * } & (
                  *   ({ vm?: undefined; state?: null; stateName?: null }|{ vm?: "state"; state: vpci.migration.v1.MigrationState.$Shape; stateName?: null }|{ vm?: "stateName"; state?: null; stateName: string })
@@ -8666,12 +8666,12 @@ export const vpci = $root.vpci = (() => {
                 FilterHostsRequest.prototype.allReasons = false;
 
                 /**
-                 * FilterHostsRequest rejectedNamesOnly.
-                 * @member {boolean} rejectedNamesOnly
+                 * FilterHostsRequest namesOnly.
+                 * @member {boolean} namesOnly
                  * @memberof vpci.migration.v1.FilterHostsRequest
                  * @instance
                  */
-                FilterHostsRequest.prototype.rejectedNamesOnly = false;
+                FilterHostsRequest.prototype.namesOnly = false;
 
                 // OneOf field names bound to virtual getters and setters
                 let $oneOfFields;
@@ -8733,8 +8733,8 @@ export const vpci = $root.vpci = (() => {
                         writer.uint32(/* id 5, wireType 0 =*/40).bool(message.assumeImplemented);
                     if (message.allReasons != null && $Object.hasOwnProperty.call(message, "allReasons") && message.allReasons !== false)
                         writer.uint32(/* id 6, wireType 0 =*/48).bool(message.allReasons);
-                    if (message.rejectedNamesOnly != null && $Object.hasOwnProperty.call(message, "rejectedNamesOnly") && message.rejectedNamesOnly !== false)
-                        writer.uint32(/* id 7, wireType 0 =*/56).bool(message.rejectedNamesOnly);
+                    if (message.namesOnly != null && $Object.hasOwnProperty.call(message, "namesOnly") && message.namesOnly !== false)
+                        writer.uint32(/* id 7, wireType 0 =*/56).bool(message.namesOnly);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -8831,9 +8831,9 @@ export const vpci = $root.vpci = (() => {
                                 if (wireType !== 0)
                                     break;
                                 if (value = reader.bool())
-                                    message.rejectedNamesOnly = value;
+                                    message.namesOnly = value;
                                 else
-                                    delete message.rejectedNamesOnly;
+                                    delete message.namesOnly;
                                 continue;
                             }
                         }
@@ -9313,6 +9313,8 @@ export const vpci = $root.vpci = (() => {
                  * @property {string|null} [vmName] FilterHostsResponse vmName
                  * @property {Array.<vpci.migration.v1.AcceptedHost.$Properties>|null} [accepted] FilterHostsResponse accepted
                  * @property {Array.<vpci.migration.v1.RejectedHost.$Properties>|null} [rejected] FilterHostsResponse rejected
+                 * @property {Array.<string>|null} [acceptedNames] FilterHostsResponse acceptedNames
+                 * @property {Array.<string>|null} [rejectedNames] FilterHostsResponse rejectedNames
                  * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
                  */
 
@@ -9340,6 +9342,8 @@ export const vpci = $root.vpci = (() => {
                 const FilterHostsResponse = function (properties) {
                     this.accepted = [];
                     this.rejected = [];
+                    this.acceptedNames = [];
+                    this.rejectedNames = [];
                     if (properties)
                         for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                             if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -9369,6 +9373,22 @@ export const vpci = $root.vpci = (() => {
                  * @instance
                  */
                 FilterHostsResponse.prototype.rejected = $util.emptyArray;
+
+                /**
+                 * FilterHostsResponse acceptedNames.
+                 * @member {Array.<string>} acceptedNames
+                 * @memberof vpci.migration.v1.FilterHostsResponse
+                 * @instance
+                 */
+                FilterHostsResponse.prototype.acceptedNames = $util.emptyArray;
+
+                /**
+                 * FilterHostsResponse rejectedNames.
+                 * @member {Array.<string>} rejectedNames
+                 * @memberof vpci.migration.v1.FilterHostsResponse
+                 * @instance
+                 */
+                FilterHostsResponse.prototype.rejectedNames = $util.emptyArray;
 
                 /**
                  * Creates a new FilterHostsResponse instance using the specified properties.
@@ -9410,6 +9430,12 @@ export const vpci = $root.vpci = (() => {
                     if (message.rejected != null && message.rejected.length)
                         for (let i = 0; i < message.rejected.length; ++i)
                             $root.vpci.migration.v1.RejectedHost.encode(message.rejected[i], writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+                    if (message.acceptedNames != null && message.acceptedNames.length)
+                        for (let i = 0; i < message.acceptedNames.length; ++i)
+                            writer.uint32(/* id 4, wireType 2 =*/34).string(message.acceptedNames[i]);
+                    if (message.rejectedNames != null && message.rejectedNames.length)
+                        for (let i = 0; i < message.rejectedNames.length; ++i)
+                            writer.uint32(/* id 5, wireType 2 =*/42).string(message.rejectedNames[i]);
                     if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                         for (let i = 0; i < message.$unknowns.length; ++i)
                             writer.raw(message.$unknowns[i]);
@@ -9477,6 +9503,22 @@ export const vpci = $root.vpci = (() => {
                                 if (!(message.rejected && message.rejected.length))
                                     message.rejected = [];
                                 message.rejected.push($root.vpci.migration.v1.RejectedHost.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.acceptedNames && message.acceptedNames.length))
+                                    message.acceptedNames = [];
+                                message.acceptedNames.push(reader.stringVerify());
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.rejectedNames && message.rejectedNames.length))
+                                    message.rejectedNames = [];
+                                message.rejectedNames.push(reader.stringVerify());
                                 continue;
                             }
                         }
