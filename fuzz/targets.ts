@@ -32,6 +32,7 @@ import { pasidRemapTarget } from './pasid-remap-target.js'
 import { sysfsTreeTarget } from './sysfs-tree-target.js'
 import { hostPbTarget } from './host-pb-target.js'
 import { stateProtoJsonTarget } from './state-protojson-target.js'
+import { extenderHttpTarget } from './extender-http-target.js'
 import { grpcServiceTarget } from './grpc-service-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
 import { type FilterResult, filterHosts } from '../src/migrate/filter-hosts.js'
@@ -310,6 +311,7 @@ export const TARGETS: readonly Target[] = [
       if (code === 3) throw new Error(`internal error (exit 3) for ${JSON.stringify(argv)}`)
     },
   },
+  extenderHttpTarget,
 ]
 
 /** Mixes command-line noise into an argv input: words removed, noise options added. */

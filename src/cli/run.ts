@@ -13,6 +13,7 @@ import { capsCommand } from './caps-command.js'
 import { checkCommand } from './check-command.js'
 import { asksForHelp, type Command, parseCommand, usageOf } from './command.js'
 import { deriveCommand } from './derive-command.js'
+import { draCommand } from './dra-command.js'
 import { matrixCommand } from './matrix-command.js'
 import { reportCommand } from './report-command.js'
 import { serveCommand } from './serve-command.js'
@@ -25,7 +26,7 @@ import { stateCommand } from './state-command.js'
 import { mainUsage } from './usage.js'
 
 /** Every command, in the order `vpci --help` lists them. */
-export const COMMANDS: readonly Command[] = [capsCommand, checkCommand, deriveCommand, buildCommand, remapCommand, stateCommand, filterCommand, hostCommand, matrixCommand, reportCommand, serveCommand]
+export const COMMANDS: readonly Command[] = [capsCommand, checkCommand, deriveCommand, buildCommand, remapCommand, stateCommand, filterCommand, hostCommand, matrixCommand, reportCommand, serveCommand, draCommand]
 
 export const VERSION: string = packageJson.version
 

@@ -1,16 +1,20 @@
 /**
  * `vpci serve`'s process: the host store and state registry opened on their folders, the gRPC
- * server started, store events logged as JSON lines, and SIGTERM (or SIGINT) answered by
- * draining: health turns NOT_SERVING, new calls are refused, calls in flight finish, then the
- * returned promise resolves (the CLI exits 0).
+ * server and the scheduler extender (either or both) started over them, store events logged as
+ * JSON lines, and SIGTERM (or SIGINT) answered by draining: health turns NOT_SERVING, new calls
+ * are refused, calls in flight finish, then the returned promise resolves (the CLI exits 0).
  */
+import { type ExtenderServer, startExtenderServer } from './extender-http.js'
 import { startGrpcServer } from './grpc-server.js'
+import type { ListenAddress } from './listen-address.js'
 import { openHostStore } from './host-store.js'
 import { openStateRegistry } from './state-registry.js'
 
 export interface ServeOptions {
   /** host:port for gRPC. */
-  readonly grpc: string
+  readonly grpc?: string
+  /** Where the scheduler extender listens. */
+  readonly http?: ListenAddress
   readonly inventory?: string
   readonly states?: string
   readonly maxRequestBytes?: number
@@ -24,23 +28,28 @@ export const serve = async (options: ServeOptions): Promise<void> => {
   const event = (e: object): void => log(`${JSON.stringify({ time: new Date().toISOString(), ...e })}\n`)
   const store = openHostStore({ ...(options.inventory === undefined ? {} : { dir: options.inventory }), onEvent: event })
   const states = openStateRegistry({ ...(options.states === undefined ? {} : { dir: options.states }), onEvent: event })
-  let server
+  let server: Awaited<ReturnType<typeof startGrpcServer>> | null = null
+  let extender: ExtenderServer | null = null
   try {
-    server = await startGrpcServer(options.grpc, { store, states, log, ...(options.maxRequestBytes === undefined ? {} : { maxRequestBytes: options.maxRequestBytes }) })
+    if (options.grpc !== undefined) server = await startGrpcServer(options.grpc, { store, states, log, ...(options.maxRequestBytes === undefined ? {} : { maxRequestBytes: options.maxRequestBytes }) })
+    if (options.http !== undefined) extender = await startExtenderServer({ inventory: () => store.inventory, state: states.get, ready: store.isLoaded }, options.http.host, options.http.port, { log: (line) => log(`${line}\n`) })
   } catch (e) {
+    await server?.stop()
     store.close()
     states.close()
     throw e
   }
   const started = server
-  event({ kind: 'listening', grpc: options.grpc, port: started.port })
+  const http = extender
+  if (started !== null) event({ kind: 'listening', grpc: options.grpc, port: started.port })
+  if (http !== null) event({ kind: 'listening', http: `${options.http!.host}:${http.port}`, port: http.port })
   void Promise.all([store.loaded, states.loaded]).then(() => event({ kind: 'ready', hosts: store.inventory.size(), refused: store.refused().size, states: states.names().length }))
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       process.off('SIGTERM', stop)
       process.off('SIGINT', stop)
-      event({ kind: 'draining', signal, inFlight: started.inFlight() })
-      void started.stop().then(resolve)
+      event({ kind: 'draining', signal, inFlight: started?.inFlight() ?? 0 })
+      void Promise.all([started?.stop(), http?.close()]).then(() => resolve())
     }
     process.on('SIGTERM', stop)
     process.on('SIGINT', stop)
