@@ -3,7 +3,6 @@
  * without the `BB:DD.F ...` device line, with `-v`/`-vvv` decode lines (indented) interleaved,
  * and files holding several devices. Collects every error in the chosen device, with its line.
  */
-import { Buffer } from 'node:buffer'
 import * as E from 'fp-ts/lib/Either.js'
 import { type ConfigSpace, configSpace } from '../config-space/config-space.js'
 import type { FunctionDump } from './function-dump.js'
@@ -39,6 +38,21 @@ const hexDigit = (c: number): number => {
   return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1
 }
 
+/**
+ * Writes a row exactly as lspci prints it (` hh` sixteen times) at `at`, four bytes a call: a
+ * cold start runs this several times faster than the general loop of readHexLine.
+ */
+const readRow = (row: string, into: Uint8Array, at: number): void => {
+  for (let i = 0; i < ROW; i += 4) {
+    const c = 3 * i
+    const word = parseInt(row.slice(c + 1, c + 3) + row.slice(c + 4, c + 6) + row.slice(c + 7, c + 9) + row.slice(c + 10, c + 12), 16)
+    into[at + i] = word >>> 24
+    into[at + i + 1] = (word >>> 16) & 0xff
+    into[at + i + 2] = (word >>> 8) & 0xff
+    into[at + i + 3] = word & 0xff
+  }
+}
+
 const newBlock = (line: number, device: string | null, description: string | null): Block => ({
   device,
   description,
@@ -69,8 +83,7 @@ const readHexLine = (file: string, block: Block, lineNo: number, offset: number,
   block.rowLine.set(offset, lineNo)
   if (offset !== block.count) block.errors.push({ ...e, code: 'OFFSET_OUT_OF_ORDER', expected: block.count })
   if (offset + ROW <= MAX_BYTES && LSPCI_ROW.test(rest)) {
-    // The row as lspci prints it, decoded in one call: the loop below costs a cold start more.
-    block.bytes.set(Buffer.from(rest.replaceAll(' ', ''), 'hex'), offset)
+    readRow(rest, block.bytes, offset)
     block.count = Math.max(block.count, offset + ROW)
     return
   }
