@@ -30,6 +30,8 @@ import { layoutRawRunsTarget } from './layout-raw-runs-target.js'
 import { pasidRemapTarget } from './pasid-remap-target.js'
 import { sysfsTreeTarget } from './sysfs-tree-target.js'
 import { hostPbTarget } from './host-pb-target.js'
+import { nearHostsTarget } from './near-hosts-target.js'
+import { scaledTarget } from './scaled-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
 import { type FilterResult, filterHosts } from '../src/migrate/filter-hosts.js'
 import { createInventory } from '../src/migrate/inventory.js'
@@ -58,6 +60,8 @@ export interface Target {
   readonly run: (input: Uint8Array) => void | Promise<void>
   /** Time one input may take, when not the runner's default (a target that starts processes needs more). */
   readonly maxMs?: number
+  /** The size memory may grow with, when the input only describes a larger one (default: its length). */
+  readonly scale?: (input: Uint8Array) => number
 }
 
 /** One value of an arbitrary, for a seed. */
@@ -296,6 +300,8 @@ export const TARGETS: readonly Target[] = [
       if (code === 3) throw new Error(`internal error (exit 3) for ${JSON.stringify(argv)}`)
     },
   },
+  nearHostsTarget,
+  scaledTarget(CORPUS),
 ]
 
 /** Mixes command-line noise into an argv input: words removed, noise options added. */
