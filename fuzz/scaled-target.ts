@@ -12,13 +12,14 @@
  * - `state-functions`: a migration state of that many functions, one state message repeated
  *   (protobuf merges repeated fields; `vpci state decode`)
  *
- * Counts run from 10^2 to 10^3; one input in 256 takes 10^5–10^7 (those files are written only
+ * Counts run from 10 to 10^3; one input in 256 (by its hash) takes 10^5–10^7 (those files are written only
  * up to the command's read limit + 1, all the command can read). The oracle is the JavaScript
  * heap allocated by the command, counted from V8's own statistics at every collection: it must
  * stay within a constant times the bytes read, plus a constant. Work that grows faster than
  * the input allocates faster too (copies, per-element lists, strings per error), so a quadratic
  * path fails this at 10^5 elements where a linear one passes at 10^7; milliseconds never count.
  */
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { getHeapStatistics, GCProfiler } from 'node:v8'
@@ -38,6 +39,8 @@ type Kind = (typeof KINDS)[number]
 
 /** What the CLI reads at most (the largest of its limits, + 1): files are never written past it. */
 const READ_CAP = 64 * 2 ** 20 + 1
+/** Ranges whose host file text passes MAX_HOST_FILE (16 MiB; about 8 bytes a range). */
+const HOST_RANGES_CAP = 2_200_000
 
 const enc = new TextEncoder()
 const utf8 = (s: string): Uint8Array => enc.encode(s)
@@ -99,7 +102,8 @@ const scenario = (root: string, kind: Kind, count: number): { files: Record<stri
     case 'pasid-locals':
       return { files: { 'S.json': utf8(pasidState(kind === 'pasid-bindings' ? 'per-rid' : 'global-split', count)), 'H.yaml': utf8(c.hostB) }, argv: ['remap', 'S.json', '--host', 'H.yaml'] }
     case 'host-ranges': {
-      const host = largeHostYaml({ ranges: Math.min(count, READ_CAP / 8), functions: 4, dump: 'D.lspci' })
+      // At most the ranges of a little over 16 MiB of text, all a host file is read up to.
+      const host = largeHostYaml({ ranges: Math.min(count, HOST_RANGES_CAP), functions: 4, dump: 'D.lspci' })
       return { files: { 'S.json': utf8(pasidState('global-split', 3)), 'H.yaml': utf8(host), 'D.lspci': utf8(c.dump) }, argv: count % 2 === 0 ? ['remap', 'S.json', '--host', 'H.yaml'] : ['host', 'encode', 'H.yaml', '-o', 'out'] }
     }
     case 'host-functions':
@@ -114,15 +118,26 @@ const scenario = (root: string, kind: Kind, count: number): { files: Record<stri
   }
 }
 
+/** Whether an input is of the huge class: one in 256 by its hash, whatever a mutator made of its bytes. */
+const isHuge = (input: Uint8Array): boolean => createHash('sha256').update(input).digest()[0] === 0
+
 /**
- * The kind and count an input asks for: one in 256 (second byte 0xff) from 10^5 to 10^7, the rest
- * from 10^2 to 10^3, so the fuzzer's rate over all targets stays near its own.
+ * The kind and count an input asks for: one input in 256 from 10^5 to 10^7, the rest from 10 to
+ * 10^3, so the fuzzer's rate over all targets stays near its own.
  */
 export const scaledCase = (input: Uint8Array): { kind: Kind; count: number } => {
   const b = (i: number): number => input[i % Math.max(1, input.length)] ?? 0
-  const huge = b(1) === 0xff
-  const exponent = huge ? 5 + (2 * ((b(2) << 8) | b(3))) / 0xffff : 2 + ((b(2) << 8) | b(3)) / 0xffff
-  return { kind: KINDS[b(0) % KINDS.length]!, count: Math.round(10 ** exponent) }
+  const fraction = ((b(2) << 8) | b(3)) / 0xffff
+  return { kind: KINDS[b(0) % KINDS.length]!, count: Math.round(10 ** (isHuge(input) ? 5 + 2 * fraction : 1 + 2 * fraction)) }
+}
+
+/** An input of kind `k`, huge or not, its count's exponent at `fraction` of its range. */
+const seedOf = (k: number, huge: boolean, fraction: number): Uint8Array => {
+  const e = Math.round(fraction * 0xffff)
+  for (let salt = 0; ; salt++) {
+    const input = Uint8Array.of(k, salt & 0xff, e >> 8, e & 0xff, salt >> 8)
+    if (isHuge(input) === huge) return input
+  }
 }
 
 /** JavaScript heap allocated while `f` runs: what every collection found, plus what is in use at the end. */
@@ -172,8 +187,8 @@ export const runScaled = async (root: string, kind: Kind, count: number): Promis
 
 export const scaledTarget = (root: string): Target => ({
   name: 'scaled',
-  // Every kind at 10^2 and 10^3, and at 10^5 (the rest comes from mutating these bytes).
-  seeds: () => KINDS.flatMap((_, k) => [Uint8Array.of(k, 0, 0, 0), Uint8Array.of(k, 0, 0xff, 0xff), Uint8Array.of(k, 0xff, 0, 0)]),
+  // Every kind at 10, 10^3 and 10^5 (the rest comes from mutating these bytes).
+  seeds: () => KINDS.flatMap((_, k) => [seedOf(k, false, 0), seedOf(k, false, 1), seedOf(k, true, 0)]),
   maxMs: 30_000,
   // The files written, not the few bytes asking for them, are what memory may grow with.
   scale: (input) => Math.min(READ_CAP, 200 * scaledCase(input).count),
