@@ -61,7 +61,8 @@ const attempt = async (target: Target, input: Uint8Array, maxMs: number): Promis
   const ms = performance.now() - start
   if (ms > maxMs) return { failure: { target: target.name, kind: 'slow', message: `${ms.toFixed(0)} ms (limit ${maxMs})`, input }, ms }
   const grown = process.memoryUsage.rss() - rss
-  if (grown > MEMORY_SLACK + 64 * input.length) return { failure: { target: target.name, kind: 'memory', message: `resident memory grew ${Math.round(grown / 2 ** 20)} MiB for a ${input.length}-byte input`, input }, ms }
+  const size = target.scale?.(input) ?? input.length
+  if (grown > MEMORY_SLACK + 64 * size) return { failure: { target: target.name, kind: 'memory', message: `resident memory grew ${Math.round(grown / 2 ** 20)} MiB for a ${size}-byte input`, input }, ms }
   return { failure: null, ms }
 }
 

@@ -17,12 +17,15 @@ if (values.target !== undefined && !TARGETS.some((t) => t.name === values.target
   process.stderr.write(`fuzz: no target "${values.target}"; targets: ${TARGETS.map((t) => t.name).join(', ')}\n`)
   process.exit(2)
 }
+const started = performance.now()
 const summary = await fuzz({
   runs,
   seed,
   ...(values.target === undefined ? {} : { target: values.target }),
   onProgress: (done, failures) => {
-    if (done % 10000 === 0) process.stderr.write(`${done}/${runs} inputs, ${failures} failures\n`)
+    if (done % 10000 !== 0) return
+    const s = (performance.now() - started) / 1000
+    process.stderr.write(`${done}/${runs} inputs, ${failures} failures, ${s.toFixed(0)} s (${(done / s).toFixed(0)} a second, about ${((runs - done) / (done / s) / 60).toFixed(0)} min to go)\n`)
   },
 })
 process.stdout.write(`${summary.runs} inputs in ${(summary.ms / 1000).toFixed(1)} s, seed ${seed}\n`)

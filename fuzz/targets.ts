@@ -34,6 +34,8 @@ import { hostPbTarget } from './host-pb-target.js'
 import { stateProtoJsonTarget } from './state-protojson-target.js'
 import { extenderHttpTarget } from './extender-http-target.js'
 import { grpcServiceTarget } from './grpc-service-target.js'
+import { nearHostsTarget } from './near-hosts-target.js'
+import { scaledTarget } from './scaled-target.js'
 import { checkMigration } from '../src/migrate/check-migration.js'
 import { type FilterResult, filterHosts } from '../src/migrate/filter-hosts.js'
 import { createInventory } from '../src/migrate/inventory.js'
@@ -70,6 +72,8 @@ export interface Target {
   readonly run: (input: Uint8Array) => void | Promise<void>
   /** Time one input may take, when not the runner's default (a target that starts processes needs more). */
   readonly maxMs?: number
+  /** The size memory may grow with, when the input only describes a larger one (default: its length). */
+  readonly scale?: (input: Uint8Array) => number
 }
 
 /** One value of an arbitrary, for a seed. */
@@ -312,6 +316,8 @@ export const TARGETS: readonly Target[] = [
     },
   },
   extenderHttpTarget,
+  nearHostsTarget,
+  scaledTarget(CORPUS),
 ]
 
 /** Mixes command-line noise into an argv input: words removed, noise options added. */

@@ -74,6 +74,22 @@ export type Parsed<T extends OptionTable> = { readonly ok: true; readonly positi
 /** The option named in an argument (`--host=x` → `host`, `-o` → `o`), or null for a positional. */
 const optionName = (arg: string): string | null => (arg.startsWith('--') && arg.length > 2 ? arg.slice(2).split('=')[0]! : arg.startsWith('-') && arg.length > 1 ? arg.slice(1, 2) : null)
 
+/** The first argument before any `--` that names an option the command does not declare, or null. */
+export const foreignOption = (c: Command, argv: readonly string[]): string | null => {
+  const own = Object.entries({ ...c.options, help: HELP })
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--') break
+    const name = optionName(arg)
+    if (name === null) continue
+    const known = own.find(([n, o]) => n === name || o.short === name)?.[1]
+    if (known === undefined) return arg
+    // A string option's value is the next argument unless given with `=` (or glued to a short one).
+    if (known.type === 'string' && !arg.includes('=') && !(arg.length > 2 && !arg.startsWith('--'))) i++
+  }
+  return null
+}
+
 /**
  * Parses `argv` by the command's own table. An option the command does not declare is an error
  * naming the commands that do (`others`), so `vpci caps --host x` says --host is remap's.
@@ -82,18 +98,9 @@ export const parseCommand = <T extends OptionTable>(c: Command<T>, argv: readonl
   const options = Object.fromEntries(
     Object.entries({ ...c.options, help: HELP }).map(([name, o]) => [name, { type: o.type, ...(o.short === undefined ? {} : { short: o.short }), ...(o.multiple === true ? { multiple: true } : {}) }]),
   )
-  const own = Object.entries({ ...c.options, help: HELP })
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
-    if (arg === '--') break
+  const arg = foreignOption(c, argv)
+  if (arg !== null) {
     const name = optionName(arg)
-    if (name === null) continue
-    const known = own.find(([n, o]) => n === name || o.short === name)?.[1]
-    if (known !== undefined) {
-      // A string option's value is the next argument unless given with `=` (or glued to a short one).
-      if (known.type === 'string' && !arg.includes('=') && !(arg.length > 2 && !arg.startsWith('--'))) i++
-      continue
-    }
     const owners = others.filter((o) => Object.entries(o.options).some(([n, spec]) => n === name || spec.short === name)).map((o) => o.name)
     return {
       ok: false,

@@ -6,7 +6,7 @@
  */
 import { ExitCode } from './exit.js'
 import { processIo } from './io.js'
-import { run } from './run.js'
+import { run } from './dispatch.js'
 
 const onWriteError = (stream: string) => (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(ExitCode.ok)

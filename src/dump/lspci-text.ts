@@ -27,6 +27,8 @@ const DEVICE_LINE = /^((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7
 /** `OO:` or `OOO:` then the bytes (four digits only in a dump running past 4096 bytes). */
 const HEX_LINE = /^([0-9a-fA-F]{2,4}):(.*)$/
 const ROW = 16
+/** A row exactly as lspci prints it: sixteen two-digit bytes, each after one space. */
+const LSPCI_ROW = /^(?: [0-9a-fA-F]{2}){16}$/
 const MAX_BYTES = 4096
 
 /** The value of one hex digit's character code, or -1 when it is not one. */
@@ -34,6 +36,21 @@ const hexDigit = (c: number): number => {
   if (c >= 0x30 && c <= 0x39) return c - 0x30
   const lower = c | 0x20
   return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1
+}
+
+/**
+ * Writes a row exactly as lspci prints it (` hh` sixteen times) at `at`, four bytes a call: a
+ * cold start runs this several times faster than the general loop of readHexLine.
+ */
+const readRow = (row: string, into: Uint8Array, at: number): void => {
+  for (let i = 0; i < ROW; i += 4) {
+    const c = 3 * i
+    const word = parseInt(row.slice(c + 1, c + 3) + row.slice(c + 4, c + 6) + row.slice(c + 7, c + 9) + row.slice(c + 10, c + 12), 16)
+    into[at + i] = word >>> 24
+    into[at + i + 1] = (word >>> 16) & 0xff
+    into[at + i + 2] = (word >>> 8) & 0xff
+    into[at + i + 3] = word & 0xff
+  }
 }
 
 const newBlock = (line: number, device: string | null, description: string | null): Block => ({
@@ -65,6 +82,11 @@ const readHexLine = (file: string, block: Block, lineNo: number, offset: number,
   }
   block.rowLine.set(offset, lineNo)
   if (offset !== block.count) block.errors.push({ ...e, code: 'OFFSET_OUT_OF_ORDER', expected: block.count })
+  if (offset + ROW <= MAX_BYTES && LSPCI_ROW.test(rest)) {
+    readRow(rest, block.bytes, offset)
+    block.count = Math.max(block.count, offset + ROW)
+    return
+  }
   let count = 0
   let i = 0
   while (i < rest.length) {

@@ -23,17 +23,18 @@ export interface ReadDumpOptions {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
+/** A control character other than tab, LF and CR. In UTF-8 these bytes occur only as themselves. */
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/
+
 /** Text when the bytes are UTF-8 with no control characters but tab, CR and LF. */
 const asText = (bytes: Uint8Array): string | null => {
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!
-    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return null
-  }
+  let text: string
   try {
-    return utf8.decode(bytes)
+    text = utf8.decode(bytes)
   } catch {
     return null
   }
+  return CONTROL.test(text) ? null : text
 }
 
 /** Reads a raw binary config space: exactly 64, 256 or 4096 bytes. */

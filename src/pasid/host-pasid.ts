@@ -47,8 +47,19 @@ export const mapPools = <P, Q>(host: HostPasid<P>, f: (pool: P) => Q): HostPasid
   functions: host.functions.map((x) => ({ ...x, pool: f(x.pool) })),
 })
 
-/** Bitmap pools (to plan on) from range pools. */
-export const withBitmapPools = (host: HostPasid<PasidRanges>): HostPasid => mapPools(host, rangesToPool)
+/** A function whose bitmap pool is made from its ranges when first read, then kept. */
+const bitmapWhenRead = (f: HostPasidFunction<PasidRanges>): HostPasidFunction => {
+  const { pool: ranges, ...rest } = f
+  let pool: PasidPool | null = null
+  return Object.defineProperty({ ...rest }, 'pool', { get: () => (pool ??= rangesToPool(ranges)), enumerable: true }) as HostPasidFunction
+}
+
+/**
+ * Bitmap pools (to plan on) from range pools. A function's bitmap (128 KiB for 20 bits) is made
+ * only when its pool is read: a plan reads the pools of the functions it assigns, and a host of
+ * 10^5 VFs would otherwise cost 13 GB before any plan.
+ */
+export const withBitmapPools = (host: HostPasid<PasidRanges>): HostPasid => ({ ...host, global: rangesToPool(host.global), functions: host.functions.map(bitmapWhenRead) })
 
 /** Range pools (to hold and filter) from bitmap pools. */
 export const withRangePools = (host: HostPasid): HostPasid<PasidRanges> => mapPools(host, poolToRanges)

@@ -1,7 +1,8 @@
 /**
  * `vpci serve --http` as a process, through the built executable: it loads the inventory folder
  * and the states folder, answers kube-scheduler's /filter for a pod naming a registered state
- * (host-embedded takes vm-17-n2: corpus/README.md), reports ready, and exits 0 on SIGTERM.
+ * (host-embedded takes vm-17-n2: corpus/README.md), reports ready, answers gRPC health checks through
+ * reflection (the bundled executable, not only the sources), and exits 0 on SIGTERM.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs'
@@ -13,6 +14,7 @@ import { STATE_NAME_ANNOTATION } from '../../src/extender/pod-state.js'
 import { kubePod, namesArgs, post } from '../extender/kube-shapes.js'
 import { corpusPath } from '../support/repo-corpus.js'
 import { vpci } from '../support/cli.js'
+import { bufCurl } from '../support/grpc.js'
 
 const built = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
 
@@ -60,6 +62,10 @@ describe('vpci serve --http', () => {
       const { lineOf } = stderr
       const grpc = JSON.parse(await lineOf(/"listening","grpc"/)) as { port: number }
       expect(grpc.port).toBeGreaterThan(0)
+      // The executable is a bundle: the health and reflection services still find their own .proto files.
+      const health = await bufCurl(`127.0.0.1:${grpc.port}`, '/grpc.health.v1.Health/Check', { service: '' }, 'reflection')
+      expect(health.stderr).toBe('')
+      expect(JSON.parse(health.stdout)).toEqual({ status: 'SERVING' })
       const listening = JSON.parse(await lineOf(/"listening","http"/)) as { http: string }
       const base = `http://${listening.http}`
       for (let i = 0; i < 100 && (await fetch(`${base}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 50))

@@ -4,6 +4,7 @@
  * in corpus/bad-input was made (corpus/make-fixtures.mjs).
  */
 import * as E from 'fp-ts/lib/Either.js'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { listLspciDevices, readLspciText } from '../../src/dump/lspci-text.js'
 import { readDump } from '../../src/dump/read-dump.js'
@@ -101,5 +102,26 @@ describe('the forms lspci prints', () => {
   it('errors in a device that was not picked do not matter', () => {
     const text = `${readCorpusText('bad-input/truncated-line.lspci')}\n\n${readCorpusText('functions/type1-root-port.lspci')}`
     expect(E.isRight(readLspciText(text, 'x', { device: '00:1c.0' }))).toBe(true)
+  })
+})
+
+describe('rows as lspci prints them and rows spaced otherwise read the same bytes', () => {
+  // The oracle is the bytes themselves, written out as hex rows by hand here (two spellings).
+  const rows = (bytes: Uint8Array, spell: (hex: string) => string, gap: string): string =>
+    Array.from({ length: bytes.length / 16 }, (_, r) => {
+      const cells = Array.from(bytes.subarray(r * 16, r * 16 + 16), (b) => spell(b.toString(16).padStart(2, '0')))
+      return `${(r * 16).toString(16).padStart(r * 16 < 0x100 ? 2 : 3, '0')}:${gap}${cells.join(gap)}`
+    }).join('\n')
+
+  it('any image, canonical and upper-case tab-spaced', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(64, 256, 4096).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })), (bytes) => {
+        for (const text of [rows(bytes, (h) => h, ' '), rows(bytes, (h) => h.toUpperCase(), '\t '), rows(bytes, (h) => h, '  ')]) {
+          const read = readLspciText(`${text}\n`, 'x')
+          expect(E.isRight(read) && Array.from(read.right.config.bytes)).toEqual(Array.from(bytes))
+        }
+      }),
+      { numRuns: 60 },
+    )
   })
 })

@@ -7,6 +7,7 @@
  * the PASID state names shows exactly the width it claims and supports what it claims.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { configSpace } from '../../src/config-space/config-space.js'
 import { build } from '../../src/layout/build.js'
 import type { FunctionLayout } from '../../src/layout/function-layout.js'
 import { decodeLayout } from '../../src/layout/layout-yaml.js'
@@ -65,9 +66,52 @@ export const vm = (types: readonly InstanceType[], pasid: PasidState | null = nu
   pasid,
 })
 
+/** Which field of a model a near model changes. */
+export type NearField = 'device' | 'revision' | 'capability'
+
+/** The image with one field off: Device ID + 1, Revision ID + 1, or its last extended capability unlinked. */
+const nearImage = (bytes: ArrayLike<number>, field: NearField): Uint8Array => {
+  const out = Uint8Array.from(bytes)
+  if (field === 'device') out[2] = (out[2]! + 1) & 0xff
+  else if (field === 'revision') out[8] = (out[8]! + 1) & 0xff
+  else {
+    const view = new DataView(out.buffer)
+    const chain: number[] = []
+    for (let at = 0x100; at >= 0x100 && at + 4 <= out.length && chain.length < 64; at = view.getUint32(at, true) >>> 20) chain.push(at)
+    if (chain.length >= 2) {
+      const before = chain[chain.length - 2]!
+      view.setUint32(before, view.getUint32(before, true) & 0xfffff, true)
+    }
+  }
+  return out
+}
+
+/** The models near models are made of: accelerator V1 (both hosts' copies), NIC V1, NIC V2. */
+const NEAR_BASES = [0, 1, 3, 4] as const
+const NEAR_FIELDS: readonly NearField[] = ['device', 'revision', 'capability']
+
 let models: DeviceModel[] | null = null
-/** The fleet's 20 device models (0, 1: accelerator V1; 2: accelerator V2; 3: NIC V1; 4: NIC V2; 6: a conventional function). */
-export const model = (m: number): DeviceModel => (models ??= deviceModels())[m]!
+/**
+ * The fleet's 20 device models (0, 1: accelerator V1; 2: accelerator V2; 3: NIC V1; 4: NIC V2;
+ * 6: a conventional function), then near models of 0, 1, 3 and 4 (NEAR_MODELS).
+ */
+export const model = (m: number): DeviceModel => (models ??= withNearModels(deviceModels()))[m]!
+
+const withNearModels = (base: DeviceModel[]): DeviceModel[] => [
+  ...base,
+  ...NEAR_FIELDS.flatMap((field) =>
+    NEAR_BASES.map((b) => {
+      const m = base[b]!
+      const config = configSpace(nearImage(m.function.config.bytes, field))!
+      return { ...m, function: prepareFunction({ file: `model ${b}, ${field} off`, device: null, description: null, config, resources: null }) }
+    }),
+  ),
+]
+
+/** For each field, the near model of a base model (by index), one field off from it. */
+export const NEAR_MODELS: Readonly<Record<NearField, Readonly<Record<number, number>>>> = Object.fromEntries(
+  NEAR_FIELDS.map((field, f) => [field, Object.fromEntries(NEAR_BASES.map((b, i) => [b, 20 + f * NEAR_BASES.length + i]))]),
+) as Record<NearField, Record<number, number>>
 
 export const ACCELERATOR_V1 = 0
 export const NIC_V1 = 3

@@ -1,13 +1,15 @@
 /**
  * The repository's own fixtures in corpus/ (written by corpus/make-fixtures.mjs).
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import type { FunctionDump } from '../../src/dump/function-dump.js'
 import { readDump } from '../../src/dump/read-dump.js'
 
-export const REPO_CORPUS = fileURLToPath(new URL('../../corpus/', import.meta.url))
+const near = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url))
+/** From this file in test/support, or from the fuzzer's bundle in .fuzz-build (one level below the root). */
+export const REPO_CORPUS = existsSync(near('../../corpus/make-fixtures.mjs')) ? near('../../corpus/') : near('../corpus/')
 
 export const corpusPath = (name: string): string => `${REPO_CORPUS}${name}`
 /** The corpus hosts name dumps in ../families, outside their folder: the corpus is their root (`--root`). */
