@@ -165,4 +165,4 @@ const run = async (input: Uint8Array): Promise<void> => {
   if (health.status !== 200) fail('the server stopped answering /healthz')
 }
 
-export const extenderHttpTarget: Target = { name: 'extender-http', seeds, mutate: mutateBody, run, maxMs: 5000 }
+export const extenderHttpTarget: Target = { name: 'extender-http', seeds, mutate: mutateBody, run, maxMs: 5000, budget: 250 }

@@ -142,6 +142,7 @@ const seedOf = (input: Uint8Array): number => createHash('sha256').update(input)
 
 export const nearHostsTarget: Target = {
   name: 'near-hosts',
+  budget: 250,
   // Judging a 16-function VM (and brute force) takes up to a second alone on the development VM; a loaded one, several.
   maxMs: 10_000,
   seeds: () => Array.from({ length: 32 }, (_, k) => Uint8Array.of(k, k >> 8)),

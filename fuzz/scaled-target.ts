@@ -187,6 +187,7 @@ export const runScaled = async (root: string, kind: Kind, count: number): Promis
 
 export const scaledTarget = (root: string): Target => ({
   name: 'scaled',
+  budget: 250,
   // Every kind at 10, 10^3 and 10^5 (the rest comes from mutating these bytes).
   seeds: () => KINDS.flatMap((_, k) => [seedOf(k, false, 0), seedOf(k, false, 1), seedOf(k, true, 0)]),
   maxMs: 30_000,

@@ -74,6 +74,12 @@ export interface Target {
   readonly maxMs?: number
   /** The size memory may grow with, when the input only describes a larger one (default: its length). */
   readonly scale?: (input: Uint8Array) => number
+  /**
+   * Inputs this target gets in `npm test`'s fixed-seed budget (test/fuzz/budget.test.ts) when
+   * fewer than an even share: it costs tens of milliseconds an input (servers, processes, brute
+   * force), and the long runs (`npm run fuzz`) give it its full share.
+   */
+  readonly budget?: number
 }
 
 /** One value of an arbitrary, for a seed. */
@@ -299,6 +305,7 @@ export const TARGETS: readonly Target[] = [
   stateProtoJsonTarget,
   {
     name: 'paths',
+    budget: 300,
     // Real paths (FIFOs, devices, loops, folders, a sparse file, escaping host files) and the CLI's stdout through a pipe: fuzz/path-target.ts.
     seeds: () => pathSeeds([...dumps().slice(0, 3), ...layouts().slice(0, 2), ...states(), ...hostsYaml().slice(0, 1)]),
     maxMs: 5000,
