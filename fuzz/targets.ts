@@ -26,6 +26,7 @@ import { remapPasids } from '../src/pasid/remap.js'
 import { proveEquivalence } from '../src/proof/prove-equivalence.js'
 import { prepareFunction } from '../src/semantic/prepared-function.js'
 import { decodeMigrationState, encodeMigrationState } from '../src/state/state-codec.js'
+import type { MigrationState } from '../src/state/migration-state.js'
 import { migrationStateFromJson } from '../src/state/state-json.js'
 import { layoutRawRunsTarget } from './layout-raw-runs-target.js'
 import { pasidRemapTarget } from './pasid-remap-target.js'
@@ -163,6 +164,19 @@ const ARGV: readonly (readonly string[])[] = [
 ]
 const ARGV_NOISE = ['--json', '--help', '-h', '--device', '00:00.0', '--policy', 'kernel', '--pasid', '0x100', '--format', 'lspci', '--instance', 'refuse', '--', '-', '', '--nope', 'x'.repeat(300), '--vm', '--function', '00:05.0=L.yaml@', '--csv', '--identity', 'vendorId=0x10000', '--vmm', '--layouts', ',,', '--functions']
 
+/** Migration state bytes of a generated state (1–2 functions). */
+const generatedState = (seed: number): Uint8Array => encodeMigrationState(one(arb.migrationState({ maxFunctions: 2 }), seed))
+/** The state changed as a lying source would (fuzz/state-tamper.ts); bytes that do not decode stay as they are. */
+const tamperedState = (r: () => number, input: Uint8Array): Uint8Array => {
+  const s = decodeMigrationState(input)
+  return E.isLeft(s) ? input : encodeMigrationState(tamperState(r, s.right))
+}
+/** The hosts a state is judged against: two made of its own layouts (with and without PASIDs) and four generated ones. */
+const judgedHosts = (state: MigrationState): Host[] => {
+  someHosts ??= generatedHosts(4)
+  return [ownHost(state), ownHost({ ...state, pasid: null }), ...someHosts]
+}
+
 export const TARGETS: readonly Target[] = [
   { name: 'lspci-text', seeds: dumps, run: (input) => exercise(readDump(input, 'fuzz.lspci')) },
   { name: 'binary', seeds: binaries, generate: (seed) => one(arb.configImage(), seed).bytes, run: (input) => exercise(readDump(input, 'fuzz.bin')) },
@@ -225,17 +239,13 @@ export const TARGETS: readonly Target[] = [
     // ones included, on hosts made of the state's own layouts and generated ones, after updates.
     name: 'inventory',
     seeds: states,
-    generate: (seed) => encodeMigrationState(one(arb.migrationState({ maxFunctions: 2 }), seed)),
-    mutate: (r, input) => {
-      const s = decodeMigrationState(input)
-      return E.isLeft(s) ? input : encodeMigrationState(tamperState(r, s.right))
-    },
+    generate: generatedState,
+    mutate: tamperedState,
     run: (input) => {
       const s = decodeMigrationState(input)
       if (E.isLeft(s)) return
       const state = s.right
-      someHosts ??= generatedHosts(4)
-      const hosts = [ownHost(state), ownHost({ ...state, pasid: null }), ...someHosts]
+      const hosts = judgedHosts(state)
       const inventory = createInventory(hosts)
       // An update: the first host's functions all taken, then freed again under a new object.
       inventory.put({ ...hosts[0]!, functions: hosts[0]!.functions.map((f) => ({ ...f, free: false })) })
@@ -251,17 +261,13 @@ export const TARGETS: readonly Target[] = [
     // claim its layout does not back) must be refused by every host, even one made of its own layouts.
     name: 'state-host',
     seeds: () => [...states(), ...files('state/tampered', (n) => n.endsWith('.pb')).map(bytesOf)],
-    generate: (seed) => encodeMigrationState(one(arb.migrationState({ maxFunctions: 2 }), seed)),
-    mutate: (r, input) => {
-      const s = decodeMigrationState(input)
-      return E.isLeft(s) ? input : encodeMigrationState(tamperState(r, s.right))
-    },
+    generate: generatedState,
+    mutate: tamperedState,
     run: (input) => {
       const s = decodeMigrationState(input)
       if (E.isLeft(s)) return
       const state = s.right
-      someHosts ??= generatedHosts(4)
-      const hosts = [ownHost(state), ownHost({ ...state, pasid: null }), ...someHosts]
+      const hosts = judgedHosts(state)
       const why = contradictions(state)
       const accepted = hosts.filter((h) => checkMigration(state, h).compatible).map((h) => h.name)
       if (why.length > 0 && accepted.length > 0) throw new Error(`a state that contradicts itself (${why[0]}) was accepted by ${accepted[0]}`)

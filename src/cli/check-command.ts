@@ -4,18 +4,17 @@
  * are. Exit 0 compatible, 1 incompatible, 2 bad input.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type { PersonaMatrix } from '../layout/persona.js'
-import { loadPersonas } from './load-personas.js'
+import { loadRealizeOptions } from './load-realize-options.js'
 import { realize } from '../layout/realize.js'
 import { checkMigration, verifyMigrationCertificate } from '../migrate/check-migration.js'
 import { proveEquivalence, type Verdict, verifyCertificate } from '../proof/prove-equivalence.js'
 import { REASON_LIMIT } from '../proof/reason-limit.js'
-import { prepareFunction, type PreparedFunction } from '../semantic/prepared-function.js'
+import { prepareFunction } from '../semantic/prepared-function.js'
 import { MAX_STATE_BYTES } from '../state/state-codec.js'
 import { command, type OptionValues } from './command.js'
 import { both, ExitCode, type Failure, fail, failLayout, type Outcome } from './exit.js'
 import type { CliIo } from './io.js'
-import { functionFrom, loadFunction } from './load-function.js'
+import { functionFrom } from './load-function.js'
 import { hostFrom } from './load-host.js'
 import { isHostKind } from './read-host.js'
 import { layoutFrom } from './load-layout.js'
@@ -66,19 +65,9 @@ const checkLayout = async (io: CliIo, o: Options, layoutInput: Input, physicalIn
   const loaded = both(layoutFrom(layoutInput), await functionFrom(io, physicalInput, o.device))
   if (E.isLeft(loaded)) return loaded.left
   const [layout, physical] = loaded.right
-  let pf: PreparedFunction | undefined
-  if (o.pf !== undefined) {
-    const loaded = await loadFunction(io, o.pf, undefined)
-    if (E.isLeft(loaded)) return loaded.left
-    pf = prepareFunction(loaded.right)
-  }
-  let personas: PersonaMatrix | undefined
-  if (o.personas !== undefined) {
-    const loaded = await loadPersonas(io, o.personas)
-    if (E.isLeft(loaded)) return loaded.left
-    personas = loaded.right
-  }
-  const result = realize(layout, prepareFunction(physical), { ...(pf === undefined ? {} : { pf }), ...(personas === undefined ? {} : { personas }) })
+  const options = await loadRealizeOptions(io, o)
+  if (E.isLeft(options)) return options.left
+  const result = realize(layout, prepareFunction(physical), options.right)
   if (E.isLeft(result)) return failLayout(result.left.map((e) => ({ ...e, file: layoutInput.path })))
   const r = result.right
   const limit = o.all ? null : REASON_LIMIT

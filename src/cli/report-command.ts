@@ -8,7 +8,6 @@ import * as E from 'fp-ts/lib/Either.js'
 import { resolve } from 'node:path'
 import { compatibilityMatrix } from '../fleet/compatibility-matrix.js'
 import { build } from '../layout/build.js'
-import type { PersonaMatrix } from '../layout/persona.js'
 import { realize } from '../layout/realize.js'
 import { isVmmPolicyName, VMM_POLICY_NAMES } from '../layout/vmm-policy.js'
 import { proveEquivalence } from '../proof/prove-equivalence.js'
@@ -20,9 +19,9 @@ import { MAX_LAYOUT_BYTES } from '../layout/layout-yaml.js'
 import { command } from './command.js'
 import { both, ExitCode, fail, failLayout, type Outcome } from './exit.js'
 import type { CliIo } from './io.js'
-import { functionFrom, loadFunction } from './load-function.js'
+import { functionFrom } from './load-function.js'
 import { layoutFrom } from './load-layout.js'
-import { loadPersonas } from './load-personas.js'
+import { loadRealizeOptions } from './load-realize-options.js'
 import { loadMatrixInputs, MATRIX_INPUT_OPTIONS } from './matrix-command.js'
 import { ALL, JSON_ERRORS, OUTPUT } from './options.js'
 import { writeOutput } from './output.js'
@@ -93,20 +92,10 @@ Examples:
       const loaded = both(layoutFrom(first), await functionFrom(io, second, o.device))
       if (E.isLeft(loaded)) return loaded.left
       const [layout, dump] = loaded.right
-      let pf: PreparedFunction | undefined
-      if (o.pf !== undefined) {
-        const p = await loadFunction(io, o.pf, undefined)
-        if (E.isLeft(p)) return p.left
-        pf = prepareFunction(p.right)
-      }
-      let personas: PersonaMatrix | undefined
-      if (o.personas !== undefined) {
-        const p = await loadPersonas(io, o.personas)
-        if (E.isLeft(p)) return p.left
-        personas = p.right
-      }
+      const options = await loadRealizeOptions(io, o)
+      if (E.isLeft(options)) return options.left
       const physical = prepareFunction(dump)
-      const r = realize(layout, physical, { ...(pf === undefined ? {} : { pf }), ...(personas === undefined ? {} : { personas }) })
+      const r = realize(layout, physical, options.right)
       const built = build(layout)
       if (E.isLeft(r)) return failLayout(r.left.map((e) => ({ ...e, file: a })))
       if (E.isLeft(built)) return failLayout(built.left.map((e) => ({ ...e, file: a })))
